@@ -1,0 +1,86 @@
+"""`minent build-lexicon`: discover words in raw text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._app import app, guarded, progress_for, quiet_option
+
+
+def _parse_pmi(text: Optional[str]) -> Optional[list[float]]:
+    from ..errors import MinentError
+
+    if text is None:
+        return None
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise MinentError(f"--min-pmi takes numbers separated by commas, such as 1,3,5; got '{text}'") from None
+
+
+@app.command("build-lexicon")
+@guarded
+def build_lexicon_command(
+    corpus: List[Path] = typer.Argument(
+        ..., help="UTF-8 text files to learn from ('-' reads standard input).", show_default=False,
+        allow_dash=True,
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write the lexicon here (written whole or not at all). Default: standard output.",
+        show_default=False,
+    ),
+    order: int = typer.Option(4, "--order", help="Longest n-gram counted, from 1 to 4."),
+    min_count: int = typer.Option(
+        10, "--min-count", help="Fewest occurrences of a kept n-gram and of a lexicon word."
+    ),
+    min_pmi: Optional[str] = typer.Option(
+        None, "--min-pmi",
+        help="Cohesion thresholds (natural-log PMI of the weakest split) for n-grams of length 2..order, "
+        "comma-separated. Default: 1,3,5 (2n-3 for length n).",
+        show_default=False,
+    ),
+    fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
+    quiet: bool = quiet_option(),
+) -> None:
+    """Discover the words of a corpus by the minimum-entropy principle and write a lexicon.
+
+    The lexicon lists one word a line with its count, most frequent first, single
+    characters included. A summary (sizes, bits per character, time) goes to stderr.
+    """
+    from ..discover import LexiconBuilder
+    from ..errors import MinentError
+    from ..lexicon import FORMATS
+    from ..textio import Corpus, check_writable
+
+    if fmt not in FORMATS:
+        raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+    if jobs < 0:
+        raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
+    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=_parse_pmi(min_pmi), jobs=jobs)
+    source = Corpus.from_files(corpus, encoding=encoding)
+    check_writable(output)  # fail before the long work, not after it
+    progress = progress_for(quiet)
+    builder.progress = progress
+    try:
+        builder.fit(source)
+    finally:
+        progress.close()
+        source.close()
+    lexicon = builder.lexicon_
+    lexicon.save(output, format=fmt)
+    if not quiet:
+        s = builder.stats_
+        n_words = sum(1 for w in lexicon if len(w) > 1)
+        typer.echo(
+            f"minent: {s.n_chars:,} ideographs ({s.n_bytes / 1e6:.1f} MB) -> {len(lexicon):,} entries "
+            f"({n_words:,} words of 2+ characters) in {s.seconds:.1f} s\n"
+            f"minent: {s.n_ngrams:,} distinct n-grams, {s.n_kept:,} kept, {s.n_pieces:,} distinct pieces\n"
+            f"minent: information per character: {s.bits_per_char_chars:.3f} bits as characters, "
+            f"{s.bits_per_char_words:.3f} bits as words",
+            err=True,
+        )

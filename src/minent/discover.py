@@ -1,0 +1,301 @@
+"""Lexicon discovery by the minimum-entropy principle (mutual-information criterion).
+
+A corpus is cheapest to remember as a sequence of words when words are the strings
+whose parts stick together. The first pass:
+
+1. count every n-gram of 1..order ideographs inside runs (N = number of ideographs);
+2. keep an n-gram w (n >= 2) when c(w) >= min_count and its weakest split has
+   PMI = ln(N c(w) / (c(w[:k]) c(w[k:]))) >= theta_n;
+3. cut each run between two neighbours unless a kept n-gram spans both;
+4. count the pieces and drop those seen fewer than min_count times;
+5. backtrack: drop pieces of 3..order characters that are not kept n-grams, and longer
+   pieces unless every window of ``order`` characters is a kept n-gram.
+
+The corpus is read twice, in chunks (counting, then cutting), so memory is bounded by
+the count tables, not by the input size; ``min_count`` applies only after all chunks
+are merged, so the counts are exact.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Iterable, Optional, Sequence, Union
+
+import numba
+import numpy as np
+
+from . import chars
+from .errors import MinentError
+from .kernels import ngrams as k
+from .lexicon import BuildStats, Lexicon
+from .progress import ProgressCallback, no_progress
+from .textio import CHUNK_BYTES, Corpus, PathLike
+
+DEFAULT_ORDER = 4
+DEFAULT_MIN_COUNT = 10
+MAX_ORDER = chars.MAX_PACKED
+
+
+def default_thresholds(order: int) -> list[float]:
+    """theta_n = 2n - 3 for n = 2..order: 1, 3, 5 for order 4 (theta_2 = 1 is the merge rule)."""
+    return [float(2 * n - 3) for n in range(2, order + 1)]
+
+
+def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> Corpus:
+    """Accept a Corpus, a path (``pathlib.Path``), a list of paths, or strings of text."""
+    if isinstance(corpus, Corpus):
+        return corpus
+    if isinstance(corpus, os.PathLike):
+        return Corpus.from_files([corpus], encoding)
+    if isinstance(corpus, str):
+        return Corpus.from_texts([corpus])
+    items = list(corpus)
+    if items and all(isinstance(x, os.PathLike) for x in items):
+        return Corpus.from_files(items, encoding)
+    return Corpus.from_texts(items)
+
+
+@contextmanager
+def numba_threads(jobs: int):
+    """Run Numba's parallel kernels on ``jobs`` threads (0 = all), restoring the setting after."""
+    if jobs < 0:
+        raise MinentError(f"jobs must be 0 (all cores) or positive, got {jobs}")
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(jobs, numba.config.NUMBA_NUM_THREADS) if jobs else numba.config.NUMBA_NUM_THREADS)
+    try:
+        yield numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)
+
+
+class CountTable:
+    """Exact counts of uint64 keys (sorted unique keys + counts), merged chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.counts = np.empty(0, dtype=np.int64)
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Merge a table of sorted unique keys with their counts."""
+        if len(self.keys) == 0:
+            self.keys, self.counts = keys, counts
+        else:
+            self.keys, self.counts = k.merge_tables(self.keys, self.counts, keys, counts)
+
+    def add_occurrences(self, keys: np.ndarray) -> None:
+        """Count an (unsorted) array of key occurrences; ``keys`` is overwritten."""
+        keys.sort()  # numpy's sort releases the GIL, so threads sort concurrently
+        self.add(*k.run_lengths(keys))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def ideograph_ids(text: str) -> np.ndarray:
+    """Ideograph ids of ``text`` (one uint16 a character, 0 = separator)."""
+    return k.ideograph_ids(chars.codepoints(text), chars.ID_OF_CODEPOINT)
+
+
+def entropy_bits(counts: np.ndarray) -> float:
+    """Total information, in bits, of a sequence with these symbol counts under their own unigram model."""
+    counts = counts[counts > 0].astype(np.float64)
+    total = counts.sum()
+    return float(total * math.log2(total) - (counts * np.log2(counts)).sum()) if total else 0.0
+
+
+class LexiconBuilder:
+    """Learns a lexicon from raw text (scikit-learn style: ``fit`` then ``lexicon_``, ``stats_``).
+
+    Parameters
+    ----------
+    order : longest n-gram counted (1..4).
+    min_count : fewest occurrences for a kept n-gram and for a lexicon entry.
+    min_pmi : cohesion thresholds theta_2..theta_order (natural log); default 1, 3, 5, ...
+    jobs : threads for the parallel kernels; 0 means all cores.
+    progress : callback ``(stage, done, total)``; stages are "counting" and "cutting", in bytes.
+    memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
+        the second pass; a larger corpus is read again instead.
+    """
+
+    def __init__(
+        self,
+        order: int = DEFAULT_ORDER,
+        min_count: int = DEFAULT_MIN_COUNT,
+        min_pmi: Optional[Sequence[float]] = None,
+        jobs: int = 0,
+        progress: Optional[ProgressCallback] = None,
+        chunk_bytes: int = CHUNK_BYTES,
+        memory_budget: int = 1 << 30,
+    ) -> None:
+        if not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
+            raise MinentError(f"order must be a whole number from 1 to {MAX_ORDER}, got {order}")
+        if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+            raise MinentError(f"min_count must be a whole number >= 1, got {min_count}")
+        thresholds = default_thresholds(order) if min_pmi is None else [float(t) for t in min_pmi]
+        if len(thresholds) != order - 1:
+            raise MinentError(
+                f"min_pmi needs {order - 1} value(s), one for each n-gram length 2..{order}, got {len(thresholds)}"
+            )
+        if any(math.isnan(t) for t in thresholds):
+            raise MinentError("min_pmi values must be numbers")
+        self.order = int(order)
+        self.min_count = int(min_count)
+        self.min_pmi = thresholds
+        self.jobs = jobs
+        self.progress = progress or no_progress
+        self.chunk_bytes = chunk_bytes
+        self.memory_budget = memory_budget  # bytes of ideograph ids kept between the passes
+
+    # -- the two passes ---------------------------------------------------------------
+    def _chunks_of_ids(self, corpus: Corpus, stage: str, kept: Optional[list]) -> Iterable[np.ndarray]:
+        """Ideograph ids of the corpus, chunk by chunk, reporting progress as ``stage``.
+
+        When ``kept`` is a list, the chunks are also appended to it while they fit in
+        ``memory_budget`` bytes (then it is cleared and set to None: the second pass reads again).
+        """
+        total, done = corpus.total_bytes(), 0
+        held = 0
+        for text, size in corpus.chunks(self.chunk_bytes):
+            self._has_text = self._has_text or (text != "" and not text.isspace())
+            ids = ideograph_ids(text)
+            del text
+            if kept is not None:
+                held += ids.nbytes
+                if held <= self.memory_budget:
+                    kept.append(ids)
+                else:
+                    kept.clear()
+                    kept = None
+                    self._held = None
+            done += size
+            self._n_bytes = done
+            yield ids
+            self.progress(stage, done, total)
+
+    def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor) -> list[CountTable]:
+        """Pass 1: exact counts of every n-gram, one table per length (index 1..order)."""
+        tables = [CountTable() for _ in range(self.order + 1)]
+        self._held: Optional[list] = []
+        for ids in self._chunks_of_ids(corpus, "counting", self._held):
+            unigrams = np.bincount(ids, minlength=chars.N_IDS + 1)
+            unigrams[0] = 0
+            present = np.flatnonzero(unigrams)
+            tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
+
+            def count_order(n: int, ids: np.ndarray = ids) -> None:
+                tables[n].add_occurrences(k.window_keys(ids, n))
+
+            list(pool.map(count_order, range(2, self.order + 1)))
+        return tables
+
+    def _cut(self, corpus: Corpus, kept_set: np.ndarray) -> tuple[CountTable, Counter]:
+        """Pass 2: cut the runs into pieces and count them (pieces over 4 characters as strings)."""
+        short = CountTable()
+        long_pieces: Counter = Counter()
+        if self._held is not None:
+            held = self._held
+            chunks: Iterable[np.ndarray] = (held.pop(0) for _ in range(len(held)))
+        else:
+            chunks = self._chunks_of_ids(corpus, "cutting", None)
+        for ids in chunks:
+            starts, lengths = k.cut(ids, kept_set, self.order, 4 * numba.get_num_threads())
+            is_short = lengths <= chars.MAX_PACKED
+            short.add_occurrences(k.pack_pieces(ids, starts[is_short], lengths[is_short]))
+            long_lengths = lengths[~is_short]
+            text = k.gather_codepoints(ids, starts[~is_short], long_lengths, chars.CODEPOINT_OF_ID)
+            text = text.tobytes().decode("utf-32-le")
+            ends = np.cumsum(long_lengths).tolist()
+            long_pieces.update(text[e - n : e] for e, n in zip(ends, long_lengths.tolist()))
+        return short, long_pieces
+
+    # -- public -----------------------------------------------------------------------
+    def fit(self, corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> "LexiconBuilder":
+        """Learn the lexicon of ``corpus`` (see :func:`build_lexicon` for what it accepts)."""
+        started = time.perf_counter()
+        corpus = as_corpus(corpus, encoding)
+        self._has_text, self._n_bytes = False, 0
+        try:
+            with numba_threads(self.jobs) as n_threads, ThreadPoolExecutor(max(1, n_threads)) as pool:
+                tables = self._count_ngrams(corpus, pool)
+                if not self._has_text:
+                    raise MinentError(f"the corpus {', '.join(corpus.names)} is empty")
+                char_counts = tables[1].counts
+                n_chars = int(char_counts.sum())
+                if n_chars == 0:
+                    raise MinentError(
+                        f"the corpus {', '.join(corpus.names)} has no Chinese characters (CJK ideographs)"
+                    )
+                n_bytes = self._n_bytes
+                n_ngrams = sum(len(t) for t in tables)
+                kept_keys = self._kept_ngrams(tables, n_chars)
+                del tables
+                kept_set = k.build_key_set(kept_keys)
+                short, long_pieces = self._cut(corpus, kept_set)
+        finally:
+            self._held = None
+            corpus.close()
+        lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
+        cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
+        self.stats_ = BuildStats(
+            n_chars=n_chars,
+            n_bytes=n_bytes,
+            n_ngrams=n_ngrams,
+            n_kept=len(kept_keys),
+            n_pieces=len(short) + len(long_pieces),
+            bits_per_char_chars=entropy_bits(char_counts) / n_chars,
+            bits_per_char_words=cut_bits / n_chars,
+            seconds=time.perf_counter() - started,
+        )
+        self.lexicon_ = Lexicon(lexicon_counts, stats=self.stats_)
+        return self
+
+    def _kept_ngrams(self, tables: list[CountTable], n_chars: int) -> np.ndarray:
+        """Sorted keys of the n-grams (n >= 2) that pass min_count and their cohesion threshold."""
+        tables_keys = tuple(t.keys for t in tables[1:])
+        tables_counts = tuple(t.counts for t in tables[1:])
+        kept = []
+        for n in range(2, self.order + 1):
+            t = tables[n]
+            pmi = k.weakest_split_pmi(t.keys, t.counts, n, tables_keys, tables_counts, n_chars, self.min_count)
+            kept.append(t.keys[pmi >= self.min_pmi[n - 2]])
+        return np.concatenate(kept) if kept else np.empty(0, dtype=np.uint64)
+
+    def _select_pieces(self, short: CountTable, long_pieces: Counter, kept_set: np.ndarray) -> dict[str, int]:
+        """Steps 4-5: min_count, then the backtrack rule; returns word -> count."""
+        frequent = short.counts >= self.min_count
+        keys, counts = short.keys[frequent], short.counts[frequent]
+        ok = k.backtrack_mask(keys, kept_set, self.order)
+        words = chars.unpack_many(keys[ok])
+        result = dict(zip(words, counts[ok].tolist()))
+        order = self.order
+        for word, count in long_pieces.items():
+            if count < self.min_count:
+                continue
+            ids = ideograph_ids(word)
+            if k.windows_all_kept(ids, 0, len(ids), kept_set, order):
+                result[word] = count
+        return result
+
+
+def build_lexicon(
+    corpus: Union[Corpus, PathLike, Iterable],
+    order: int = DEFAULT_ORDER,
+    min_count: int = DEFAULT_MIN_COUNT,
+    min_pmi: Optional[Sequence[float]] = None,
+    jobs: int = 0,
+    progress: Optional[ProgressCallback] = None,
+    encoding: str = "utf-8",
+) -> Lexicon:
+    """Discover the words of a corpus; returns a :class:`Lexicon` whose ``stats`` hold the figures.
+
+    ``corpus`` is a ``pathlib.Path`` or a list of them (files, read in chunks), a
+    :class:`Corpus`, or text: a string or an iterable of strings (documents or lines).
+    Plain strings are always text, never file names.
+    """
+    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=min_pmi, jobs=jobs, progress=progress)
+    return builder.fit(corpus, encoding=encoding).lexicon_

@@ -1,0 +1,319 @@
+"""Kernels of lexicon discovery: count n-grams, test their cohesion, cut runs into pieces.
+
+Text arrives as an array of ideograph ids (uint16, 0 = separator; see ``minent.chars``).
+An n-gram of n <= 4 ideographs is one uint64 key, 15 bits a character, first character
+in the highest bits. Because ids are never 0, a key's length is implied by its size, so
+the keys of all orders live in one sorted array: every 1-gram key sorts before every
+2-gram key, and so on. Counts are tables of two aligned arrays (sorted unique keys, counts).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+BITS = np.uint64(15)
+CHAR_MASK = np.uint64((1 << 15) - 1)
+EMPTY = np.uint64(0)  # never a key: keys hold at least one non-zero id
+HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, inline="always")
+def key_length(key: np.uint64) -> int:
+    """Number of characters packed in ``key``."""
+    n = 0
+    while key != EMPTY:
+        key >>= BITS
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def ideograph_ids(codepoints: np.ndarray, id_of_codepoint: np.ndarray) -> np.ndarray:
+    """Map code points to ideograph ids (0 for everything that is not an ideograph)."""
+    limit = id_of_codepoint.shape[0]
+    ids = np.zeros(codepoints.shape[0], dtype=np.uint16)
+    for i in range(codepoints.shape[0]):
+        cp = codepoints[i]
+        if cp < limit:
+            ids[i] = id_of_codepoint[cp]
+    return ids
+
+
+@njit(cache=True, nogil=True)
+def window_keys(ids: np.ndarray, n: int) -> np.ndarray:
+    """Keys of every window of ``n`` consecutive ideographs (no separator inside), in text order."""
+    m = ids.shape[0]
+    out = np.empty(max(m - n + 1, 0), dtype=np.uint64)
+    mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    filled = 0
+    run = 0
+    key = EMPTY
+    for i in range(m):
+        c = ids[i]
+        if c == 0:
+            run = 0
+            key = EMPTY
+            continue
+        key = ((key << BITS) | np.uint64(c)) & mask
+        run += 1
+        if run >= n:
+            out[filled] = key
+            filled += 1
+    return out[:filled]
+
+
+@njit(cache=True, nogil=True)
+def run_lengths(sorted_keys: np.ndarray) -> tuple:
+    """(unique keys, counts) of a sorted key array; overwrites ``sorted_keys`` to save memory."""
+    m = sorted_keys.shape[0]
+    counts = np.empty(m, dtype=np.int64)
+    u = -1
+    for i in range(m):
+        if u < 0 or sorted_keys[i] != sorted_keys[u]:
+            u += 1
+            sorted_keys[u] = sorted_keys[i]
+            counts[u] = 0
+        counts[u] += 1
+    return sorted_keys[: u + 1].copy(), counts[: u + 1].copy()
+
+
+@njit(cache=True, nogil=True)
+def merge_tables(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, counts_b: np.ndarray) -> tuple:
+    """Union of two count tables (sorted unique keys), summing the counts of shared keys."""
+    na, nb = keys_a.shape[0], keys_b.shape[0]
+    keys = np.empty(na + nb, dtype=np.uint64)
+    counts = np.empty(na + nb, dtype=np.int64)
+    i = j = u = 0
+    while i < na and j < nb:
+        if keys_a[i] < keys_b[j]:
+            keys[u] = keys_a[i]
+            counts[u] = counts_a[i]
+            i += 1
+        elif keys_b[j] < keys_a[i]:
+            keys[u] = keys_b[j]
+            counts[u] = counts_b[j]
+            j += 1
+        else:
+            keys[u] = keys_a[i]
+            counts[u] = counts_a[i] + counts_b[j]
+            i += 1
+            j += 1
+        u += 1
+    while i < na:
+        keys[u] = keys_a[i]
+        counts[u] = counts_a[i]
+        i += 1
+        u += 1
+    while j < nb:
+        keys[u] = keys_b[j]
+        counts[u] = counts_b[j]
+        j += 1
+        u += 1
+    return keys[:u].copy(), counts[:u].copy()
+
+
+@njit(cache=True, inline="always")
+def lookup_count(keys: np.ndarray, counts: np.ndarray, key: np.uint64) -> int:
+    """Count of ``key`` in a table (0 when absent), by binary search."""
+    i = np.searchsorted(keys, key)
+    if i < keys.shape[0] and keys[i] == key:
+        return counts[i]
+    return 0
+
+
+@njit(cache=True, parallel=True)
+def weakest_split_pmi(
+    keys: np.ndarray, counts: np.ndarray, n: int, tables_keys: tuple, tables_counts: tuple, n_chars: int, min_count: int
+) -> np.ndarray:
+    """Cohesion of each n-gram in (keys, counts) with count >= min_count; -inf for the rest.
+
+    cohesion(w) = min over k of ln(N c(w) / (c(w[:k]) c(w[k:]))), N = number of ideographs;
+    ``tables_keys[j]``/``tables_counts[j]`` is the count table of the (j+1)-grams.
+    """
+    out = np.full(keys.shape[0], -np.inf)
+    total = float(n_chars)
+    for i in prange(keys.shape[0]):
+        c = counts[i]
+        if c < min_count:
+            continue
+        key = keys[i]
+        weakest = np.inf
+        for k in range(1, n):
+            right_bits = BITS * np.uint64(n - k)
+            left = key >> right_bits
+            right = key & ((np.uint64(1) << right_bits) - np.uint64(1))
+            a = _count_in(tables_keys, tables_counts, k, left)
+            b = _count_in(tables_keys, tables_counts, n - k, right)
+            pmi = math.log(total * float(c) / (float(a) * float(b)))
+            if pmi < weakest:
+                weakest = pmi
+        out[i] = weakest
+    return out
+
+
+@njit(cache=True, inline="always")
+def _count_in(tables_keys: tuple, tables_counts: tuple, length: int, key: np.uint64) -> int:
+    # literal_unroll is not needed: the tables are a homogeneous tuple, indexed at run time
+    return lookup_count(tables_keys[length - 1], tables_counts[length - 1], key)
+
+
+@njit(cache=True)
+def build_key_set(keys: np.ndarray) -> np.ndarray:
+    """An open-addressing hash set of non-zero keys (a power-of-two table, 0 = empty slot)."""
+    capacity = 16
+    while capacity < 2 * keys.shape[0]:
+        capacity *= 2
+    table = np.zeros(capacity, dtype=np.uint64)
+    slot_mask = np.uint64(capacity - 1)
+    for key in keys:
+        slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+        while table[slot] != EMPTY and table[slot] != key:
+            slot = (slot + np.uint64(1)) & slot_mask
+        table[slot] = key
+    return table
+
+
+@njit(cache=True, inline="always")
+def set_contains(table: np.ndarray, key: np.uint64) -> bool:
+    slot_mask = np.uint64(table.shape[0] - 1)
+    slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+    while table[slot] != EMPTY:
+        if table[slot] == key:
+            return True
+        slot = (slot + np.uint64(1)) & slot_mask
+    return False
+
+
+@njit(cache=True, inline="always")
+def key_at(ids: np.ndarray, start: int, n: int) -> np.uint64:
+    """Key of ids[start:start+n], or EMPTY if a separator lies inside or the text ends."""
+    if start + n > ids.shape[0]:
+        return EMPTY
+    key = EMPTY
+    for j in range(start, start + n):
+        c = ids[j]
+        if c == 0:
+            return EMPTY
+        key = (key << BITS) | np.uint64(c)
+    return key
+
+
+@njit(cache=True, nogil=True)
+def _mark_joins(ids: np.ndarray, kept: np.ndarray, order: int, first: int, last: int, joined: np.ndarray) -> None:
+    """Mark joins for the windows starting in ids[first:last], with rolling keys per length."""
+    masks = np.empty(order + 1, dtype=np.uint64)
+    for n in range(order + 1):
+        masks[n] = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    key = EMPTY
+    run = 0
+    # warm the rolling key with up to order-1 ideographs before ``first``
+    i = max(first - (order - 1), 0)
+    stop = min(last + order - 1, ids.shape[0])
+    while i < stop:
+        c = ids[i]
+        if c == 0:
+            run = 0
+            key = EMPTY
+        else:
+            key = (key << BITS) | np.uint64(c)
+            run += 1
+            # windows ending at i, of length n, start at i-n+1
+            for n in range(2, min(run, order) + 1):
+                start = i - n + 1
+                if first <= start < last and set_contains(kept, key & masks[n]):
+                    for j in range(start, i):
+                        joined[j] = 1
+        i += 1
+
+
+@njit(cache=True, parallel=True)
+def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int) -> tuple:
+    """(starts, lengths) of the pieces: runs are cut between neighbours unless a kept
+    n-gram (2 <= n <= order, in the hash set ``kept``) covers both.
+
+    The join marks are computed in ``n_blocks`` parallel blocks (a few per thread).
+    """
+    m = ids.shape[0]
+    joined = np.zeros(m, dtype=np.uint8)  # joined[i]: ids[i] and ids[i+1] stay together
+    n_blocks = max(1, min(n_blocks, m // 4096))
+    for b in prange(n_blocks):
+        # neighbouring blocks may both write 1 into the same byte: harmless
+        _mark_joins(ids, kept, order, b * m // n_blocks, (b + 1) * m // n_blocks, joined)
+    starts = np.empty(m, dtype=np.int64)
+    lengths = np.empty(m, dtype=np.int64)
+    found = 0
+    i = 0
+    while i < m:
+        if ids[i] == 0:
+            i += 1
+            continue
+        first = i
+        while i + 1 < m and joined[i] == 1:
+            i += 1
+        starts[found] = first
+        lengths[found] = i - first + 1
+        found += 1
+        i += 1
+    return starts[:found].copy(), lengths[:found].copy()
+
+
+@njit(cache=True)
+def pack_pieces(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Keys of pieces no longer than 4 characters (caller selects them)."""
+    out = np.empty(starts.shape[0], dtype=np.uint64)
+    for p in range(starts.shape[0]):
+        out[p] = key_at(ids, starts[p], lengths[p])
+    return out
+
+
+@njit(cache=True)
+def gather_codepoints(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray, codepoint_of_id: np.ndarray) -> np.ndarray:
+    """Code points of the given spans, one after another (decoded to text in one go by the caller)."""
+    out = np.empty(lengths.sum(), dtype=np.uint32)
+    at = 0
+    for p in range(starts.shape[0]):
+        for j in range(starts[p], starts[p] + lengths[p]):
+            out[at] = codepoint_of_id[ids[j]]
+            at += 1
+    return out
+
+
+@njit(cache=True)
+def windows_all_kept(ids: np.ndarray, start: int, length: int, kept: np.ndarray, order: int) -> bool:
+    """True when every window of ``order`` characters inside the span is a kept n-gram."""
+    for s in range(start, start + length - order + 1):
+        if not set_contains(kept, key_at(ids, s, order)):
+            return False
+    return True
+
+
+@njit(cache=True)
+def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.ndarray:
+    """Which packed pieces survive the backtrack rule.
+
+    Length 1-2: always; 3..order: only kept n-grams; longer: every window of length
+    ``order`` must be a kept n-gram.
+    """
+    ok = np.zeros(piece_keys.shape[0], dtype=np.bool_)
+    ids = np.empty(4, dtype=np.uint16)
+    for p in range(piece_keys.shape[0]):
+        key = piece_keys[p]
+        n = key_length(key)
+        if n <= 2:
+            ok[p] = True
+        elif n <= order:
+            ok[p] = set_contains(kept, key)
+        else:
+            for j in range(n):
+                ids[n - 1 - j] = np.uint16((key >> (BITS * np.uint64(j))) & CHAR_MASK)
+            ok[p] = windows_all_kept(ids[:n], 0, n, kept, order)
+    return ok
+
+
+def threads() -> int:
+    """Threads Numba's parallel kernels use now (see ``numba.set_num_threads``)."""
+    return numba.get_num_threads()

@@ -1,0 +1,104 @@
+"""A flat, array-based trie of code points that Numba kernels can walk.
+
+A lexicon arrives as one uint32 array of code points (all words concatenated) and an
+int64 array of word offsets (``offsets[w]:offsets[w+1]`` is word ``w``). Node 0 is the
+root. An edge ``(node, code point) -> child`` is stored in an open-addressing hash table
+keyed by ``node << 21 | code point`` (a code point fits in 21 bits); the root's edges for
+the Basic Multilingual Plane also sit in a direct table, since every lookup starts there.
+Building is one pass over the code points, so jieba's 350,000 words load in milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+EMPTY_SLOT = np.uint64(0xFFFFFFFFFFFFFFFF)  # never a key: node ids stay below 2**43
+HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+CP_BITS = np.uint64(21)
+ROOT_DIRECT = 0x10000  # root edges of code points below this live in a direct table
+
+
+@njit(cache=True, inline="always")
+def _slot(key: np.uint64, shift: np.uint64) -> np.int64:
+    return np.int64((key * HASH_MULT) >> shift)
+
+
+@njit(cache=True, inline="always")
+def child(root_edges, edge_keys, edge_children, shift, node, cp) -> np.int64:
+    """The child of ``node`` along code point ``cp``, or -1 when there is none."""
+    if node == 0 and cp < ROOT_DIRECT:
+        return np.int64(root_edges[cp])
+    key = (np.uint64(node) << CP_BITS) | np.uint64(cp)
+    mask = np.int64(edge_keys.shape[0] - 1)
+    i = _slot(key, shift)
+    while True:
+        k = edge_keys[i]
+        if k == key:
+            return np.int64(edge_children[i])
+        if k == EMPTY_SLOT:
+            return np.int64(-1)
+        i = (i + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
+    """Insert every word; return ``(root_edges, edge_keys, edge_children, shift, word_of_node)``.
+
+    ``word_of_node[n]`` is the index of the word that ends at node ``n`` (-1 when none; a
+    word given twice keeps its last index). ``shift`` is the hash's right shift.
+    """
+    n_words = offsets.shape[0] - 1
+    n_chars = codepoints.shape[0]
+    bits = 4
+    while (np.int64(1) << bits) < 2 * n_chars + 2:
+        bits += 1
+    capacity = np.int64(1) << bits
+    shift = np.uint64(64 - bits)
+    mask = capacity - 1
+    root_edges = np.full(ROOT_DIRECT, -1, dtype=np.int32)
+    edge_keys = np.full(capacity, EMPTY_SLOT, dtype=np.uint64)
+    edge_children = np.full(capacity, -1, dtype=np.int32)
+    word_of_node = np.full(n_chars + 1, -1, dtype=np.int32)
+    n_nodes = 1
+    for w in range(n_words):
+        node = np.int64(0)
+        for j in range(offsets[w], offsets[w + 1]):
+            cp = codepoints[j]
+            if node == 0 and cp < ROOT_DIRECT:
+                nxt = np.int64(root_edges[cp])
+                if nxt < 0:
+                    nxt = n_nodes
+                    n_nodes += 1
+                    root_edges[cp] = nxt
+                node = nxt
+                continue
+            key = (np.uint64(node) << CP_BITS) | np.uint64(cp)
+            i = _slot(key, shift)
+            while edge_keys[i] != key and edge_keys[i] != EMPTY_SLOT:
+                i = (i + 1) & mask
+            if edge_keys[i] == EMPTY_SLOT:
+                edge_keys[i] = key
+                edge_children[i] = n_nodes
+                n_nodes += 1
+            node = np.int64(edge_children[i])
+        word_of_node[node] = w
+    return root_edges, edge_keys, edge_children, shift, word_of_node[:n_nodes].copy()
+
+
+@njit(cache=True)
+def find_words(root_edges, edge_keys, edge_children, shift, word_of_node, codepoints, offsets) -> np.ndarray:
+    """Index of each query word in the trie (-1 when absent); used by tests and lookups."""
+    n = offsets.shape[0] - 1
+    out = np.full(n, -1, dtype=np.int64)
+    for w in range(n):
+        node = np.int64(0)
+        if offsets[w] == offsets[w + 1]:
+            continue
+        for j in range(offsets[w], offsets[w + 1]):
+            node = child(root_edges, edge_keys, edge_children, shift, node, codepoints[j])
+            if node < 0:
+                break
+        if node >= 0:
+            out[w] = word_of_node[node]
+    return out

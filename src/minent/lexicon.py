@@ -1,0 +1,172 @@
+"""The Lexicon: words with their counts, and its two file formats.
+
+``tsv``   one entry a line, ``word<TAB>count``, most frequent first (what build-lexicon writes)
+``jieba`` one entry a line, ``word count [tag]``: loads into jieba as a user dictionary,
+          and jieba's own dictionary loads here
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Mapping, Optional, Union
+
+from .errors import MinentError
+from .textio import PathLike, atomic_output, check_readable, STDIN
+
+FORMATS = ("tsv", "jieba")
+
+
+@dataclass
+class BuildStats:
+    """Figures of one build_lexicon run, for reports and the CLI summary."""
+
+    n_chars: int = 0  #: ideographs in the corpus
+    n_bytes: int = 0  #: bytes (or characters, for in-memory texts) read
+    n_ngrams: int = 0  #: distinct n-grams of length 1..order
+    n_kept: int = 0  #: n-grams of length >= 2 that passed the cohesion filter
+    n_pieces: int = 0  #: distinct pieces after cutting
+    bits_per_char_chars: float = 0.0  #: information per ideograph, coded as characters
+    bits_per_char_words: float = 0.0  #: information per ideograph, coded as the cut's pieces
+    seconds: float = 0.0
+    history: list = field(default_factory=list)  #: per-iteration figures of refinement
+
+
+class Lexicon:
+    """Words and their counts; unigram probabilities are count / total.
+
+    >>> lex = Lexicon({"中国": 3, "中": 1})
+    >>> lex["中国"], len(lex), round(lex.probability("中"), 2)
+    (3, 2, 0.25)
+    """
+
+    def __init__(
+        self,
+        counts: Union[Mapping[str, int], Iterable[tuple[str, int]]] = (),
+        stats: Optional[BuildStats] = None,
+    ) -> None:
+        items = counts.items() if isinstance(counts, Mapping) else counts
+        self._counts: dict[str, int] = {}
+        for word, count in items:
+            if not word:
+                raise MinentError("a lexicon word cannot be empty")
+            self._counts[word] = self._counts.get(word, 0) + int(count)
+        self.stats = stats
+
+    # -- mapping protocol -------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._counts
+
+    def __getitem__(self, word: str) -> int:
+        return self._counts[word]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def get(self, word: str, default: int = 0) -> int:
+        return self._counts.get(word, default)
+
+    def items(self) -> list[tuple[str, int]]:
+        """Entries sorted by count descending, then by word (the file order)."""
+        return sorted(self._counts.items(), key=lambda wc: (-wc[1], wc[0]))
+
+    def words(self) -> list[str]:
+        return [w for w, _ in self.items()]
+
+    def to_dict(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self._counts.values())
+
+    def probability(self, word: str) -> float:
+        """Unigram probability of ``word`` (0.0 when absent)."""
+        total = self.total
+        return self._counts.get(word, 0) / total if total else 0.0
+
+    def information(self, word: str) -> float:
+        """-log2 p(word) in bits (inf when absent)."""
+        p = self.probability(word)
+        return -math.log2(p) if p > 0 else math.inf
+
+    def __repr__(self) -> str:
+        top = ", ".join(f"{w}:{c}" for w, c in self.items()[:3])
+        return f"Lexicon({len(self)} words; {top}{', ...' if len(self) > 3 else ''})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lexicon) and self._counts == other._counts
+
+    # -- files ------------------------------------------------------------------------
+    def save(self, path: Optional[PathLike], format: str = "tsv") -> None:
+        """Write the lexicon (stdout for None or '-'), atomically."""
+        if format not in FORMATS:
+            raise MinentError(f"unknown lexicon format '{format}' (choose from {', '.join(FORMATS)})")
+        sep = "\t" if format == "tsv" else " "
+        if format == "jieba":
+            bad = [w for w in self._counts if any(c.isspace() for c in w)]
+            if bad:
+                raise MinentError(f"the jieba format cannot hold words with spaces, such as {bad[0]!r}")
+        with atomic_output(path) as f:
+            f.writelines(f"{w}{sep}{c}\n" for w, c in self.items())
+
+    @classmethod
+    def load(cls, path: PathLike, format: Optional[str] = None, encoding: str = "utf-8") -> "Lexicon":
+        """Read a lexicon in ``tsv`` or ``jieba`` format (detected from the first line when None)."""
+        if format is not None and format not in FORMATS:
+            raise MinentError(f"unknown lexicon format '{format}' (choose from {', '.join(FORMATS)})")
+        check_readable(path)
+        name = "standard input" if str(path) == STDIN else f"'{path}'"
+        try:
+            if str(path) == STDIN:
+                import sys
+
+                raw = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as f:
+                    raw = f.read()
+        except OSError as e:
+            raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as e:
+            raise MinentError(f"lexicon {name} is not valid {encoding}: bad byte at offset {e.start}") from None
+        except LookupError:
+            raise MinentError(f"unknown encoding '{encoding}'") from None
+        return cls.parse(text, format=format, name=name)
+
+    @classmethod
+    def parse(cls, text: str, format: Optional[str] = None, name: str = "lexicon") -> "Lexicon":
+        """Parse lexicon text (see :meth:`load`)."""
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        lines = text.splitlines()
+        if format is None:
+            first = next((ln for ln in lines if ln.strip()), "")
+            format = "tsv" if "\t" in first else "jieba"
+        counts: dict[str, int] = {}
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            if format == "tsv":
+                parts = line.rstrip("\r").split("\t")
+                ok = len(parts) == 2
+            else:
+                parts = line.split()
+                ok = len(parts) in (2, 3)
+            try:
+                word, count = parts[0], int(parts[1]) if ok else -1
+            except ValueError:
+                count = -1
+            if not ok or count < 0 or not word:
+                shape = "word<TAB>count" if format == "tsv" else "word count [tag]"
+                raise MinentError(
+                    f"{name} line {lineno}: expected '{shape}' with a whole count >= 0, got {line[:60]!r}"
+                )
+            counts[word] = counts.get(word, 0) + count
+        if not counts:
+            raise MinentError(f"{name} has no entries")
+        return cls(counts)

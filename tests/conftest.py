@@ -1,0 +1,40 @@
+"""Shared test helpers: random corpora with the characters that make text hard."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the plain-Python references live beside the tests
+
+SHARED = HERE.parents[1] / "shared"
+
+# a few ideographs (so n-grams repeat), ext-A, 〇, and every kind of separator
+IDEOGRAPHS = "中国人民的大学生在"
+HARD = ["㐀", "〇", " ", "\n", "。", "，", "A", "b", "7", "１", "𠀀", "😀", "é", "\t"]
+
+
+def random_text(rng: random.Random, length: int, separator_rate: float = 0.1) -> str:
+    out = []
+    for _ in range(length):
+        if rng.random() < separator_rate:
+            out.append(rng.choice(HARD))
+        else:
+            out.append(rng.choice(IDEOGRAPHS))
+    return "".join(out)
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    return random.Random(12345)
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared is absent)")
+    return path

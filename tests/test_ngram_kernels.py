@@ -1,0 +1,150 @@
+"""Each lexicon-discovery kernel against the plain-Python reference (tests/reference_lexicon.py)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import reference_lexicon as ref
+from conftest import random_text
+from minent import chars
+from minent.discover import ideograph_ids
+from minent.kernels import ngrams as k
+
+EDGE_TEXTS = [
+    "",
+    "中",
+    "。",
+    "中国",
+    "ABC 123 ４５６ é😀𠀀",
+    "中国人民" * 5000,  # one very long run
+    "中𠀀国😀人A民1的",  # ideographs separated by non-BMP, Latin, digits
+    "〇〇〇㐀㐀㐀",
+]
+
+
+def kernel_counts(text: str, order: int) -> Counter:
+    ids = ideograph_ids(text)
+    got: Counter = Counter()
+    for n in range(1, order + 1):
+        keys, counts = k.run_lengths(np.sort(k.window_keys(ids, n)))
+        assert np.all(np.diff(keys.astype(np.float64)) > 0) or len(keys) < 2
+        got.update(dict(zip(chars.unpack_many(keys), counts.tolist())))
+    return got
+
+
+def random_texts(count: int = 30):
+    rng = random.Random(7)
+    for i in range(count):
+        yield random_text(rng, rng.randint(0, 400), separator_rate=rng.choice([0.0, 0.05, 0.3]))
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS + list(random_texts()))
+@pytest.mark.parametrize("order", [1, 2, 4])
+def test_ngram_counts_match_reference(text, order):
+    assert kernel_counts(text, order) == ref.count_ngrams(ref.runs(text), order)
+
+
+def test_merge_tables_adds_counts():
+    rng = random.Random(3)
+    for _ in range(50):
+        a = Counter(rng.choices(range(1, 40), k=rng.randint(0, 30)))
+        b = Counter(rng.choices(range(1, 40), k=rng.randint(0, 30)))
+
+        def table(c):
+            keys = np.array(sorted(c), dtype=np.uint64)
+            return keys, np.array([c[int(x)] for x in keys], dtype=np.int64)
+
+        keys, counts = k.merge_tables(*table(a), *table(b))
+        assert dict(zip(keys.tolist(), counts.tolist())) == dict(a + b)
+        assert keys.tolist() == sorted(keys.tolist())
+
+
+def test_key_set_membership():
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 7, 1000):
+        members = np.unique(rng.integers(1, 1 << 60, size, dtype=np.uint64))
+        table = k.build_key_set(members)
+        assert all(k.set_contains(table, x) for x in members)
+        others = rng.integers(1, 1 << 60, 200, dtype=np.uint64)
+        member_set = set(members.tolist())
+        assert [k.set_contains(table, x) for x in others] == [int(x) in member_set for x in others]
+
+
+def kernel_pmi(text: str, order: int, min_count: int) -> dict:
+    ids = ideograph_ids(text)
+    tables = []
+    for n in range(1, order + 1):
+        tables.append(k.run_lengths(np.sort(k.window_keys(ids, n))))
+    n_chars = int(tables[0][1].sum())
+    result = {}
+    for n in range(2, order + 1):
+        keys, counts = tables[n - 1]
+        pmi = k.weakest_split_pmi(keys, counts, n, tuple(t[0] for t in tables), tuple(t[1] for t in tables),
+                                  n_chars, min_count)
+        for word, value, count in zip(chars.unpack_many(keys), pmi.tolist(), counts.tolist()):
+            if count >= min_count:
+                result[word] = value
+            else:
+                assert value == -np.inf
+    return result
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS[:5] + list(random_texts(15)))
+@pytest.mark.parametrize("min_count", [1, 3])
+def test_cohesion_matches_reference(text, min_count):
+    runs = ref.runs(text)
+    counts = ref.count_ngrams(runs, 4)
+    n_chars = sum(map(len, runs))
+    expected = {w: ref.weakest_split_pmi(w, counts, n_chars) for w, c in counts.items() if len(w) >= 2 and c >= min_count}
+    assert kernel_pmi(text, 4, min_count) == expected  # same float operations: exactly equal
+
+
+def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
+    ids = ideograph_ids(text)
+    kept_keys = np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64)
+    starts, lengths = k.cut(ids, k.build_key_set(kept_keys), order, n_blocks)
+    return [text[s : s + n] for s, n in zip(starts.tolist(), lengths.tolist())]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS + list(random_texts()))
+@pytest.mark.parametrize("n_blocks", [1, 3, 64])
+def test_cut_matches_reference(text, n_blocks):
+    rng = random.Random(len(text))
+    grams = sorted(w for w in ref.count_ngrams(ref.runs(text), 4) if len(w) >= 2)
+    for order in (2, 3, 4):
+        kept = {w for w in rng.sample(grams, min(len(grams), 12)) if len(w) <= order}
+        expected = [p for run in ref.runs(text) for p in ref.cut(run, kept, order)]
+        assert kernel_cut(text, kept, order, n_blocks) == expected
+
+
+def test_cut_blocks_agree_on_a_long_line():
+    text = random_text(random.Random(11), 300_000, separator_rate=0.02)
+    kept = {"中国", "人民", "大学生", "的大", "国人民的"}
+    assert kernel_cut(text, kept, 4, 1) == kernel_cut(text, kept, 4, 97)
+
+
+def test_backtrack_matches_reference():
+    rng = random.Random(2)
+    words = ["".join(rng.choices("中国人民的", k=rng.randint(1, 4))) for _ in range(300)]
+    for order in (2, 3, 4):
+        kept = {w for w in set(words) if 2 <= len(w) <= order and rng.random() < 0.5}
+        kept_set = k.build_key_set(np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64))
+        keys = np.array([chars.pack(w) for w in words], dtype=np.uint64)
+        got = k.backtrack_mask(keys, kept_set, order).tolist()
+        assert got == [ref.survives_backtrack(w, kept, order) for w in words]
+        for w in words:  # the span version used for pieces longer than 4 characters
+            ids = ideograph_ids(w)
+            if len(w) > order:
+                assert k.windows_all_kept(ids, 0, len(w), kept_set, order) == ref.survives_backtrack(w, kept, order)
+
+
+def test_gather_codepoints():
+    text = "中国人民的大学生"
+    ids = ideograph_ids(text)
+    starts, lengths = np.array([0, 3, 7]), np.array([2, 4, 1])
+    got = k.gather_codepoints(ids, starts, lengths, chars.CODEPOINT_OF_ID).tobytes().decode("utf-32-le")
+    assert got == "中国" + "民的大学" + "生"
