@@ -106,8 +106,26 @@ def test_cohesion_matches_reference(text, min_count):
 def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
     ids = ideograph_ids(text)
     kept_keys = np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64)
-    starts, lengths = k.cut(ids, k.build_key_set(kept_keys), order, n_blocks)
-    return [text[s : s + n] for s, n in zip(starts.tolist(), lengths.tolist())]
+    short_keys, long_starts, long_lengths = k.cut(ids, k.build_key_set(kept_keys), order, n_blocks)
+    # pieces in text order: the short ones are keys, the long ones spans; put them back in order
+    long_pieces = {s: text[s : s + n] for s, n in zip(long_starts.tolist(), long_lengths.tolist())}
+    short = iter(chars.unpack_many(short_keys))
+    result = []
+    pos = 0
+    ideo = [ref.is_ideograph(ch) for ch in text]
+    while pos < len(text):
+        if not ideo[pos]:
+            pos += 1
+            continue
+        if pos in long_pieces:
+            piece = long_pieces[pos]
+        else:
+            piece = next(short)
+            assert text[pos : pos + len(piece)] == piece
+        result.append(piece)
+        pos += len(piece)
+    assert next(short, None) is None
+    return result
 
 
 @pytest.mark.parametrize("text", EDGE_TEXTS + list(random_texts()))
@@ -140,6 +158,13 @@ def test_backtrack_matches_reference():
             ids = ideograph_ids(w)
             if len(w) > order:
                 assert k.windows_all_kept(ids, 0, len(w), kept_set, order) == ref.survives_backtrack(w, kept, order)
+
+
+def test_unigram_counts():
+    text = "中国中〇。𠀀中"
+    counts = k.count_ideographs(ideograph_ids(text), chars.N_IDS)
+    assert counts[0] == 0 and counts.sum() == 5
+    assert counts[chars.char_ids("中")[0]] == 3
 
 
 def test_gather_codepoints():

@@ -182,8 +182,7 @@ class LexiconBuilder:
         tables = [CountTable() for _ in range(self.order + 1)]
         self._held: Optional[list] = []
         for ids in self._chunks_of_ids(corpus, "counting", self._held):
-            unigrams = np.bincount(ids, minlength=chars.N_IDS + 1)
-            unigrams[0] = 0
+            unigrams = k.count_ideographs(ids, chars.N_IDS)
             present = np.flatnonzero(unigrams)
             tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
 
@@ -203,11 +202,9 @@ class LexiconBuilder:
         else:
             chunks = self._chunks_of_ids(corpus, "cutting", None)
         for ids in chunks:
-            starts, lengths = k.cut(ids, kept_set, self.order, 4 * numba.get_num_threads())
-            is_short = lengths <= chars.MAX_PACKED
-            short.add_occurrences(k.pack_pieces(ids, starts[is_short], lengths[is_short]))
-            long_lengths = lengths[~is_short]
-            text = k.gather_codepoints(ids, starts[~is_short], long_lengths, chars.CODEPOINT_OF_ID)
+            short_keys, long_starts, long_lengths = k.cut(ids, kept_set, self.order, 4 * numba.get_num_threads())
+            short.add_occurrences(short_keys)
+            text = k.gather_codepoints(ids, long_starts, long_lengths, chars.CODEPOINT_OF_ID)
             text = text.tobytes().decode("utf-32-le")
             ends = np.cumsum(long_lengths).tolist()
             long_pieces.update(text[e - n : e] for e, n in zip(ends, long_lengths.tolist()))

@@ -44,6 +44,16 @@ def ideograph_ids(codepoints: np.ndarray, id_of_codepoint: np.ndarray) -> np.nda
 
 
 @njit(cache=True, nogil=True)
+def count_ideographs(ids: np.ndarray, n_ids: int) -> np.ndarray:
+    """counts[i] = occurrences of id i (counts[0], the separators, stays 0)."""
+    counts = np.zeros(n_ids + 1, dtype=np.int64)
+    for c in ids:
+        counts[c] += 1
+    counts[0] = 0
+    return counts
+
+
+@njit(cache=True, nogil=True)
 def window_keys(ids: np.ndarray, n: int) -> np.ndarray:
     """Keys of every window of ``n`` consecutive ideographs (no separator inside), in text order."""
     m = ids.shape[0]
@@ -232,10 +242,11 @@ def _mark_joins(ids: np.ndarray, kept: np.ndarray, order: int, first: int, last:
 
 @njit(cache=True, parallel=True)
 def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int) -> tuple:
-    """(starts, lengths) of the pieces: runs are cut between neighbours unless a kept
-    n-gram (2 <= n <= order, in the hash set ``kept``) covers both.
+    """Cut runs between neighbours unless a kept n-gram (2 <= n <= order, in the hash set
+    ``kept``) covers both; returns the pieces as (short_keys, long_starts, long_lengths).
 
-    The join marks are computed in ``n_blocks`` parallel blocks (a few per thread).
+    Pieces of at most 4 characters come back as packed keys, longer ones as spans. The
+    join marks are computed in ``n_blocks`` parallel blocks (a few per thread).
     """
     m = ids.shape[0]
     joined = np.zeros(m, dtype=np.uint8)  # joined[i]: ids[i] and ids[i+1] stay together
@@ -243,31 +254,44 @@ def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int) -> tuple:
     for b in prange(n_blocks):
         # neighbouring blocks may both write 1 into the same byte: harmless
         _mark_joins(ids, kept, order, b * m // n_blocks, (b + 1) * m // n_blocks, joined)
-    starts = np.empty(m, dtype=np.int64)
-    lengths = np.empty(m, dtype=np.int64)
-    found = 0
-    i = 0
-    while i < m:
+    n_pieces = 0
+    for i in range(m):  # a piece ends at i when ids[i] is an ideograph not joined to the next
+        if ids[i] != 0 and joined[i] == 0:
+            n_pieces += 1
+    short_keys = np.empty(n_pieces, dtype=np.uint64)
+    long_starts = np.empty(16, dtype=np.int64)
+    long_lengths = np.empty(16, dtype=np.int64)
+    n_short = 0
+    n_long = 0
+    start = -1
+    for i in range(m):
         if ids[i] == 0:
-            i += 1
             continue
-        first = i
-        while i + 1 < m and joined[i] == 1:
-            i += 1
-        starts[found] = first
-        lengths[found] = i - first + 1
-        found += 1
-        i += 1
-    return starts[:found].copy(), lengths[:found].copy()
+        if start < 0:
+            start = i
+        if joined[i] == 0:
+            length = i - start + 1
+            if length <= 4:
+                short_keys[n_short] = key_at(ids, start, length)
+                n_short += 1
+            else:
+                if n_long == long_starts.shape[0]:
+                    long_starts = _grown(long_starts)
+                    long_lengths = _grown(long_lengths)
+                long_starts[n_long] = start
+                long_lengths[n_long] = length
+                n_long += 1
+            start = -1
+    return short_keys[:n_short], long_starts[:n_long].copy(), long_lengths[:n_long].copy()
 
 
 @njit(cache=True)
-def pack_pieces(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Keys of pieces no longer than 4 characters (caller selects them)."""
-    out = np.empty(starts.shape[0], dtype=np.uint64)
-    for p in range(starts.shape[0]):
-        out[p] = key_at(ids, starts[p], lengths[p])
-    return out
+def _grown(a: np.ndarray) -> np.ndarray:
+    """A copy of ``a`` with twice the room."""
+    bigger = np.empty(2 * a.shape[0], dtype=a.dtype)
+    for i in range(a.shape[0]):
+        bigger[i] = a[i]
+    return bigger
 
 
 @njit(cache=True)
@@ -312,8 +336,3 @@ def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.n
                 ids[n - 1 - j] = np.uint16((key >> (BITS * np.uint64(j))) & CHAR_MASK)
             ok[p] = windows_all_kept(ids[:n], 0, n, kept, order)
     return ok
-
-
-def threads() -> int:
-    """Threads Numba's parallel kernels use now (see ``numba.set_num_threads``)."""
-    return numba.get_num_threads()
