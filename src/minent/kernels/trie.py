@@ -19,12 +19,12 @@ CP_BITS = np.uint64(21)
 ROOT_DIRECT = 0x10000  # root edges of code points below this live in a direct table
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _slot(key: np.uint64, shift: np.uint64) -> np.int64:
-    return np.int64((key * HASH_MULT) >> shift)
+    return np.int64((key * HASH_MULT) >> np.uint64(shift))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def child(root_edges, edge_keys, edge_children, shift, node, cp) -> np.int64:
     """The child of ``node`` along code point ``cp``, or -1 when there is none."""
     if node == 0 and cp < ROOT_DIRECT:

@@ -1,0 +1,97 @@
+"""`minent segment`: cut text into the words of a lexicon (unigram model, Viterbi)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._app import app, guarded, jobs_option, progress_for, quiet_option, set_jobs
+
+
+def _delimiter(text: str) -> str:
+    from ..errors import MinentError
+
+    text = {"\\t": "\t", "\\s": " "}.get(text, text)
+    if not text:
+        raise MinentError("--delimiter must not be empty")
+    if "\n" in text or "\r" in text:
+        raise MinentError("--delimiter must not contain a line break (lines in must match lines out)")
+    return text
+
+
+@app.command("segment")
+@guarded
+def segment_command(
+    lexicon: Path = typer.Option(
+        ..., "--lexicon", "-l", help="Lexicon file: build-lexicon's TSV (word<TAB>count) or jieba's "
+        "dictionary format (word count \\[tag]).", show_default=False,
+    ),
+    source: str = typer.Argument(
+        "-", metavar="[INPUT]", help="UTF-8 text to segment ('-' or nothing: standard input).",
+    ),
+    output: str = typer.Option(
+        "-", "--output", "-o", help="Write the segmented text here ('-': standard output). Written whole "
+        "or not at all: on an error no partial output is left.",
+    ),
+    lexicon_format: str = typer.Option(
+        "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba), tsv or jieba.",
+    ),
+    delimiter: str = typer.Option(
+        " ", "--delimiter", "-d", help="Written between words (\\t for a tab). Whitespace in the input is a word "
+        "boundary and is replaced by this.",
+    ),
+    encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
+                                 "The lexicon is read as UTF-8; the output is UTF-8."),
+    jobs: int = jobs_option(),
+    quiet: bool = quiet_option(),
+) -> None:
+    """Cut text into words: among all cuts of a run of ideographs into lexicon words, the one of least total information, sum of -ln(count/total). One output line per input line.
+
+    A character missing from the lexicon counts as seen 0.5 times. Digits, Latin words and punctuation are grouped by rules (a number such as -3.5% or 1,000; a word such as e-mail; a run of one dash or ellipsis character; every other mark alone), never split. Whitespace is a word boundary: it is replaced by the delimiter (LF line ends are kept; a CR is whitespace).
+    """
+    from ..errors import MinentError
+    from ..lexicon import FORMATS
+    from ..segment import Segmenter
+    from ..textio import STDIN, atomic_output, check_encoding, check_readable
+
+    if lexicon_format not in ("auto", *FORMATS):
+        raise MinentError(f"--lexicon-format must be auto, {' or '.join(FORMATS)}; got '{lexicon_format}'")
+    sep = _delimiter(delimiter)
+    encoding = check_encoding(encoding)
+    check_readable(lexicon)
+    check_readable(source)
+    if str(lexicon) == STDIN:
+        raise MinentError("the lexicon must be a file, not standard input")
+    set_jobs(jobs)
+    to_stdout = output == STDIN
+    if not to_stdout:
+        with atomic_output(output):  # fail on an unwritable output before any work
+            pass
+        Path(output).unlink(missing_ok=True)
+    segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs)
+    progress = progress_for(quiet)
+    try:
+        if to_stdout:
+            # spooled, so that an error half-way (a bad byte, say) leaves no partial output
+            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+                stats = segmenter.segment_file(source, spool, sep, encoding, progress)
+                spool.seek(0)
+                shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+                sys.stdout.flush()
+        else:
+            with atomic_output(output) as out:
+                stats = segmenter.segment_file(source, out, sep, encoding, progress)
+    finally:
+        progress.close()
+    if not quiet:
+        rate = stats.n_bytes / 1e6 / stats.seconds if stats.seconds > 0 else 0.0
+        typer.echo(
+            f"minent: segmented {stats.n_bytes / 1e6:.1f} MB ({stats.n_lines:,} lines) with "
+            f"{segmenter.n_words:,} lexicon entries in {stats.seconds:.2f} s ({rate:.1f} MB/s)",
+            err=True,
+        )

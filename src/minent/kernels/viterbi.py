@@ -1,0 +1,314 @@
+"""Kernels of unigram segmentation: group characters, run Viterbi over ideograph runs, render.
+
+Text arrives as a uint32 array of code points. Each character gets a one-byte mark:
+
+``DROP``     whitespace other than a newline (a word boundary that is not written)
+``CONT``     continues the current word
+``START``    starts a word
+``NEWLINE``  a line feed (ends the line; written as it is)
+
+Runs of ideographs are cut into the words of least total cost (sum of -ln p(w)) by a
+Viterbi pass over the lattice of lexicon words found with the trie. Everything else is
+grouped by fixed rules: a run of letters and digits (with a decimal point or a thousands
+separator between digits, a hyphen or apostrophe inside a word, a sign before a number, a
+percent sign after it), a run of the same dash or ellipsis character, and one token per
+other character. Combining marks stay with the character before them.
+
+The character classes come from a table (``kind | flags`` for the Basic Multilingual
+Plane, built in ``minent.segment`` from Python's Unicode data) so the kernels stay small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .trie import child
+
+# character kinds (low 4 bits of the class table)
+HAN = 1  # joins the lattice
+DIGIT = 2
+LETTER = 3
+SPACE = 4
+NEWLINE_KIND = 5
+OTHER = 6
+MARK = 7  # combining marks, joiners, variation selectors
+KIND_MASK = 15
+# flags (higher bits)
+DECIMAL = 16  # '.' between digits
+THOUSANDS = 32  # ',' followed by exactly three digits
+WORD_JOIN = 64  # '-' or apostrophe inside a word of letters
+PERCENT = 128  # after a number
+SIGN = 256  # before a number
+REPEAT = 512  # a run of the same character is one token (dashes, ellipses)
+
+# per-character marks
+DROP = 0
+CONT = 1
+START = 2
+NEWLINE = 3
+
+
+@njit(cache=True)
+def char_class(cp, table) -> np.int64:
+    """``kind | flags`` of a code point (planes beyond the BMP by range)."""
+    if cp < table.shape[0]:
+        return np.int64(table[cp])
+    if 0x20000 <= cp <= 0x323AF:  # CJK extensions B-H
+        return np.int64(HAN)
+    if 0xE0100 <= cp <= 0xE01EF or 0x1F3FB <= cp <= 0x1F3FF:  # variation selectors, skin tones
+        return np.int64(MARK)
+    return np.int64(OTHER)
+
+
+@njit(cache=True)
+def _kind(cps, i, table) -> np.int64:
+    return char_class(cps[i], table) & KIND_MASK
+
+
+@njit(cache=True)
+def _can_split(cps, table, p) -> bool:
+    """Whether a token starts at ``p`` whatever came before (so blocks can start there)."""
+    here = _kind(cps, p, table)
+    if here == MARK:
+        return False
+    before = char_class(cps[p - 1], table)
+    kind = before & KIND_MASK
+    return kind == SPACE or kind == NEWLINE_KIND or (kind == OTHER and before == OTHER)
+
+
+@njit(cache=True)
+def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start."""
+    n = cps.shape[0]
+    n_blocks = max(1, n_blocks)
+    bounds = np.empty(n_blocks + 1, dtype=np.int64)
+    bounds[0] = 0
+    for b in range(1, n_blocks):
+        p = max(n * b // n_blocks, bounds[b - 1])
+        while 0 < p < n and not _can_split(cps, table, p):
+            p += 1
+        bounds[b] = min(max(p, bounds[b - 1]), n)
+    bounds[n_blocks] = n
+    return bounds
+
+
+@njit(cache=True)
+def _end_of_alnum(cps, table, i, end) -> np.int64:
+    """End of the letters-and-digits token that starts at ``i`` (exclusive)."""
+    j = i + 1
+    while j < end:
+        cls = char_class(cps[j], table)
+        kind = cls & KIND_MASK
+        if kind == DIGIT or kind == LETTER or kind == MARK:
+            j += 1
+            continue
+        if j + 1 < end:
+            before = _kind(cps, j - 1, table)
+            after = _kind(cps, j + 1, table)
+            if (cls & DECIMAL) and before == DIGIT and after == DIGIT:
+                j += 2
+                continue
+            if (cls & THOUSANDS) and before == DIGIT and j + 3 < end:
+                if (after == DIGIT and _kind(cps, j + 2, table) == DIGIT
+                        and _kind(cps, j + 3, table) == DIGIT
+                        and (j + 4 >= end or _kind(cps, j + 4, table) != DIGIT)):
+                    j += 4
+                    continue
+            if (cls & WORD_JOIN) and before == LETTER and (after == LETTER or after == DIGIT):
+                j += 2
+                continue
+        break
+    if j < end and (char_class(cps[j], table) & PERCENT) and _kind(cps, j - 1, table) == DIGIT:
+        j += 1
+    return j
+
+
+@njit(cache=True)
+def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, node_cost, unknown_cost,
+                 best, back, marks) -> None:
+    """Cut the ideograph run ``cps[a:b]`` into the words of least total cost; mark their starts."""
+    length = b - a
+    best[0] = 0.0
+    for k in range(1, length + 1):
+        best[k] = np.inf
+    for s in range(a, b):
+        base = best[s - a]
+        node = child(root_edges, edge_keys, edge_children, shift, 0, cps[s])
+        cost = unknown_cost
+        if node >= 0 and node_cost[node] < cost:
+            cost = node_cost[node]
+        if base + cost < best[s - a + 1]:
+            best[s - a + 1] = base + cost
+            back[s - a + 1] = s - a
+        e = s + 1
+        while node >= 0 and e < b:
+            node = child(root_edges, edge_keys, edge_children, shift, node, cps[e])
+            if node < 0:
+                break
+            e += 1
+            cost = node_cost[node]
+            if cost < np.inf and base + cost < best[e - a]:
+                best[e - a] = base + cost
+                back[e - a] = s - a
+    e = length
+    while e > 0:
+        s = back[e]
+        marks[a + s] = START
+        for t in range(a + s + 1, a + e):
+            marks[t] = CONT
+        e = s
+
+
+@njit(cache=True, nogil=True)
+def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, node_cost,
+                unknown_cost, marks) -> None:
+    best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
+    back = np.empty(256, dtype=np.int64)
+    i = lo
+    while i < hi:
+        cls = char_class(cps[i], table)
+        kind = cls & KIND_MASK
+        if kind == HAN:
+            j = i + 1
+            while j < hi and _kind(cps, j, table) == HAN:
+                j += 1
+            if j - i + 1 > best.shape[0]:
+                best = np.empty(2 * (j - i + 1), dtype=np.float64)
+                back = np.empty(2 * (j - i + 1), dtype=np.int64)
+            _viterbi_run(cps, i, j, root_edges, edge_keys, edge_children, shift, node_cost,
+                         unknown_cost, best, back, marks)
+            i = j
+            continue
+        if kind == SPACE:
+            marks[i] = DROP
+            i += 1
+            continue
+        if kind == NEWLINE_KIND:
+            marks[i] = NEWLINE
+            i += 1
+            continue
+        if kind == MARK:
+            marks[i] = CONT if i > lo and (marks[i - 1] == START or marks[i - 1] == CONT) else START
+            i += 1
+            continue
+        if kind == DIGIT or kind == LETTER:
+            j = _end_of_alnum(cps, table, i, hi)
+        elif ((cls & SIGN) and i + 1 < hi and _kind(cps, i + 1, table) == DIGIT
+              and (i == 0 or (_kind(cps, i - 1, table) != DIGIT and _kind(cps, i - 1, table) != LETTER))):
+            j = _end_of_alnum(cps, table, i + 1, hi)
+        elif cls & REPEAT:
+            j = i + 1
+            while j < hi and cps[j] == cps[i]:
+                j += 1
+        else:
+            j = i + 1
+        marks[i] = START
+        for t in range(i + 1, j):
+            marks[t] = CONT
+        i = j
+
+
+@njit(cache=True, nogil=True)
+def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, node_cost,
+                      unknown_cost) -> np.ndarray:
+    """:func:`mark_words` on one thread, for short texts (no thread pool to wake)."""
+    marks = np.zeros(cps.shape[0], dtype=np.uint8)
+    _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, node_cost,
+                unknown_cost, marks)
+    return marks
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, node_cost,
+               unknown_cost) -> np.ndarray:
+    """One mark per character (DROP, CONT, START, NEWLINE); blocks run in parallel."""
+    marks = np.zeros(cps.shape[0], dtype=np.uint8)
+    for b in prange(bounds.shape[0] - 1):
+        _mark_block(cps, table, bounds[b], bounds[b + 1], root_edges, edge_keys, edge_children,
+                    shift, node_cost, unknown_cost, marks)
+    return marks
+
+
+@njit(cache=True, nogil=True)
+def render(cps, marks, delimiter, line_open):
+    """The segmented text as code points: words joined by ``delimiter``, line feeds kept.
+
+    ``line_open`` says whether the current line already has a word (when a giant line was
+    cut between chunks); returns ``(code points, line_open)``.
+    """
+    d = delimiter.shape[0]
+    size = 0
+    is_open = line_open
+    for i in range(cps.shape[0]):
+        m = marks[i]
+        if m == START:
+            if is_open:
+                size += d
+            size += 1
+            is_open = True
+        elif m == CONT:
+            size += 1
+        elif m == NEWLINE:
+            size += 1
+            is_open = False
+    out = np.empty(size, dtype=np.uint32)
+    o = 0
+    is_open = line_open
+    for i in range(cps.shape[0]):
+        m = marks[i]
+        if m == START:
+            if is_open:
+                for k in range(d):
+                    out[o + k] = delimiter[k]
+                o += d
+            out[o] = cps[i]
+            o += 1
+            is_open = True
+        elif m == CONT:
+            out[o] = cps[i]
+            o += 1
+        elif m == NEWLINE:
+            out[o] = cps[i]
+            o += 1
+            is_open = False
+    return out, is_open
+
+
+@njit(cache=True, nogil=True)
+def word_spans(marks):
+    """``(starts, ends)`` of the words, as character offsets (ends exclusive)."""
+    n = 0
+    for i in range(marks.shape[0]):
+        if marks[i] == START:
+            n += 1
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    w = -1
+    for i in range(marks.shape[0]):
+        m = marks[i]
+        if m == START:
+            w += 1
+            starts[w] = i
+            ends[w] = i + 1
+        elif m == CONT and w >= 0:
+            ends[w] = i + 1
+    return starts, ends
+
+
+@njit(cache=True)
+def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost, unknown_cost):
+    """Total cost of a given cut (for tests): unknown single characters cost ``unknown_cost``,
+    an unknown longer word costs infinity."""
+    total = 0.0
+    for w in range(starts.shape[0]):
+        node = np.int64(0)
+        for j in range(starts[w], ends[w]):
+            node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+            if node < 0:
+                break
+        cost = np.inf if node < 0 else node_cost[node]
+        if ends[w] - starts[w] == 1 and cost > unknown_cost:
+            cost = unknown_cost
+        total += cost
+    return total

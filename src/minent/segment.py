@@ -1,0 +1,301 @@
+"""Unigram (minimum-information) segmentation with a lexicon.
+
+Among all ways to cut a run of ideographs into lexicon words, the :class:`Segmenter` takes
+one of least total information, sum of -ln p(w) with p(w) = count(w) / total (the most
+probable path, found by a Viterbi pass over the word lattice in a Numba kernel).
+
+Conventions (the same for the library and ``minent segment``):
+
+* A character that is not a one-character lexicon entry (and a word whose count is 0)
+  counts as if seen ``unknown_count`` = 0.5 times: p = 0.5 / total. So every input can be
+  cut, and an unknown character is always a word of its own.
+* Ideographs are those of :mod:`minent.chars` plus the compatibility ideographs
+  (U+F900-U+FAFF), the extensions beyond the BMP (U+20000-U+323AF) and U+25CB (○, often
+  typed for 〇 in years such as 二○○一年).
+* Other text is grouped by rules, never by the lexicon: a run of letters and digits (any
+  script's decimal digits, full-width ones included; a decimal point or a thousands
+  comma between digits, a hyphen or apostrophe inside a word, a leading sign such as
+  -5 or ＋3, a trailing % ％ ‰), a run of one repeated dash or ellipsis character
+  (——, ……), and every other character alone. Combining marks stay with the character
+  before them.
+* Whitespace is a word boundary and is not written: the words of a line are joined by the
+  delimiter (one space by default), so the output with delimiters removed equals the input
+  with whitespace removed. Line feeds are kept exactly (CRLF becomes LF; ``\\r`` is
+  whitespace), so the output has as many lines as the input.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO, Iterable, Iterator, Mapping, Optional, Union
+
+import numpy as np
+
+from .errors import MinentError
+from .lexicon import Lexicon
+from .progress import ProgressCallback, no_progress
+from .textio import STDIN, PathLike, check_encoding, check_readable, iter_file_chunks
+
+UNKNOWN_COUNT = 0.5
+DELIMITER = " "
+CHUNK_BYTES = 8 << 20  # text is segmented 8 MiB at a time: memory stays flat
+_PARALLEL_CHARS = 1 << 16  # shorter texts run on one thread
+_BLOCKS_PER_THREAD = 4
+
+_DASHES_AND_DOTS = "-_=~*.!?·•—―–‒‐…⋯‥─━－＿＝～．！？。"
+
+
+def _build_class_table() -> np.ndarray:
+    """``kind | flags`` of every BMP code point (see ``minent.kernels.viterbi``)."""
+    from . import chars
+    from .kernels import viterbi as v
+
+    import unicodedata
+
+    table = np.full(0x10000, v.OTHER, dtype=np.uint16)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch.isdecimal():
+            table[cp] = v.DIGIT
+        elif ch.isspace():
+            table[cp] = v.SPACE
+        elif ch.isalpha():
+            table[cp] = v.LETTER
+        elif unicodedata.category(ch)[0] == "M":
+            table[cp] = v.MARK
+    ideographs = chars.CODEPOINT_OF_ID[1:]
+    table[ideographs] = v.HAN
+    table[0xF900:0xFB00] = v.HAN
+    table[0x25CB] = v.HAN
+    table[0xD800:0xE000] = v.OTHER  # lone surrogates (only from Python strings)
+    table[[0x200C, 0x200D]] = v.MARK
+    table[0xFE00:0xFE10] = v.MARK
+    table[ord("\n")] = v.NEWLINE_KIND
+    for ch in ".．":
+        table[ord(ch)] |= v.DECIMAL
+    table[ord(",")] |= v.THOUSANDS
+    for ch in "-'’‐":
+        table[ord(ch)] |= v.WORD_JOIN
+    for ch in "%％‰":
+        table[ord(ch)] |= v.PERCENT
+    for ch in "+-−－＋":
+        table[ord(ch)] |= v.SIGN
+    for ch in _DASHES_AND_DOTS:
+        table[ord(ch)] |= v.REPEAT
+    return table
+
+
+_CLASS_TABLE: Optional[np.ndarray] = None
+
+
+def class_table() -> np.ndarray:
+    global _CLASS_TABLE
+    if _CLASS_TABLE is None:
+        _CLASS_TABLE = _build_class_table()
+    return _CLASS_TABLE
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _text(cps: np.ndarray) -> str:
+    return cps.tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@contextmanager
+def _threads(jobs: int):
+    """Run the parallel kernel on ``jobs`` threads (0 = all cores), restoring the setting after."""
+    import numba
+
+    if jobs < 0:
+        raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
+    before = numba.get_num_threads()
+    limit = numba.config.NUMBA_NUM_THREADS
+    numba.set_num_threads(limit if jobs == 0 else min(jobs, limit))
+    try:
+        yield numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)
+
+
+@dataclass
+class SegmentStats:
+    """Figures of one ``segment_file`` run."""
+
+    n_bytes: int = 0  #: bytes read
+    n_chars: int = 0  #: characters read
+    n_lines: int = 0  #: line feeds read
+    seconds: float = 0.0
+
+
+class Segmenter:
+    """Cuts text into the words of a lexicon by the unigram model.
+
+    >>> seg = Segmenter({"研究": 10, "研究生": 5, "生命": 10, "命": 2, "起源": 8})
+    >>> seg.cut("研究生命起源")
+    ['研究', '生命', '起源']
+
+    ``lexicon`` is a :class:`~minent.lexicon.Lexicon`, a mapping word -> count, or the path
+    of a lexicon file (``lexicon_format`` None detects tsv or jieba). ``jobs`` is the number
+    of threads for long texts (0 = all cores).
+    """
+
+    def __init__(
+        self,
+        lexicon: Union[Lexicon, Mapping[str, int], PathLike],
+        *,
+        lexicon_format: Optional[str] = None,
+        encoding: str = "utf-8",
+        unknown_count: float = UNKNOWN_COUNT,
+        jobs: int = 0,
+    ) -> None:
+        from .kernels import trie
+
+        if isinstance(lexicon, (str, os.PathLike)):
+            lexicon = Lexicon.load(lexicon, format=lexicon_format, encoding=encoding)
+        counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
+        if not counts:
+            raise MinentError("the lexicon has no entries")
+        if not unknown_count > 0:
+            raise MinentError(f"unknown_count must be > 0, got {unknown_count}")
+        if jobs < 0:
+            raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
+        words = list(counts)
+        if any(not isinstance(w, str) or not w for w in words):
+            raise MinentError("lexicon words must be non-empty strings")
+        freq = np.fromiter(counts.values(), dtype=np.float64, count=len(words))
+        if not np.all(freq >= 0):
+            raise MinentError("lexicon counts must be >= 0")
+        total = float(freq.sum())
+        if total <= 0:
+            raise MinentError("the lexicon's counts are all zero")
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        cps = _codepoints("".join(words))
+        self.root_edges, self.edge_keys, self.edge_children, self.shift, word_of_node = trie.build_trie(
+            cps, offsets
+        )
+        word_cost = math.log(total) - np.log(np.maximum(freq, unknown_count))
+        self.node_cost = np.full(word_of_node.shape[0], np.inf)
+        ends = word_of_node >= 0
+        self.node_cost[ends] = word_cost[word_of_node[ends]]
+        self.unknown_cost = math.log(total) - math.log(unknown_count)
+        self.n_words = len(words)
+        self.total = total
+        self.jobs = jobs
+        self._table = class_table()
+
+    # -- the kernels ------------------------------------------------------------------
+    def _trie(self) -> tuple:
+        return (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.node_cost,
+                self.unknown_cost)
+
+    def _marks(self, cps: np.ndarray) -> np.ndarray:
+        from .kernels import viterbi as v
+
+        if cps.shape[0] < _PARALLEL_CHARS:
+            return v.mark_words_serial(cps, self._table, *self._trie())
+        with _threads(self.jobs) as n_threads:
+            if n_threads == 1:
+                return v.mark_words_serial(cps, self._table, *self._trie())
+            bounds = v.block_bounds(cps, self._table, n_threads * _BLOCKS_PER_THREAD)
+            return v.mark_words(cps, self._table, bounds, *self._trie())
+
+    # -- public API -------------------------------------------------------------------
+    def cut(self, text: str) -> list[str]:
+        """The words of ``text``, in order (whitespace is a boundary and is left out)."""
+        from .kernels import viterbi as v
+
+        if not isinstance(text, str):
+            raise MinentError(f"text must be a string, got {type(text).__name__}")
+        starts, ends = v.word_spans(self._marks(_codepoints(text)))
+        return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+
+    def cut_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """:meth:`cut` for many texts at once (one kernel call for the whole batch)."""
+        from .kernels import viterbi as v
+
+        texts = list(texts)
+        for t in texts:
+            if not isinstance(t, str):
+                raise MinentError(f"texts must be strings, got {type(t).__name__}")
+        if not texts:
+            return []
+        joined = "\n".join(texts)  # a line feed is a boundary, so texts never run together
+        starts, ends = v.word_spans(self._marks(_codepoints(joined)))
+        text_starts = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
+        owner = np.searchsorted(text_starts, starts, side="right") - 1
+        split_at = np.searchsorted(owner, np.arange(1, len(texts)))
+        words = [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        bounds = [0, *split_at.tolist(), len(words)]
+        return [words[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+
+    def segment(self, text: str, delimiter: str = DELIMITER) -> str:
+        """``text`` with its words joined by ``delimiter``; line feeds are kept as they are."""
+        out, _ = self._render(text, delimiter, False)
+        return out
+
+    def _render(self, text: str, delimiter: str, line_open: bool) -> tuple[str, bool]:
+        from .kernels import viterbi as v
+
+        if not isinstance(text, str):
+            raise MinentError(f"text must be a string, got {type(text).__name__}")
+        cps = _codepoints(text)
+        out, line_open = v.render(cps, self._marks(cps), _codepoints(delimiter), line_open)
+        return _text(out), line_open
+
+    def segment_chunks(self, chunks: Iterable[str], delimiter: str = DELIMITER) -> Iterator[str]:
+        """Segment a stream of text pieces (best cut after line feeds), yielding output pieces."""
+        line_open = False
+        for chunk in chunks:
+            out, line_open = self._render(chunk, delimiter, line_open)
+            yield out
+
+    def segment_file(
+        self,
+        source: PathLike,
+        output: IO[str],
+        delimiter: str = DELIMITER,
+        encoding: str = "utf-8",
+        progress: ProgressCallback = no_progress,
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> SegmentStats:
+        """Segment a file ('-' = standard input) into the text stream ``output``, chunk by chunk."""
+        encoding = check_encoding(encoding)
+        check_readable(source)
+        stats = SegmentStats()
+        start = time.perf_counter()
+        name = "standard input" if str(source) == STDIN else f"'{source}'"
+        total = None if str(source) == STDIN else os.path.getsize(source)
+        try:
+            stream = sys.stdin.buffer if str(source) == STDIN else open(source, "rb")
+        except OSError as e:
+            raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+        try:
+            line_open = False
+            for text, size in iter_file_chunks(stream, name, encoding, chunk_bytes):
+                out, line_open = self._render(text, delimiter, line_open)
+                output.write(out)
+                stats.n_bytes += size
+                stats.n_chars += len(text)
+                stats.n_lines += text.count("\n")
+                progress("segmenting", stats.n_bytes, total)
+        except OSError as e:
+            raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        stats.seconds = time.perf_counter() - start
+        return stats
+
+    def __repr__(self) -> str:
+        return f"Segmenter({self.n_words:,} words)"
