@@ -1,0 +1,362 @@
+"""Frequent itemsets (Apriori) and association rules.
+
+    >>> import minent
+    >>> found = minent.apriori([["milk", "bread"], ["milk", "eggs"], ["milk", "bread"]], min_support=0.5)
+    >>> dict(found)
+    {('milk',): 3, ('bread',): 2, ('bread', 'milk'): 2}
+    >>> rules = minent.association_rules(found, min_confidence=0.9)
+
+Mining is level-wise: frequent items first, then all pairs of frequent items, then
+candidates of size k+1 joined from frequent k-itemsets sharing their first k-1 items and
+kept only when all their k-subsets are frequent. Support counting runs in the Numba
+kernels of :mod:`minent.kernels.support`.
+
+Support thresholds: a fractional ``min_support`` s keeps itemsets whose count is at least
+``ceil(s * n_baskets)``, computed exactly on the decimal value of s (so 0.3 of 10 baskets
+is 3, not 4); ``min_count`` gives the count directly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import chain, combinations
+from typing import Any, Hashable, Iterable, Iterator, Optional, Sequence
+
+import numpy as np
+
+from .errors import MinentError
+from .progress import ProgressCallback, no_progress
+
+__all__ = ["apriori", "association_rules", "FrequentItemsets", "Rule", "LevelStats", "min_count_for"]
+
+
+@dataclass
+class LevelStats:
+    """What one level of Apriori did."""
+
+    size: int  # itemset size k
+    candidates: int  # candidates counted (for k = 2: all pairs of frequent items)
+    frequent: int  # frequent k-itemsets found
+    seconds: float
+
+
+@dataclass
+class FrequentItemsets:
+    """Frequent itemsets with their support counts, stored compactly level by level.
+
+    Iterating (or ``dict(found)``) yields ``(itemset, count)`` with the itemset a tuple of
+    the original items (ordered from most to least frequent item); ``len`` is the number
+    of itemsets. Arrays of dense ids stay available in ``levels`` for fast post-processing.
+    """
+
+    labels: list  # labels[id] = original item of dense id
+    levels: list  # levels[k-1] = (int32 array [n_k, k] of ids, int64 counts [n_k])
+    n_baskets: int
+    min_count: int
+    stats: list = field(default_factory=list)  # LevelStats per level
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return sum(len(counts) for _, counts in self.levels)
+
+    def __iter__(self) -> Iterator[tuple[tuple, int]]:
+        labels = self.labels
+        for rows, counts in self.levels:
+            # ids ascend with frequency; report items most frequent first
+            for row, count in zip(rows[:, ::-1].tolist(), counts.tolist()):
+                yield tuple([labels[i] for i in row]), count
+
+    def items(self) -> Iterator[tuple[tuple, int]]:
+        return iter(self)
+
+    def to_dict(self) -> dict:
+        """``{frozenset(itemset): count}``: handy to look up or compare regardless of order."""
+        return {frozenset(s): c for s, c in self}
+
+    def support(self, count: int) -> float:
+        return count / self.n_baskets
+
+    @property
+    def counts_per_size(self) -> list[int]:
+        return [len(c) for _, c in self.levels]
+
+
+def min_count_for(min_support: float, n_baskets: int) -> int:
+    """Smallest count meeting a fractional support: ceil(min_support * n), exactly."""
+    fraction = Fraction(repr(float(min_support)))
+    return max(1, math.ceil(fraction * n_baskets))
+
+
+def _check_support(min_support: Optional[float], min_count: Optional[int]) -> None:
+    if min_support is not None and min_count is not None:
+        raise MinentError("give either a minimum support or a minimum count, not both")
+    if min_count is not None:
+        if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 1:
+            raise MinentError(f"minimum count must be a whole number of at least 1, got {min_count!r}")
+    elif min_support is not None:
+        try:
+            value = float(min_support)
+        except (TypeError, ValueError):
+            raise MinentError(f"minimum support must be a number in (0, 1], got {min_support!r}") from None
+        if not (0.0 < value <= 1.0):
+            raise MinentError(f"minimum support must be in (0, 1], got {min_support!r}")
+
+
+def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
+    """Give every distinct item a code (order of first sight); returns CSR (codes, starts), labels.
+
+    Baskets are not deduplicated here (that is done by a kernel): building a Python set
+    per basket costs more than the whole mining on large sparse data.
+    """
+    if isinstance(transactions, (str, bytes)):
+        raise MinentError("transactions must be an iterable of baskets, not a string")
+    try:
+        baskets = transactions if isinstance(transactions, (list, tuple)) else list(transactions)
+        if any(isinstance(b, (str, bytes)) for b in baskets):
+            bad = next(b for b in baskets if isinstance(b, (str, bytes)))
+            raise MinentError(
+                f"each basket must be an iterable of items, not a string ({bad[:20]!r}); "
+                "wrap it, e.g. [basket] or list(basket)"
+            )
+        try:
+            lengths = np.fromiter(map(len, baskets), dtype=np.int64, count=len(baskets))
+        except TypeError:  # some baskets are iterators: materialise them
+            baskets = [b if hasattr(b, "__len__") else list(b) for b in baskets]
+            lengths = np.fromiter(map(len, baskets), dtype=np.int64, count=len(baskets))
+        flat = list(chain.from_iterable(baskets))
+        code_of = {item: code for code, item in enumerate(dict.fromkeys(flat))}
+    except TypeError as e:
+        raise MinentError(f"transactions must be an iterable of iterables of hashable items ({e})") from None
+    labels = list(code_of)
+    codes = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int32, count=len(flat))
+    starts = np.zeros(len(baskets) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return codes, starts, labels
+
+
+# how candidates are counted: 0 = cheapest per prefix; 1, 2, 3 force bitsets, bit probes,
+# tail scans (tests set it to check every way on the same data)
+COUNT_METHOD = 0
+
+
+def _n_blocks() -> int:
+    import numba
+
+    return max(1, numba.get_num_threads() * 16)
+
+
+def apriori(
+    transactions: Iterable[Iterable[Hashable]],
+    min_support: Optional[float] = None,
+    max_len: Optional[int] = None,
+    *,
+    min_count: Optional[int] = None,
+    progress: ProgressCallback = no_progress,
+) -> FrequentItemsets:
+    """Find every itemset held by at least ``min_support`` of the baskets (default 0.01).
+
+    ``transactions`` is any iterable of iterables of hashable items; duplicates inside a
+    basket count once and empty baskets count as baskets. Give ``min_count`` instead of
+    ``min_support`` for an absolute threshold. ``max_len`` caps the itemset size.
+    ``progress(stage, level, max_len)`` is called after each level.
+    """
+    from .kernels import support as K
+
+    _check_support(min_support, min_count)
+    if max_len is not None and (isinstance(max_len, bool) or int(max_len) != max_len or max_len < 1):
+        raise MinentError(f"maximum itemset length must be at least 1, got {max_len!r}")
+    started = time.perf_counter()
+    codes, starts, labels = _encode_transactions(transactions)
+    codes, starts = K.unique_per_basket(codes, starts)
+    n = len(starts) - 1
+    if n == 0:
+        raise MinentError("no baskets to mine")
+    if len(codes) == 0:
+        raise MinentError("the baskets hold no items")
+    if min_count is None:
+        min_count = min_count_for(0.01 if min_support is None else min_support, n)
+    min_count = int(min_count)
+
+    # level 1: frequent items, renumbered by ascending frequency (ties: first seen)
+    t0 = time.perf_counter()
+    code_counts = K.item_frequencies(codes, len(labels))
+    frequent_codes = np.flatnonzero(code_counts >= min_count)
+    frequent_codes = frequent_codes[np.argsort(code_counts[frequent_codes], kind="stable")]
+    m = len(frequent_codes)
+    id_of_code = np.full(len(labels), -1, dtype=np.int32)
+    id_of_code[frequent_codes] = np.arange(m, dtype=np.int32)
+    item_counts = code_counts[frequent_codes].astype(np.int64)
+    id_labels = [labels[c] for c in frequent_codes.tolist()]
+    found = FrequentItemsets(labels=id_labels, levels=[], n_baskets=n, min_count=min_count)
+    found.levels.append((np.arange(m, dtype=np.int32).reshape(m, 1), item_counts))
+    found.stats.append(LevelStats(1, len(labels), m, time.perf_counter() - t0))
+    progress("apriori levels", 1, max_len)
+    if m < 2 or max_len == 1:
+        found.seconds = time.perf_counter() - started
+        return found
+
+    # level 2: all pairs of frequent items, counted from the baskets' tails
+    t0 = time.perf_counter()
+    items, item_starts = K.encode_baskets(codes, starts, id_of_code)
+    offsets, tids, positions = K.vertical_lists(items, item_starts, m)
+    n_blocks = _n_blocks()
+    level, level_counts = K.frequent_pairs(items, item_starts, offsets, tids, positions, m, min_count, n_blocks)
+    found.levels.append((level, level_counts))
+    found.stats.append(LevelStats(2, m * (m - 1) // 2, len(level_counts), time.perf_counter() - t0))
+    progress("apriori levels", 2, max_len)
+
+    bits = None
+    k = 2
+    while len(level_counts) > 0 and (max_len is None or k < max_len):
+        t0 = time.perf_counter()
+        ext_starts, ext_items = K.candidate_extensions(level, n_blocks)
+        n_candidates = len(ext_items)
+        if n_candidates == 0:
+            found.stats.append(LevelStats(k + 1, 0, 0, time.perf_counter() - t0))
+            break
+        if bits is None:
+            bits = K.item_bitsets(offsets, tids, n)
+        work_order = _work_order(level, level_counts, ext_starts, item_counts, bits.shape[1])
+        ext_counts = K.count_extensions(level, level_counts, ext_starts, ext_items, item_counts, bits,
+                                        items, item_starts, offsets, tids, positions, work_order, n_blocks,
+                                        COUNT_METHOD)
+        level, level_counts = K.next_level(level, ext_starts, ext_items, ext_counts, min_count)
+        k += 1
+        if len(level_counts) > 0:
+            found.levels.append((level, level_counts))
+        found.stats.append(LevelStats(k, n_candidates, len(level_counts), time.perf_counter() - t0))
+        progress("apriori levels", k, max_len)
+    found.seconds = time.perf_counter() - started
+    return found
+
+
+def _work_order(level, level_counts, ext_starts, item_counts, words) -> np.ndarray:
+    """Rows with candidates, most expensive first (mirrors the estimate of the kernel)."""
+    k = level.shape[1]
+    n_ext = np.diff(ext_starts)
+    rows = np.flatnonzero(n_ext)
+    ne = n_ext[rows]
+    cost = np.minimum((k + ne) * words, item_counts[level[rows, 0]] * (k - 1) // 4 + level_counts[rows] * np.minimum(ne, 8))
+    return rows[np.argsort(-cost, kind="stable")].astype(np.int64)
+
+
+# ---------------------------------------------------------------------------------------
+# Association rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``antecedent => consequent`` with its measures (supports are fractions of baskets)."""
+
+    antecedent: tuple
+    consequent: tuple
+    count: int  # baskets holding antecedent and consequent together
+    support: float
+    confidence: float
+    lift: float
+    leverage: float
+    conviction: float  # inf when confidence is 1
+
+
+SORT_KEYS = ("lift", "confidence", "support", "leverage", "conviction")
+
+
+def association_rules(
+    itemsets: "FrequentItemsets | dict | Iterable[tuple[Sequence[Hashable], int]]",
+    min_confidence: float = 0.8,
+    *,
+    n_baskets: Optional[int] = None,
+    sort: str = "lift",
+    top: Optional[int] = None,
+) -> list[Rule]:
+    """Rules ``A => B`` (A, B disjoint, non-empty) from frequent itemsets with confidence >= min_confidence.
+
+    ``itemsets`` is what :func:`apriori` returns, or a mapping / iterable of
+    ``(itemset, count)`` (then give ``n_baskets``). Rules are sorted by ``sort`` (one of
+    lift, confidence, support, leverage, conviction), ties by confidence, then support,
+    highest first; ``top`` keeps the first ones.
+    """
+    try:
+        conf = float(min_confidence)
+    except (TypeError, ValueError):
+        raise MinentError(f"minimum confidence must be a number in [0, 1], got {min_confidence!r}") from None
+    if not (0.0 <= conf <= 1.0):
+        raise MinentError(f"minimum confidence must be in [0, 1], got {min_confidence!r}")
+    if sort not in SORT_KEYS:
+        raise MinentError(f"rules can be sorted by {', '.join(SORT_KEYS)}; got '{sort}'")
+    if top is not None and top < 0:
+        raise MinentError(f"--top must be 0 or more, got {top}")
+    if isinstance(itemsets, FrequentItemsets):
+        n_baskets = itemsets.n_baskets if n_baskets is None else n_baskets
+        pairs: Iterable = itemsets
+    else:
+        if n_baskets is None:
+            raise MinentError("give n_baskets when the itemsets do not come from minent.apriori")
+        pairs = itemsets.items() if isinstance(itemsets, dict) else itemsets
+    count_of: dict = {}
+    order: dict = {}  # item -> rank, to print itemsets in a stable order
+    for itemset, count in pairs:
+        key = frozenset(itemset)
+        count_of[key] = int(count)
+        for item in itemset:
+            order.setdefault(item, len(order))
+    if n_baskets is None or n_baskets < 1:
+        raise MinentError("n_baskets must be at least 1")
+    n = float(n_baskets)
+
+    def as_tuple(items: Iterable) -> tuple:
+        return tuple(sorted(items, key=order.__getitem__))
+
+    rules: list[Rule] = []
+    for itemset, count in count_of.items():
+        if len(itemset) < 2:
+            continue
+        # consequents grow level by level; a consequent failing the confidence can be
+        # dropped with all its supersets (their antecedents are subsets: more support)
+        consequents = [frozenset([x]) for x in itemset]
+        while consequents:
+            passed = []
+            for consequent in consequents:
+                antecedent = itemset - consequent
+                a_count = count_of.get(antecedent)
+                b_count = count_of.get(consequent)
+                if a_count is None or b_count is None:
+                    raise MinentError("the itemsets are not closed under subsets (an antecedent or "
+                                      "consequent of a rule has no count); mine them with minent.apriori")
+                confidence = count / a_count
+                if confidence + 1e-12 < conf:
+                    continue
+                passed.append(consequent)
+                support = count / n
+                b_support = b_count / n
+                lift = confidence / b_support
+                leverage = support - (a_count / n) * b_support
+                conviction = math.inf if confidence >= 1.0 else (1.0 - b_support) / (1.0 - confidence)
+                rules.append(Rule(as_tuple(antecedent), as_tuple(consequent), count, support,
+                                  confidence, lift, leverage, conviction))
+            if not passed or len(next(iter(passed))) + 1 >= len(itemset):
+                break
+            consequents = _grow(passed)
+    rules.sort(key=lambda r: (-getattr(r, sort), -r.confidence, -r.support, _text_key(r)))
+    if top is not None:
+        rules = rules[:top]
+    return rules
+
+
+def _text_key(rule: Rule) -> tuple:
+    return (len(rule.antecedent), [str(x) for x in rule.antecedent], [str(x) for x in rule.consequent])
+
+
+def _grow(consequents: list) -> list:
+    """Consequents one item larger whose every one-smaller subset passed (Apriori-style)."""
+    passed = set(consequents)
+    grown = set()
+    for a, b in combinations(consequents, 2):
+        union = a | b
+        if len(union) == len(a) + 1 and union not in grown:
+            if all(union - {x} in passed for x in union):
+                grown.add(union)
+    return list(grown)

@@ -1,0 +1,320 @@
+"""Apriori: kernels against plain-Python references, the API against brute force and pyfim."""
+
+from __future__ import annotations
+
+import math
+import random
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import reference_apriori as ref
+import minent
+from minent import MinentError
+from minent import itemsets as itemsets_module
+from minent.itemsets import min_count_for
+from minent.kernels import support as K
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+FIM = SHARED / "data" / "fim"
+
+
+def random_baskets(rng, n_baskets, n_items, density, max_extra_dupes=2):
+    baskets = []
+    for _ in range(n_baskets):
+        b = [f"i{j}" for j in range(n_items) if rng.random() < density]
+        b += rng.sample(b, min(len(b), rng.randint(0, max_extra_dupes)))  # duplicates count once
+        rng.shuffle(b)
+        baskets.append(b)
+    return baskets
+
+
+def as_dict(found):
+    d = found.to_dict()
+    assert len(d) == len(found), "an itemset was reported twice"
+    return d
+
+
+# ---------------------------------------------------------------------------------------
+# kernels
+
+
+def encoded(baskets_ids, n_items):
+    codes = np.array(list(chain.from_iterable(baskets_ids)), dtype=np.int32)
+    starts = np.zeros(len(baskets_ids) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([len(b) for b in baskets_ids])
+    return codes, starts
+
+
+def random_ids(rng, n, n_items, density):
+    return [[a for a in range(n_items) if rng.random() < density] * rng.randint(1, 2) for _ in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unique_per_basket_matches_reference(seed):
+    rng = random.Random(seed)
+    ids = random_ids(rng, 50, 12, 0.3)
+    for b in ids:
+        rng.shuffle(b)
+    codes, starts = encoded(ids, 12)
+    got_codes, got_starts = K.unique_per_basket(codes, starts)
+    want_codes, want_starts = ref.unique_per_basket(codes.tolist(), starts.tolist())
+    assert got_codes.tolist() == want_codes and got_starts.tolist() == want_starts
+
+
+@pytest.mark.parametrize("seed,density,min_count", [(0, 0.3, 2), (1, 0.6, 5), (2, 0.05, 1), (3, 0.9, 30)])
+def test_frequent_pairs_matches_reference(seed, density, min_count):
+    rng = random.Random(seed)
+    m = 15
+    ids = [sorted(set(b)) for b in random_ids(rng, 70, m, density)]
+    codes, starts = encoded(ids, m)
+    offsets, tids, positions = K.vertical_lists(codes, starts, m)
+    for n_blocks in (1, 3):
+        level, counts = K.frequent_pairs(codes, starts, offsets, tids, positions, m, min_count, n_blocks)
+        got = [((int(a), int(b)), int(c)) for (a, b), c in zip(level.tolist(), counts.tolist())]
+        assert got == ref.frequent_pairs(ids, min_count)
+
+
+def random_level(rng, m, k, keep):
+    """A random sorted k-level over ids 0..m-1 that is closed enough to make joins happen."""
+    from itertools import combinations
+
+    rows = [c for c in combinations(range(m), k) if rng.random() < keep]
+    return np.array(rows, dtype=np.int32).reshape(len(rows), k)
+
+
+@pytest.mark.parametrize("seed,k,keep", [(0, 2, 0.7), (1, 3, 0.8), (2, 4, 0.9), (3, 1, 1.0), (4, 3, 0.3)])
+def test_candidate_extensions_match_join_and_prune(seed, k, keep):
+    rng = random.Random(seed)
+    level = random_level(rng, 9, k, keep)
+    for n_blocks in (1, 4):
+        ext_starts, ext_items = K.candidate_extensions(level, n_blocks)
+        got = sorted(
+            tuple(level[i].tolist()) + (int(ext_items[e]),)
+            for i in range(len(level)) for e in range(ext_starts[i], ext_starts[i + 1])
+        )
+        assert got == ref.apriori_gen(level.tolist())
+
+
+@pytest.mark.parametrize("method", [0, 1, 2, 3])
+@pytest.mark.parametrize("seed,n,density", [(0, 40, 0.5), (1, 300, 0.15), (2, 150, 0.8)])
+def test_count_extensions_every_method_matches_reference(method, seed, n, density):
+    rng = random.Random(seed)
+    m = 10
+    ids = [sorted(set(b)) for b in random_ids(rng, n, m, density)]
+    codes, starts = encoded(ids, m)
+    offsets, tids, positions = K.vertical_lists(codes, starts, m)
+    bits = K.item_bitsets(offsets, tids, n)
+    item_counts = np.diff(offsets).astype(np.int64)
+    level = random_level(rng, m, 3, 0.9)
+    level_counts = np.array(ref.support_counts(ids, level.tolist()), dtype=np.int64)
+    ext_starts, ext_items = K.candidate_extensions(level, 2)
+    order = np.flatnonzero(np.diff(ext_starts)).astype(np.int64)
+    got = K.count_extensions(level, level_counts, ext_starts, ext_items, item_counts, bits, codes, starts,
+                             offsets, tids, positions, order, 3, method)
+    candidates = [tuple(level[i].tolist()) + (int(ext_items[e]),)
+                  for i in range(len(level)) for e in range(ext_starts[i], ext_starts[i + 1])]
+    assert got.tolist() == ref.support_counts(ids, candidates)
+    nxt, nxt_counts = K.next_level(level, ext_starts, ext_items, got, 4)
+    want = [(c, s) for c, s in zip(candidates, got.tolist()) if s >= 4]
+    assert [tuple(r) for r in nxt.tolist()] == [c for c, _ in want] == sorted(c for c, _ in want)
+    assert nxt_counts.tolist() == [s for _, s in want]
+
+
+# ---------------------------------------------------------------------------------------
+# the API against brute force
+
+
+CASES = [
+    # seed, baskets, items, density, min_count, max_len
+    (0, 30, 8, 0.4, 3, None),
+    (1, 60, 9, 0.6, 10, None),
+    (2, 200, 10, 0.25, 5, None),
+    (3, 25, 7, 0.9, 12, None),
+    (4, 80, 10, 0.5, 8, 2),
+    (5, 80, 10, 0.5, 8, 3),
+    (6, 10, 6, 0.5, 1, None),
+    (7, 500, 8, 0.1, 2, None),
+]
+
+
+@pytest.mark.parametrize("method", [0, 1, 2, 3])
+@pytest.mark.parametrize("seed,n,m,density,min_count,max_len", CASES)
+def test_apriori_equals_brute_force(monkeypatch, method, seed, n, m, density, min_count, max_len):
+    monkeypatch.setattr(itemsets_module, "COUNT_METHOD", method)
+    baskets = random_baskets(random.Random(seed), n, m, density)
+    found = minent.apriori(baskets, min_count=min_count, max_len=max_len)
+    assert as_dict(found) == ref.brute_force_itemsets(baskets, min_count, max_len)
+
+
+def test_one_basket():
+    found = minent.apriori([["a", "b", "c", "b"]], min_support=1.0)
+    assert as_dict(found) == ref.brute_force_itemsets([["a", "b", "c"]], 1)
+    assert len(found) == 7
+
+
+def test_all_baskets_identical():
+    baskets = [["x", "y", "z", "w"]] * 9
+    found = minent.apriori(baskets, min_support=0.5)
+    assert as_dict(found) == ref.brute_force_itemsets(baskets, 5)
+    assert all(c == 9 for c in as_dict(found).values()) and len(found) == 15
+
+
+def test_an_item_in_every_basket():
+    rng = random.Random(11)
+    baskets = [b + ["always"] for b in random_baskets(rng, 40, 7, 0.4)]
+    found = minent.apriori(baskets, min_count=4)
+    d = as_dict(found)
+    assert d == ref.brute_force_itemsets(baskets, 4)
+    assert d[frozenset(["always"])] == 40
+
+
+def test_max_len_one_gives_the_frequent_items():
+    baskets = random_baskets(random.Random(5), 50, 8, 0.5)
+    found = minent.apriori(baskets, min_count=10, max_len=1)
+    assert as_dict(found) == ref.brute_force_itemsets(baskets, 10, max_len=1)
+    assert all(len(s) == 1 for s, _ in found)
+
+
+def test_no_frequent_item_gives_an_empty_result():
+    found = minent.apriori([["a"], ["b"], ["c"]], min_count=2)
+    assert len(found) == 0 and list(found) == []
+
+
+def test_empty_baskets_count_as_baskets():
+    found = minent.apriori([["a", "b"], [], ["a"], []], min_support=0.5)
+    assert as_dict(found) == {frozenset(["a"]): 2}
+
+
+def test_any_iterable_of_hashables():
+    baskets = ((i % 3, (i * 7) % 5, frozenset([1])) for i in range(30))
+    materialised = [(i % 3, (i * 7) % 5, frozenset([1])) for i in range(30)]
+    found = minent.apriori((iter(b) for b in baskets), min_count=3)
+    assert as_dict(found) == ref.brute_force_itemsets(materialised, 3)
+
+
+@pytest.mark.parametrize("fraction,n,count", [(0.3, 10, 3), (0.0002, 88162, 18), (0.1, 8124, 813),
+                                              (0.6, 3196, 1918), (1.0, 7, 7), (1e-9, 100, 1), (0.25, 4, 1)])
+def test_fractional_support_is_ceil_of_the_exact_product(fraction, n, count):
+    assert min_count_for(fraction, n) == count == max(1, math.ceil(round(fraction * n, 9)))
+
+
+def test_min_support_fraction_and_count_agree():
+    baskets = random_baskets(random.Random(3), 40, 8, 0.5)
+    assert as_dict(minent.apriori(baskets, min_support=0.3)) == as_dict(minent.apriori(baskets, min_count=12))
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"min_support": 0}, "in (0, 1]"),
+    ({"min_support": 1.5}, "in (0, 1]"),
+    ({"min_support": -0.1}, "in (0, 1]"),
+    ({"min_count": 0}, "at least 1"),
+    ({"min_count": 2.5}, "whole number"),
+    ({"min_support": 0.5, "min_count": 2}, "not both"),
+    ({"min_support": 0.5, "max_len": 0}, "at least 1"),
+])
+def test_bad_thresholds_raise_minent_error(kwargs, message):
+    with pytest.raises(MinentError, match=message.replace("(", r"\(").replace(")", r"\)").replace("]", r"\]")):
+        minent.apriori([["a", "b"]], **kwargs)
+
+
+@pytest.mark.parametrize("transactions,message", [
+    ([], "no baskets"),
+    ([[], []], "no items"),
+    (["abc", ["a"]], "not a string"),
+    ([[["unhashable"]]], "hashable"),
+    ("abc", "not a string"),
+])
+def test_bad_transactions_raise_minent_error(transactions, message):
+    with pytest.raises(MinentError, match=message):
+        minent.apriori(transactions, min_support=0.5)
+
+
+# ---------------------------------------------------------------------------------------
+# rules
+
+
+@pytest.mark.parametrize("seed,min_confidence", [(0, 0.0), (1, 0.5), (2, 0.8), (3, 1.0)])
+def test_rules_equal_brute_force(seed, min_confidence):
+    baskets = random_baskets(random.Random(seed), 60, 7, 0.55)
+    found = minent.apriori(baskets, min_count=6)
+    rules = minent.association_rules(found, min_confidence=min_confidence)
+    want = ref.brute_force_rules(as_dict(found), len(baskets), min_confidence)
+    got = {(frozenset(r.antecedent), frozenset(r.consequent)):
+           (r.count, r.support, r.confidence, r.lift, r.leverage, r.conviction) for r in rules}
+    assert len(got) == len(rules) and got.keys() == want.keys()
+    for key, values in want.items():
+        assert got[key] == pytest.approx(values, rel=1e-12)
+    lifts = [(r.lift, r.confidence) for r in rules]
+    assert lifts == sorted(lifts, reverse=True)
+
+
+def test_rules_sort_top_and_plain_dict_input():
+    baskets = random_baskets(random.Random(9), 50, 6, 0.6)
+    found = minent.apriori(baskets, min_count=5)
+    by_support = minent.association_rules(found, min_confidence=0.3, sort="support")
+    assert [r.support for r in by_support] == sorted((r.support for r in by_support), reverse=True)
+    top = minent.association_rules(found, min_confidence=0.3, sort="support", top=3)
+    assert top == by_support[:3]
+    from_dict = minent.association_rules(dict(found), min_confidence=0.3, sort="support", n_baskets=50)
+    assert {(frozenset(r.antecedent), frozenset(r.consequent)) for r in from_dict} == \
+        {(frozenset(r.antecedent), frozenset(r.consequent)) for r in by_support}
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"min_confidence": 1.5}, r"\[0, 1\]"), ({"min_confidence": -0.1}, r"\[0, 1\]"),
+    ({"sort": "size"}, "sorted by"),
+])
+def test_bad_rule_options_raise(kwargs, message):
+    found = minent.apriori([["a", "b"], ["a"]], min_count=1)
+    with pytest.raises(MinentError, match=message):
+        minent.association_rules(found, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# pyfim, the reference implementation
+
+
+def pyfim_itemsets(fim, baskets, min_count, max_len=None):
+    kwargs = {} if max_len is None else {"zmax": max_len}
+    return {frozenset(s): c for s, c in fim.apriori(baskets, target="s", supp=-min_count, zmin=1,
+                                                    report="a", **kwargs)}
+
+
+def same_as_pyfim(ours, theirs, baskets):
+    """pyfim 6.28 leaves out itemsets made only of items present in every basket (it treats
+    them like the empty set); everything else must agree exactly."""
+    everywhere = set.intersection(*(set(b) for b in baskets))
+    missing = {s for s in ours.keys() - theirs.keys() if s <= everywhere}
+    return {s: c for s, c in ours.items() if s not in missing} == theirs
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_pyfim_on_random_databases(seed):
+    fim = pytest.importorskip("fim")
+    rng = random.Random(seed)
+    baskets = [sorted(set(b)) for b in random_baskets(rng, 300, 25, rng.choice([0.1, 0.3, 0.5]))]
+    min_count = rng.choice([3, 10, 30])
+    ours = as_dict(minent.apriori(baskets, min_count=min_count))
+    assert same_as_pyfim(ours, pyfim_itemsets(fim, baskets, min_count), baskets)
+
+
+def read_fimi(name):
+    path = FIM / f"{name}.dat"
+    if not path.exists():
+        pytest.skip(f"shared data set {path} is absent")
+    return [line.split() for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name,min_support", [("chess", 0.8), ("mushroom", 0.3), ("retail", 0.001),
+                                              ("T10I4D100K", 0.002)])
+def test_matches_pyfim_on_fimi_sets(name, min_support):
+    fim = pytest.importorskip("fim")
+    baskets = read_fimi(name)
+    ours = minent.apriori(baskets, min_support=min_support)
+    assert ours.min_count == math.ceil(round(min_support * len(baskets), 9))
+    theirs = pyfim_itemsets(fim, baskets, ours.min_count)
+    assert len(theirs) > 100
+    assert same_as_pyfim(as_dict(ours), theirs, baskets)
