@@ -72,13 +72,15 @@ def _csv_rows(text: str, name: str):
     """(line number, fields) of each CSV record; malformed records name their line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
     while True:
+        first_line = reader.line_num + 1  # a quoted field may run over several lines
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as e:
-            raise MinentError(f"{name}, line {reader.line_num}: malformed CSV ({e})") from None
-        yield reader.line_num, row
+            hint = "; is a quote left open?" if "end of data" in str(e) else ""
+            raise MinentError(f"{name}, line {first_line}: malformed CSV ({e}{hint})") from None
+        yield first_line, row
 
 
 def parse_baskets(text: str, fmt: str, name: str = "<text>") -> list[list[str]]:
