@@ -239,7 +239,7 @@ def _work_order(level, level_counts, ext_starts, item_counts, words) -> np.ndarr
     n_ext = np.diff(ext_starts)
     rows = np.flatnonzero(n_ext)
     ne = n_ext[rows]
-    cost = np.minimum((k + ne) * words, item_counts[level[rows, 0]] * (k - 1) // 4 + level_counts[rows] * np.minimum(ne, 8))
+    cost = np.minimum((k + ne) * words // 32, item_counts[level[rows, 0]] * (k - 1) // 4 + level_counts[rows] * np.minimum(ne, 8))
     return rows[np.argsort(-cost, kind="stable")].astype(np.int64)
 
 

@@ -374,7 +374,8 @@ def _count_prefix(i, level, level_counts, ext_starts, ext_items, item_counts, bi
     e1 = ext_starts[i + 1]
     n_ext = e1 - e0
     first = level[i, 0]
-    cost_bits = (k + n_ext) * words
+    # a word of AND + popcount runs vectorised: ~32x cheaper than a random bit probe (measured)
+    cost_bits = (k + n_ext) * words // 32
     cost_tids = item_counts[first] * (k - 1) // 4 + level_counts[i] * min(n_ext, 8)
     if method == 1 or (method == 0 and cost_bits <= cost_tids):
         for w in range(words):
