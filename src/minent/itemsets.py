@@ -137,8 +137,8 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
     return codes, starts, labels
 
 
-# how candidates are counted: 0 = cheapest per prefix; 1, 2, 3 force bitsets, bit probes,
-# tail scans (tests set it to check every way on the same data)
+# how candidate bitsets are kept: 0 = chosen per group by density; 1 forces dense words,
+# 2 sparse word lists (tests set it to check both ways on the same data)
 COUNT_METHOD = 0
 
 
@@ -219,10 +219,10 @@ def apriori(
             break
         if bits is None:
             bits = K.item_bitsets(offsets, tids, n)
-        work_order = _work_order(level, level_counts, ext_starts, item_counts, bits.shape[1])
-        ext_counts = K.count_extensions(level, level_counts, ext_starts, ext_items, item_counts, bits,
-                                        items, item_starts, offsets, tids, positions, work_order, n_blocks,
-                                        COUNT_METHOD)
+            word_starts, word_index = K.nonzero_words(bits)
+        group_starts, group_ends = _group_order(level, ext_starts, word_starts, bits.shape[1])
+        ext_counts = K.count_groups(level, ext_starts, ext_items, bits, word_starts, word_index,
+                                    group_starts, group_ends, n_blocks, COUNT_METHOD)
         level, level_counts = K.next_level(level, ext_starts, ext_items, ext_counts, min_count)
         k += 1
         if len(level_counts) > 0:
@@ -233,14 +233,22 @@ def apriori(
     return found
 
 
-def _work_order(level, level_counts, ext_starts, item_counts, words) -> np.ndarray:
-    """Rows with candidates, most expensive first (mirrors the estimate of the kernel)."""
-    k = level.shape[1]
-    n_ext = np.diff(ext_starts)
-    rows = np.flatnonzero(n_ext)
-    ne = n_ext[rows]
-    cost = np.minimum((k + ne) * words // 32, item_counts[level[rows, 0]] * (k - 1) // 4 + level_counts[rows] * np.minimum(ne, 8))
-    return rows[np.argsort(-cost, kind="stable")].astype(np.int64)
+def _group_order(level, ext_starts, word_starts, words) -> tuple[np.ndarray, np.ndarray]:
+    """Groups of rows (same first k-1 items) that have candidates, most expensive first."""
+    from .kernels import support as K
+
+    ends = K._group_ends(level)
+    starts_mask = np.ones(len(ends), dtype=bool)
+    starts_mask[1:] = ends[1:] != ends[:-1]
+    group_starts = np.flatnonzero(starts_mask)
+    group_ends = ends[group_starts]
+    n_ext = ext_starts[group_ends] - ext_starts[group_starts]
+    keep = n_ext > 0
+    group_starts, group_ends, n_ext = group_starts[keep], group_ends[keep], n_ext[keep]
+    first_words = np.diff(word_starts)[level[group_starts, 0]]
+    cost = (n_ext + group_ends - group_starts) * np.minimum(first_words, words // 8 + 1)
+    order = np.argsort(-cost, kind="stable")
+    return group_starts[order].astype(np.int64), group_ends[order].astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------

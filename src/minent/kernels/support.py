@@ -11,15 +11,12 @@ stored as "extensions": for each row ``i`` of ``L``, the items ``b`` such that
 
 Level 2 counts every pair of frequent items by scanning, for each item, the tails of the
 baskets that hold it (one counter array per thread; no candidate list). From level 3 on,
-support is counted per prefix row, choosing by an estimate the cheapest of three ways:
-
-* bitsets (dense data): the prefix's basket bitset is the AND of its items' bitsets, and
-  a candidate's count is the popcount of (prefix AND extension item);
-* bit probes (sparse data, few candidates): the prefix's baskets are those of its rarest
-  (first) item whose bits are set for every other item; a candidate's count is the
-  number of them whose bit is set for the extension item;
-* tail scans (sparse data, many candidates): the same baskets, with each basket's items
-  after the prefix's first item looked up in a slot table of the extension items.
+support is counted group by group, a group being the rows that share their first k-1
+items Q (they are the rows whose extensions were joined): the bitset of Q's baskets is
+computed once, narrowed by each row's last item, then ANDed with each extension item's
+bitset and popcounted. A sparse Q (rare first item, as in retail data) is kept as the list
+of its non-zero words, so the work follows the baskets that hold Q, as with tid-lists; a
+dense Q (as in chess) as whole words, in vectorised loops.
 
 Memory: one bitset per frequent item (n_baskets / 8 bytes each) plus CSR copies of the
 baskets; never an item-by-basket table of all items.
@@ -362,100 +359,118 @@ def candidate_extensions(level: np.ndarray, n_blocks: int):
 
 
 @njit(cache=True)
-def _count_prefix(i, level, level_counts, ext_starts, ext_items, item_counts, bits, items, starts,
-                  offsets, tids, positions, prefix_bits, prefix_tids, prefix_pos, slot, out_counts, method):
-    """Count the candidates extending row i by the cheapest of three ways (see module doc).
+def nonzero_words(bits: np.ndarray):
+    """CSR of the indices of the non-zero words of each item's bitset (sparse items have few)."""
+    n_items, words = bits.shape
+    starts = np.zeros(n_items + 1, dtype=np.int64)
+    for a in range(n_items):
+        c = 0
+        for w in range(words):
+            if bits[a, w] != 0:
+                c += 1
+        starts[a + 1] = starts[a] + c
+    index = np.empty(starts[n_items], dtype=np.int32)
+    for a in range(n_items):
+        p = starts[a]
+        for w in range(words):
+            if bits[a, w] != 0:
+                index[p] = w
+                p += 1
+    return starts, index
 
-    ``method`` 0 chooses by estimated cost; 1, 2, 3 force bitsets, bit probes, tail scans.
+
+@njit(cache=True)
+def _count_group(g0, g1, level, ext_starts, ext_items, bits, word_starts, word_index,
+                 q_words, q_values, p_words, p_values, dense_q, dense_p, out_counts, method):
+    """Count the candidates of the rows g0..g1-1, which share their first k-1 items Q.
+
+    The bitset of Q is computed once for the group, then narrowed by each row's last item,
+    then ANDed with each extension item and popcounted. When Q is sparse its bitset is
+    kept as a list of its non-zero words (starting from those of Q's rarest item); when
+    it is dense, as whole contiguous words (vectorised).
     """
     k = level.shape[1]
     words = bits.shape[1]
-    e0 = ext_starts[i]
-    e1 = ext_starts[i + 1]
-    n_ext = e1 - e0
-    first = level[i, 0]
-    # a word of AND + popcount runs vectorised: ~32x cheaper than a random bit probe (measured)
-    cost_bits = (k + n_ext) * words // 32
-    cost_tids = item_counts[first] * (k - 1) // 4 + level_counts[i] * min(n_ext, 8)
-    if method == 1 or (method == 0 and cost_bits <= cost_tids):
+    first = level[g0, 0]
+    j0 = word_starts[first]
+    j1 = word_starts[first + 1]
+    dense = (j1 - j0) * 4 > words if method == 0 else method == 1
+    if dense:
         for w in range(words):
-            prefix_bits[w] = bits[first, w]
-        for d in range(1, k):
-            a = level[i, d]
+            dense_q[w] = bits[first, w]
+        for d in range(1, k - 1):
+            a = level[g0, d]
             for w in range(words):
-                prefix_bits[w] &= bits[a, w]
+                dense_q[w] &= bits[a, w]
+        for i in range(g0, g1):
+            e0 = ext_starts[i]
+            e1 = ext_starts[i + 1]
+            if e0 == e1:
+                continue
+            x = level[i, k - 1]
+            for w in range(words):
+                dense_p[w] = dense_q[w] & bits[x, w]
+            for e in range(e0, e1):
+                b = ext_items[e]
+                c = np.uint64(0)
+                for w in range(words):
+                    c += popcount64(dense_p[w] & bits[b, w])
+                out_counts[e] = c
+        return
+    n_q = 0
+    for j in range(j0, j1):
+        w = word_index[j]
+        v = bits[first, w]
+        for d in range(1, k - 1):
+            v &= bits[level[g0, d], w]
+        if v != 0:
+            q_words[n_q] = w
+            q_values[n_q] = v
+            n_q += 1
+    for i in range(g0, g1):
+        e0 = ext_starts[i]
+        e1 = ext_starts[i + 1]
+        if e0 == e1:
+            continue
+        x = level[i, k - 1]
+        n_p = 0
+        for j in range(n_q):
+            w = q_words[j]
+            v = q_values[j] & bits[x, w]
+            if v != 0:
+                p_words[n_p] = w
+                p_values[n_p] = v
+                n_p += 1
         for e in range(e0, e1):
             b = ext_items[e]
             c = np.uint64(0)
-            for w in range(words):
-                c += popcount64(prefix_bits[w] & bits[b, w])
-            out_counts[e] = c
-        return
-    # the baskets holding the prefix: those of its rarest (first) item holding the others
-    n_tids = 0
-    tail = 0
-    for j in range(offsets[first], offsets[first + 1]):
-        t = tids[j]
-        w = t >> 6
-        mask = np.uint64(1) << np.uint64(t & 63)
-        inside = True
-        for d in range(1, k):
-            if bits[level[i, d], w] & mask == 0:
-                inside = False
-                break
-        if inside:
-            prefix_tids[n_tids] = t
-            prefix_pos[n_tids] = positions[j]
-            n_tids += 1
-            tail += starts[t + 1] - starts[t] - positions[j]
-    if method == 3 or (method == 0 and tail + 2 * n_ext < n_tids * n_ext):
-        # scan the rest of each basket, counting the items that extend the prefix
-        for e in range(e0, e1):
-            slot[ext_items[e]] = e
-        for j in range(n_tids):
-            t = prefix_tids[j]
-            for p in range(starts[t] + prefix_pos[j] + 1, starts[t + 1]):
-                e = slot[items[p]]
-                if e >= 0:
-                    out_counts[e] += 1
-        for e in range(e0, e1):
-            slot[ext_items[e]] = -1
-    else:
-        # probe the extension item's bit for each basket of the prefix
-        for e in range(e0, e1):
-            b = ext_items[e]
-            c = 0
-            for j in range(n_tids):
-                t = prefix_tids[j]
-                if bits[b, t >> 6] & (np.uint64(1) << np.uint64(t & 63)) != 0:
-                    c += 1
+            for j in range(n_p):
+                c += popcount64(p_values[j] & bits[b, p_words[j]])
             out_counts[e] = c
 
 
 @njit(cache=True, parallel=True)
-def count_extensions(level, level_counts, ext_starts, ext_items, item_counts, bits, items, starts,
-                     offsets, tids, positions, work_order, n_blocks: int, method: int = 0) -> np.ndarray:
-    """Support count of every candidate extension (aligned with ``ext_items``).
+def count_groups(level, ext_starts, ext_items, bits, word_starts, word_index, group_starts, group_ends,
+                 n_blocks: int, method: int = 0) -> np.ndarray:
+    """Support count of every candidate extension (aligned with ``ext_items``), group by group.
 
-    ``work_order`` lists the rows that have extensions, most expensive first; block b
-    takes rows b, b + n_blocks, ... so that the threads get similar work. ``method``: 0
-    chooses per row by cost, 1 bitsets, 2 bit probes, 3 tail scans (for tests).
+    ``group_starts``/``group_ends`` list the groups of rows (same first k-1 items) that
+    have extensions, most expensive first; block b takes groups b, b + n_blocks, ... so the
+    threads get similar work. ``method``: 0 chooses sparse or dense words per group by the
+    density of the group's rarest item; 1 forces dense, 2 sparse (for tests).
     """
     out_counts = np.zeros(ext_items.shape[0], dtype=np.int64)
     words = bits.shape[1]
-    n_items = item_counts.shape[0]
-    max_tids = 0
-    for a in range(n_items):
-        max_tids = max(max_tids, item_counts[a])
     for blk in prange(n_blocks):
-        prefix_bits = np.empty(words, dtype=np.uint64)
-        prefix_tids = np.empty(max_tids, dtype=np.int32)
-        prefix_pos = np.empty(max_tids, dtype=np.int32)
-        slot = np.full(n_items, -1, dtype=np.int64)
-        for r in range(blk, work_order.shape[0], n_blocks):
-            _count_prefix(work_order[r], level, level_counts, ext_starts, ext_items, item_counts, bits,
-                          items, starts, offsets, tids, positions, prefix_bits, prefix_tids, prefix_pos,
-                          slot, out_counts, method)
+        q_words = np.empty(words, dtype=np.int32)
+        q_values = np.empty(words, dtype=np.uint64)
+        p_words = np.empty(words, dtype=np.int32)
+        p_values = np.empty(words, dtype=np.uint64)
+        dense_q = np.empty(words, dtype=np.uint64)
+        dense_p = np.empty(words, dtype=np.uint64)
+        for g in range(blk, group_starts.shape[0], n_blocks):
+            _count_group(group_starts[g], group_ends[g], level, ext_starts, ext_items, bits, word_starts,
+                         word_index, q_words, q_values, p_words, p_values, dense_q, dense_p, out_counts, method)
     return out_counts
 
 
