@@ -237,6 +237,8 @@ def test_min_support_fraction_and_count_agree():
     ({"min_count": 2.5}, "whole number"),
     ({"min_support": 0.5, "min_count": 2}, "not both"),
     ({"min_support": 0.5, "max_len": 0}, "at least 1"),
+    ({"min_support": 0.5, "max_len": "2"}, "whole number"),
+    ({"min_support": "half"}, "must be a number"),
 ])
 def test_bad_thresholds_raise_minent_error(kwargs, message):
     with pytest.raises(MinentError, match=message.replace("(", r"\(").replace(")", r"\)").replace("]", r"\]")):

@@ -152,6 +152,9 @@ def test_bad_files_give_one_line_errors_and_no_output(tmp_path, content, message
     (["--format", "xml"], "--format"),
     (["--sort", "size"], "--sort"),
     (["--max-len", "0"], "--max-len"),
+    (["--min-support", "0.5", "--min-count", "2"], "not both"),
+    (["--jobs", "-1"], "--jobs"),
+    (["--item-separator", "\t"], "tab"),
 ])
 def test_bad_options_give_one_line_errors(tmp_path, args, message):
     src = tmp_path / "b.csv"
@@ -173,3 +176,10 @@ def test_long_format_with_a_bad_line_names_it(tmp_path):
 def test_missing_file(tmp_path):
     result = invoke("apriori", tmp_path / "nope.csv")
     assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_jobs_one_gives_the_same_output(tmp_path):
+    src = tmp_path / "b.csv"
+    write_csv(src, random_baskets(4, n=120))
+    outputs = [invoke("apriori", src, "-s", "0.1", "-c", "0.3", "-q", "-j", j).stdout for j in (1, 0)]
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 5

@@ -191,8 +191,9 @@ def apriori(
     from .kernels import support as K
 
     _check_support(min_support, min_count)
-    if max_len is not None and (isinstance(max_len, bool) or int(max_len) != max_len or max_len < 1):
-        raise MinentError(f"maximum itemset length must be at least 1, got {max_len!r}")
+    if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer))
+                                or max_len < 1):
+        raise MinentError(f"maximum itemset length must be a whole number of at least 1, got {max_len!r}")
     started = time.perf_counter()
     codes, starts, labels = _encode_transactions(transactions)
     codes, starts = K.unique_per_basket(codes, starts)
