@@ -24,7 +24,7 @@ def corpus(tmp_path):
     return path
 
 
-def expected_tsv(min_count=10):
+def expected_tsv(min_count=5):
     items = ref.build_lexicon([TEXT], min_count=min_count)
     return "".join(f"{w}\t{c}\n" for w, c in sorted(items.items(), key=lambda wc: (-wc[1], wc[0])))
 
@@ -141,4 +141,4 @@ def test_version_and_help():
     assert result.exit_code == 0
     for option in ("--output", "--order", "--min-count", "--min-pmi", "--format", "--encoding", "--jobs", "--quiet"):
         assert option in result.stdout
-    assert "default: 4" in result.stdout and "default: 10" in result.stdout
+    assert "default: 4" in result.stdout and "default: 5" in result.stdout

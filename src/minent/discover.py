@@ -30,20 +30,14 @@ import numba
 import numpy as np
 
 from . import chars
+from .defaults import DEFAULT_MIN_COUNT, DEFAULT_ORDER, MAX_ORDER, default_thresholds
 from .errors import MinentError
 from .kernels import ngrams as k
 from .lexicon import BuildStats, Lexicon
 from .progress import ProgressCallback, no_progress
 from .textio import CHUNK_BYTES, Corpus, PathLike
 
-DEFAULT_ORDER = 4
-DEFAULT_MIN_COUNT = 10
-MAX_ORDER = chars.MAX_PACKED
-
-
-def default_thresholds(order: int) -> list[float]:
-    """theta_n = 2n - 3 for n = 2..order: 1, 3, 5 for order 4 (theta_2 = 1 is the merge rule)."""
-    return [float(2 * n - 3) for n in range(2, order + 1)]
+assert MAX_ORDER <= chars.MAX_PACKED
 
 
 def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> Corpus:

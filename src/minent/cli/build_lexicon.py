@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..defaults import DEFAULT_MIN_COUNT, DEFAULT_ORDER
 from ._app import app, guarded, progress_for, quiet_option
 
 
@@ -32,9 +33,10 @@ def build_lexicon_command(
         None, "--output", "-o", help="Write the lexicon here (written whole or not at all). Default: standard output.",
         show_default=False,
     ),
-    order: int = typer.Option(4, "--order", help="Longest n-gram counted, from 1 to 4."),
+    order: int = typer.Option(DEFAULT_ORDER, "--order", help="Longest n-gram counted, from 1 to 4."),
     min_count: int = typer.Option(
-        10, "--min-count", help="Fewest occurrences of a kept n-gram and of a lexicon word."
+        DEFAULT_MIN_COUNT, "--min-count",
+        help="Fewest occurrences of a kept n-gram and of a lexicon word (5 suits 2-20 MB corpora; raise it for larger ones).",
     ),
     min_pmi: Optional[str] = typer.Option(
         None, "--min-pmi",
