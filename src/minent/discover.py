@@ -30,11 +30,12 @@ import numba
 import numpy as np
 
 from . import chars
-from .defaults import DEFAULT_MIN_COUNT, DEFAULT_ORDER, MAX_ORDER, default_thresholds
+from .defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, MAX_ORDER, default_thresholds
 from .errors import MinentError
 from .kernels import ngrams as k
 from .lexicon import BuildStats, Lexicon
 from .progress import ProgressCallback, no_progress
+from .refine import refine
 from .textio import CHUNK_BYTES, Corpus, PathLike
 
 assert MAX_ORDER <= chars.MAX_PACKED
@@ -113,7 +114,12 @@ class LexiconBuilder:
     jobs : threads for the parallel kernels; 0 means all cores.
     progress : callback ``(stage, done, total)``; stages are "counting" and "cutting", in bytes.
     memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
-        the second pass; a larger corpus is read again instead.
+        the later passes; a larger corpus is read again instead.
+    refine : after the first pass, refine the lexicon by the minimum-entropy principle
+        (:mod:`minent.refine`: re-segment, re-count, prune while L falls). Off by default for
+        now: on PKU it lowers L and raises segmentation F1 only from 0.7416 to 0.7426, while
+        the share of real words in the top 1000 falls from 91.0% to 89.4%.
+    iterations : most pruning rounds of the refinement.
     """
 
     def __init__(
@@ -125,6 +131,8 @@ class LexiconBuilder:
         progress: Optional[ProgressCallback] = None,
         chunk_bytes: int = CHUNK_BYTES,
         memory_budget: int = 1 << 30,
+        refine: bool = False,
+        iterations: int = DEFAULT_ITERATIONS,
     ) -> None:
         if not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
             raise MinentError(f"order must be a whole number from 1 to {MAX_ORDER}, got {order}")
@@ -137,6 +145,8 @@ class LexiconBuilder:
             )
         if any(math.isnan(t) for t in thresholds):
             raise MinentError("min_pmi values must be numbers")
+        if not isinstance(iterations, (int, np.integer)) or iterations < 0:
+            raise MinentError(f"iterations must be a whole number >= 0, got {iterations}")
         self.order = int(order)
         self.min_count = int(min_count)
         self.min_pmi = thresholds
@@ -144,6 +154,8 @@ class LexiconBuilder:
         self.progress = progress or no_progress
         self.chunk_bytes = chunk_bytes
         self.memory_budget = memory_budget  # bytes of ideograph ids kept between the passes
+        self.refine = bool(refine)
+        self.iterations = int(iterations)
 
     # -- the two passes ---------------------------------------------------------------
     def _chunks_of_ids(self, corpus: Corpus, stage: str, kept: Optional[list]) -> Iterable[np.ndarray]:
@@ -192,7 +204,10 @@ class LexiconBuilder:
         long_pieces: Counter = Counter()
         if self._held is not None:
             held = self._held
-            chunks: Iterable[np.ndarray] = (held.pop(0) for _ in range(len(held)))
+            if self.refine:
+                chunks: Iterable[np.ndarray] = iter(list(held))  # kept for refinement
+            else:
+                chunks = (held.pop(0) for _ in range(len(held)))
         else:
             chunks = self._chunks_of_ids(corpus, "cutting", None)
         for ids in chunks:
@@ -227,23 +242,39 @@ class LexiconBuilder:
                 del tables
                 kept_set = k.build_key_set(kept_keys)
                 short, long_pieces = self._cut(corpus, kept_set)
+                lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
+                cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
+                n_pieces = len(short) + len(long_pieces)
+                del short, long_pieces
+                history = []
+                if self.refine and lexicon_counts:  # an empty lexicon has nothing to refine
+                    lexicon_counts, rounds = refine(
+                        lexicon_counts, lambda: self._refinement_chunks(corpus), n_chars, self.min_count,
+                        self.iterations, self.jobs, self.progress,
+                    )
+                    history = [r.as_dict() for r in rounds]
         finally:
             self._held = None
             corpus.close()
-        lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
-        cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
         self.stats_ = BuildStats(
             n_chars=n_chars,
             n_bytes=n_bytes,
             n_ngrams=n_ngrams,
             n_kept=len(kept_keys),
-            n_pieces=len(short) + len(long_pieces),
+            n_pieces=n_pieces,
             bits_per_char_chars=entropy_bits(char_counts) / n_chars,
             bits_per_char_words=cut_bits / n_chars,
             seconds=time.perf_counter() - started,
+            history=history,
         )
         self.lexicon_ = Lexicon(lexicon_counts, stats=self.stats_)
         return self
+
+    def _refinement_chunks(self, corpus: Corpus) -> Iterable[np.ndarray]:
+        """The corpus as ideograph ids once more: from memory when it was kept, else read again."""
+        if self._held is not None:
+            return self._held
+        return self._chunks_of_ids(corpus, "reading", None)
 
     def _kept_ngrams(self, tables: list[CountTable], n_chars: int) -> np.ndarray:
         """Sorted keys of the n-grams (n >= 2) that pass min_count and their cohesion threshold."""
@@ -281,6 +312,8 @@ def build_lexicon(
     jobs: int = 0,
     progress: Optional[ProgressCallback] = None,
     encoding: str = "utf-8",
+    refine: bool = False,
+    iterations: int = DEFAULT_ITERATIONS,
 ) -> Lexicon:
     """Discover the words of a corpus; returns a :class:`Lexicon` whose ``stats`` hold the figures.
 
@@ -288,5 +321,6 @@ def build_lexicon(
     :class:`Corpus`, or text: a string or an iterable of strings (documents or lines).
     Plain strings are always text, never file names.
     """
-    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=min_pmi, jobs=jobs, progress=progress)
+    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=min_pmi, jobs=jobs, progress=progress,
+                             refine=refine, iterations=iterations)
     return builder.fit(corpus, encoding=encoding).lexicon_

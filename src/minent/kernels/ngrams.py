@@ -336,3 +336,37 @@ def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.n
                 ids[n - 1 - j] = np.uint16((key >> (BITS * np.uint64(j))) & CHAR_MASK)
             ok[p] = windows_all_kept(ids[:n], 0, n, kept, order)
     return ok
+
+
+@njit(cache=True, nogil=True)
+def span_keys(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
+    """Keys of the word spans ``[starts[i], ends[i])`` of ``ids`` that hold only ideographs:
+    returns (keys of the spans of 1..4 ideographs, starts and lengths of the longer ones)."""
+    n_short = 0
+    n_long = 0
+    for i in range(starts.shape[0]):
+        length = ends[i] - starts[i]
+        if ids[starts[i]] == 0:
+            continue
+        if length <= 4:
+            n_short += 1
+        else:
+            n_long += 1
+    keys = np.empty(n_short, dtype=np.uint64)
+    long_starts = np.empty(n_long, dtype=np.int64)
+    long_lengths = np.empty(n_long, dtype=np.int64)
+    a = 0
+    b = 0
+    for i in range(starts.shape[0]):
+        s = starts[i]
+        length = ends[i] - s
+        if ids[s] == 0:
+            continue
+        if length <= 4:
+            keys[a] = key_at(ids, s, length)
+            a += 1
+        else:
+            long_starts[b] = s
+            long_lengths[b] = length
+            b += 1
+    return keys[:a], long_starts[:b], long_lengths[:b]
