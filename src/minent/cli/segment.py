@@ -48,6 +48,11 @@ def segment_command(
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
     jobs: int = jobs_option(),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
+        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read INPUT (shared file "
+        "system or fsspec URL). Same output as a local run. Needs pip install \"minent[distributed]\".",
+    ),
     quiet: bool = quiet_option(),
 ) -> None:
     """Cut text into words: among all cuts of a run of ideographs into lexicon words, the one of least total information, sum of -ln(count/total). One output line per input line.
@@ -57,7 +62,7 @@ def segment_command(
     from ..errors import MinentError
     from ..lexicon import FORMATS
     from ..segment import Segmenter
-    from ..textio import STDIN, atomic_output, check_encoding, check_readable
+    from ..textio import STDIN, atomic_output, check_encoding, check_readable, check_writable
 
     if lexicon_format not in ("auto", *FORMATS):
         raise MinentError(f"--lexicon-format must be auto, {' or '.join(FORMATS)}; got '{lexicon_format}'")
@@ -70,19 +75,18 @@ def segment_command(
     set_jobs(jobs)
     to_stdout = output == STDIN
     if not to_stdout:
-        with atomic_output(output):  # fail on an unwritable output before any work
-            pass
-        Path(output).unlink(missing_ok=True)
+        check_writable(output)  # fail on an unwritable output before any work
     segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs)
     progress = progress_for(quiet)
     try:
         if to_stdout:
             # spooled, so that an error half-way (a bad byte, say) leaves no partial output
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+            with tempfile.TemporaryFile("w+b") as spool:
                 stats = segmenter.segment_file(source, spool, sep, encoding, progress)
                 spool.seek(0)
-                shutil.copyfileobj(spool, sys.stdout, 1 << 20)
                 sys.stdout.flush()
+                shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
         else:
             with atomic_output(output) as out:
                 stats = segmenter.segment_file(source, out, sep, encoding, progress)

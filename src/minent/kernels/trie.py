@@ -42,12 +42,8 @@ def child(root_edges, edge_keys, edge_children, shift, node, cp) -> np.int64:
 
 
 @njit(cache=True, nogil=True)
-def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
-    """Insert every word; return ``(root_edges, edge_keys, edge_children, shift, word_of_node)``.
-
-    ``word_of_node[n]`` is the index of the word that ends at node ``n`` (-1 when none; a
-    word given twice keeps its last index). ``shift`` is the hash's right shift.
-    """
+def _insert_words(codepoints, offsets):
+    """Insert every word; return the tables, the node where each word ends and the node count."""
     n_words = offsets.shape[0] - 1
     n_chars = codepoints.shape[0]
     bits = 4
@@ -59,7 +55,7 @@ def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
     root_edges = np.full(ROOT_DIRECT, -1, dtype=np.int32)
     edge_keys = np.full(capacity, EMPTY_SLOT, dtype=np.uint64)
     edge_children = np.full(capacity, -1, dtype=np.int32)
-    word_of_node = np.full(n_chars + 1, -1, dtype=np.int32)
+    node_of_word = np.empty(n_words, dtype=np.int32)
     n_nodes = 1
     for w in range(n_words):
         node = np.int64(0)
@@ -82,8 +78,51 @@ def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
                 edge_children[i] = n_nodes
                 n_nodes += 1
             node = np.int64(edge_children[i])
-        word_of_node[node] = w
-    return root_edges, edge_keys, edge_children, shift, word_of_node[:n_nodes].copy()
+        node_of_word[w] = node
+    return root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes
+
+
+@njit(cache=True, nogil=True)
+def _has_child(root_edges, edge_keys, edge_children, n_nodes) -> np.ndarray:
+    """1 for nodes with at least one child: lookups stop at leaves instead of probing the hash."""
+    has = np.zeros(n_nodes, dtype=np.uint8)
+    for cp in range(root_edges.shape[0]):
+        if root_edges[cp] >= 0:
+            has[0] = 1
+    for i in range(edge_keys.shape[0]):
+        if edge_keys[i] != EMPTY_SLOT:
+            has[np.int64(edge_keys[i] >> CP_BITS)] = 1
+    return has
+
+
+@njit(cache=True, nogil=True)
+def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
+    """Insert every word; return ``(root_edges, edge_keys, edge_children, shift, word_of_node)``.
+
+    ``word_of_node[n]`` is the index of the word that ends at node ``n`` (-1 when none; a
+    word given twice keeps its last index). ``shift`` is the hash's right shift.
+    """
+    root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes = _insert_words(codepoints, offsets)
+    word_of_node = np.full(n_nodes, -1, dtype=np.int32)
+    for w in range(node_of_word.shape[0]):
+        word_of_node[node_of_word[w]] = w
+    return root_edges, edge_keys, edge_children, shift, word_of_node
+
+
+@njit(cache=True, nogil=True)
+def build_weighted_trie(codepoints: np.ndarray, offsets: np.ndarray, weights: np.ndarray):
+    """Insert every word; return ``(root_edges, edge_keys, edge_children, shift, has_child, weight)``.
+
+    ``weight[n]`` is the summed weight of the words ending at node ``n`` (a word given twice
+    counts twice), -1.0 when no word ends there.
+    """
+    root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes = _insert_words(codepoints, offsets)
+    weight = np.full(n_nodes, -1.0)
+    for w in range(node_of_word.shape[0]):
+        n = node_of_word[w]
+        weight[n] = max(weight[n], 0.0) + weights[w]
+    has_child = _has_child(root_edges, edge_keys, edge_children, n_nodes)
+    return root_edges, edge_keys, edge_children, shift, has_child, weight
 
 
 @njit(cache=True)

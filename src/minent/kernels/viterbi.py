@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from .trie import child
+from .trie import ROOT_DIRECT, child
+from .utf8 import decode_utf8, put_utf8, utf8_size
 
 # character kinds (low 4 bits of the class table)
 HAN = 1  # joins the lattice
@@ -125,8 +126,8 @@ def _end_of_alnum(cps, table, i, end) -> np.int64:
 
 
 @njit(cache=True)
-def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, node_cost, unknown_cost,
-                 best, back, marks) -> None:
+def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                 unknown_cost, best, back, marks) -> None:
     """Cut the ideograph run ``cps[a:b]`` into the words of least total cost; mark their starts."""
     length = b - a
     best[0] = 0.0
@@ -134,7 +135,9 @@ def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, node_co
         best[k] = np.inf
     for s in range(a, b):
         base = best[s - a]
-        node = child(root_edges, edge_keys, edge_children, shift, 0, cps[s])
+        cp = cps[s]
+        node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
+            root_edges, edge_keys, edge_children, shift, 0, cp)
         cost = unknown_cost
         if node >= 0 and node_cost[node] < cost:
             cost = node_cost[node]
@@ -142,13 +145,13 @@ def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, node_co
             best[s - a + 1] = base + cost
             back[s - a + 1] = s - a
         e = s + 1
-        while node >= 0 and e < b:
+        while node >= 0 and e < b and has_child[node]:
             node = child(root_edges, edge_keys, edge_children, shift, node, cps[e])
             if node < 0:
                 break
             e += 1
             cost = node_cost[node]
-            if cost < np.inf and base + cost < best[e - a]:
+            if base + cost < best[e - a]:
                 best[e - a] = base + cost
                 back[e - a] = s - a
     e = length
@@ -161,7 +164,7 @@ def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, node_co
 
 
 @njit(cache=True, nogil=True)
-def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, node_cost,
+def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
                 unknown_cost, marks) -> None:
     best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
     back = np.empty(256, dtype=np.int64)
@@ -176,7 +179,7 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
             if j - i + 1 > best.shape[0]:
                 best = np.empty(2 * (j - i + 1), dtype=np.float64)
                 back = np.empty(2 * (j - i + 1), dtype=np.int64)
-            _viterbi_run(cps, i, j, root_edges, edge_keys, edge_children, shift, node_cost,
+            _viterbi_run(cps, i, j, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
                          unknown_cost, best, back, marks)
             i = j
             continue
@@ -210,50 +213,30 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
 
 
 @njit(cache=True, nogil=True)
-def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, node_cost,
+def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
                       unknown_cost) -> np.ndarray:
     """:func:`mark_words` on one thread, for short texts (no thread pool to wake)."""
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, node_cost,
-                unknown_cost, marks)
+    _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
+                node_cost, unknown_cost, marks)
     return marks
 
 
 @njit(cache=True, parallel=True, nogil=True)
-def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, node_cost,
+def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
                unknown_cost) -> np.ndarray:
     """One mark per character (DROP, CONT, START, NEWLINE); blocks run in parallel."""
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
     for b in prange(bounds.shape[0] - 1):
         _mark_block(cps, table, bounds[b], bounds[b + 1], root_edges, edge_keys, edge_children,
-                    shift, node_cost, unknown_cost, marks)
+                    shift, has_child, node_cost, unknown_cost, marks)
     return marks
 
 
 @njit(cache=True, nogil=True)
-def render(cps, marks, delimiter, line_open):
-    """The segmented text as code points: words joined by ``delimiter``, line feeds kept.
-
-    ``line_open`` says whether the current line already has a word (when a giant line was
-    cut between chunks); returns ``(code points, line_open)``.
-    """
+def _render_into(cps, marks, delimiter, line_open, out, o):
+    """Write the words of ``cps`` as UTF-8 at ``out[o:]``; return ``(end offset, line_open)``."""
     d = delimiter.shape[0]
-    size = 0
-    is_open = line_open
-    for i in range(cps.shape[0]):
-        m = marks[i]
-        if m == START:
-            if is_open:
-                size += d
-            size += 1
-            is_open = True
-        elif m == CONT:
-            size += 1
-        elif m == NEWLINE:
-            size += 1
-            is_open = False
-    out = np.empty(size, dtype=np.uint32)
-    o = 0
     is_open = line_open
     for i in range(cps.shape[0]):
         m = marks[i]
@@ -262,17 +245,96 @@ def render(cps, marks, delimiter, line_open):
                 for k in range(d):
                     out[o + k] = delimiter[k]
                 o += d
-            out[o] = cps[i]
-            o += 1
+            o = put_utf8(out, o, cps[i])
             is_open = True
         elif m == CONT:
-            out[o] = cps[i]
-            o += 1
+            o = put_utf8(out, o, cps[i])
         elif m == NEWLINE:
-            out[o] = cps[i]
+            out[o] = 0x0A
             o += 1
             is_open = False
-    return out, is_open
+    return o, is_open
+
+
+@njit(cache=True, nogil=True)
+def render(cps, marks, delimiter, line_open):
+    """The segmented text as UTF-8 bytes: words joined by ``delimiter`` (UTF-8), line feeds kept.
+
+    ``line_open`` says whether the current line already has a word (when a giant line was
+    cut between chunks); returns ``(bytes as uint8, line_open)``.
+    """
+    size = 0
+    for i in range(cps.shape[0]):
+        if marks[i] != DROP:
+            size += utf8_size(cps[i]) + delimiter.shape[0]
+    out = np.empty(size, dtype=np.uint8)
+    o, is_open = _render_into(cps, marks, delimiter, line_open, out, 0)
+    return out[:o], is_open
+
+
+@njit(cache=True, nogil=True)
+def line_bounds(data, n_blocks):
+    """Cut bytes into about ``n_blocks`` equal blocks, each but the first starting a line."""
+    n = data.shape[0]
+    n_blocks = max(1, n_blocks)
+    bounds = np.empty(n_blocks + 1, dtype=np.int64)
+    bounds[0] = 0
+    for b in range(1, n_blocks):
+        p = max(n * b // n_blocks, bounds[b - 1])
+        while p < n and (p == 0 or data[p - 1] != 0x0A):
+            p += 1
+        bounds[b] = p
+    bounds[n_blocks] = n
+    return bounds
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                 unknown_cost, delimiter, line_open):
+    """Segment UTF-8 bytes to UTF-8 bytes: blocks of whole lines are decoded, marked and
+    rendered in parallel, then packed together (one kernel, so one cache entry to load).
+
+    Returns ``(output bytes, line_open, characters read, bad byte offset)``; on a bad or NUL
+    byte the offset is >= 0 (the first one) and the output is empty.
+    """
+    n = data.shape[0]
+    d = delimiter.shape[0]
+    bounds = line_bounds(data, n_blocks)
+    n_blocks = bounds.shape[0] - 1
+    out = np.empty(n * (1 + d), dtype=np.uint8)  # a character of k bytes writes at most k + d
+    out_end = np.zeros(n_blocks, dtype=np.int64)
+    ends_open = np.zeros(n_blocks, dtype=np.bool_)
+    bad_at = np.full(n_blocks, -1, dtype=np.int64)
+    n_chars = np.zeros(n_blocks, dtype=np.int64)
+    for b in prange(n_blocks):
+        lo = bounds[b]
+        hi = bounds[b + 1]
+        cps, bad = decode_utf8(data[lo:hi])
+        if bad >= 0:
+            bad_at[b] = lo + bad
+            continue
+        marks = np.empty(cps.shape[0], dtype=np.uint8)
+        _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
+                    node_cost, unknown_cost, marks)
+        start_open = line_open if b == 0 else False  # later blocks start a line
+        o, is_open = _render_into(cps, marks, delimiter, start_open, out, lo * (1 + d))
+        out_end[b] = o
+        ends_open[b] = is_open if hi > lo else start_open
+        n_chars[b] = cps.shape[0]
+    for b in range(n_blocks):
+        if bad_at[b] >= 0:
+            return out[:0], line_open, np.int64(0), bad_at[b]
+    # pack the blocks' outputs together (each moves left, so in order nothing is overwritten)
+    o = out_end[0]
+    is_open = ends_open[0]
+    for b in range(1, n_blocks):
+        lo = bounds[b] * (1 + d)
+        for k in range(lo, out_end[b]):
+            out[o] = out[k]
+            o += 1
+        if bounds[b + 1] > bounds[b]:
+            is_open = ends_open[b]
+    return out[:o], is_open, n_chars.sum(), np.int64(-1)
 
 
 @njit(cache=True, nogil=True)
@@ -297,7 +359,7 @@ def word_spans(marks):
 
 
 @njit(cache=True)
-def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost, unknown_cost):
+def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost):
     """Total cost of a given cut (for tests): unknown single characters cost ``unknown_cost``,
     an unknown longer word costs infinity."""
     total = 0.0

@@ -1,0 +1,139 @@
+"""Reading a lexicon file's entries straight into trie input arrays.
+
+jieba's dictionary has 350,000 lines; splitting them in Python and building a dict takes
+most of a second. This kernel reads the common, well-formed case (``word<TAB>count`` or
+``word count [tag]``, counts in ASCII digits, only space and tab as blanks) in one pass.
+Anything else (an odd blank, an odd count, a malformed line, no entries) makes it give up,
+and the caller falls back to :meth:`minent.lexicon.Lexicon.parse`, whose rules and
+line-numbered error messages stay the only definition of the formats.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .viterbi import KIND_MASK, SPACE
+
+AUTO = 0
+TSV = 1
+JIEBA = 2
+_MAX_DIGITS = 18  # a count that fits an int64 for sure
+
+
+@njit(cache=True)
+def _is_blank(cp) -> bool:
+    return cp == 0x20 or cp == 0x09 or cp == 0x0D
+
+
+@njit(cache=True)
+def _count(cps, a, b) -> np.int64:
+    """The ASCII decimal number cps[a:b], or -1."""
+    if b <= a or b - a > _MAX_DIGITS:
+        return np.int64(-1)
+    value = np.int64(0)
+    for i in range(a, b):
+        d = np.int64(cps[i]) - 48
+        if d < 0 or d > 9:
+            return np.int64(-1)
+        value = value * 10 + d
+    return value
+
+
+@njit(cache=True, nogil=True)
+def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
+    """``(ok, format, word code points, offsets, counts)`` of a lexicon text.
+
+    ``ok`` is False when the text is not in the plain form this kernel reads (see the
+    module docstring); ``format`` is the one used (``fmt`` AUTO detects: a tab on the first
+    non-blank line means TSV).
+    """
+    n = cps.shape[0]
+    empty_u = np.empty(0, dtype=np.uint32)
+    empty_i = np.zeros(1, dtype=np.int64)
+    empty_f = np.empty(0, dtype=np.float64)
+    start = 1 if n > 0 and cps[0] == 0xFEFF else 0
+    # only space, tab, CR before LF and LF may be blanks (str.splitlines breaks at more)
+    for i in range(start, n):
+        cp = cps[i]
+        if cp == 0x0A or cp == 0x20 or cp == 0x09:
+            continue
+        if cp == 0x0D:
+            if i + 1 < n and cps[i + 1] != 0x0A:
+                return False, fmt, empty_u, empty_i, empty_f
+            continue
+        if cp < table.shape[0] and (table[cp] & KIND_MASK) == SPACE:
+            return False, fmt, empty_u, empty_i, empty_f
+    words = np.empty(n, dtype=np.uint32)
+    offsets = np.zeros(n // 2 + 2, dtype=np.int64)
+    counts = np.empty(n // 2 + 1, dtype=np.float64)
+    n_words = 0
+    w_at = 0
+    a = start
+    while a < n:
+        b = a
+        while b < n and cps[b] != 0x0A:
+            b += 1
+        nxt = b + 1
+        if b > a and cps[b - 1] == 0x0D:
+            b -= 1
+        # blank line?
+        first = a
+        while first < b and _is_blank(cps[first]):
+            first += 1
+        if first == b:
+            a = nxt
+            continue
+        if fmt == AUTO:
+            fmt = JIEBA
+            for i in range(a, b):
+                if cps[i] == 0x09:
+                    fmt = TSV
+                    break
+        if fmt == TSV:
+            tab = -1
+            for i in range(a, b):
+                if cps[i] == 0x09:
+                    if tab >= 0:
+                        return False, fmt, empty_u, empty_i, empty_f
+                    tab = i
+            if tab <= a:
+                return False, fmt, empty_u, empty_i, empty_f
+            w0, w1 = a, tab
+            count = _count(cps, tab + 1, b)
+        else:
+            # word count [tag], separated by runs of spaces and tabs
+            w0 = first
+            w1 = w0
+            while w1 < b and not _is_blank(cps[w1]):
+                w1 += 1
+            c0 = w1
+            while c0 < b and _is_blank(cps[c0]):
+                c0 += 1
+            c1 = c0
+            while c1 < b and not _is_blank(cps[c1]):
+                c1 += 1
+            t0 = c1
+            while t0 < b and _is_blank(cps[t0]):
+                t0 += 1
+            t1 = t0
+            while t1 < b and not _is_blank(cps[t1]):
+                t1 += 1
+            rest = t1
+            while rest < b and _is_blank(cps[rest]):
+                rest += 1
+            if rest < b:  # a fourth field
+                return False, fmt, empty_u, empty_i, empty_f
+            count = _count(cps, c0, c1)
+        if count < 0:
+            return False, fmt, empty_u, empty_i, empty_f
+        for i in range(w0, w1):
+            words[w_at] = cps[i]
+            w_at += 1
+        counts[n_words] = count
+        n_words += 1
+        offsets[n_words] = w_at
+        a = nxt
+    if n_words == 0:
+        return False, fmt, empty_u, empty_i, empty_f
+    return True, fmt, words[:w_at].copy(), offsets[: n_words + 1].copy(), counts[:n_words].copy()
