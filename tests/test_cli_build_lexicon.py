@@ -142,3 +142,23 @@ def test_version_and_help():
     for option in ("--output", "--order", "--min-count", "--min-pmi", "--format", "--encoding", "--jobs", "--quiet"):
         assert option in result.stdout
     assert "default: 4" in result.stdout and "default: 5" in result.stdout
+
+
+def test_refine_writes_the_refined_lexicon_and_reports_each_round(tmp_path):
+    import minent
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "xiyouji.txt").read_text(encoding="utf-8")[:100_000]
+    corpus = tmp_path / "novel.txt"
+    corpus.write_text(text, encoding="utf-8")
+    out = tmp_path / "lex.tsv"
+    result = invoke("build-lexicon", corpus, "--refine", "--iterations", 2, "-o", out)
+    assert result.exit_code == 0, result.output
+    expected = minent.build_lexicon(corpus, refine=True, iterations=2)
+    assert len(expected) > 100 and expected.stats.history
+    assert Lexicon.load(out) == expected
+    assert "refinement round 0: L = " in result.stderr
+    assert len([line for line in result.stderr.splitlines() if "refinement round" in line]) == len(
+        expected.stats.history)
+    bad = invoke("build-lexicon", corpus, "--refine", "--iterations", -1)
+    assert bad.exit_code == 2 and "iterations" in bad.stderr and "Traceback" not in bad.output

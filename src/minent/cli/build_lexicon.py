@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..defaults import DEFAULT_MIN_COUNT, DEFAULT_ORDER
+from ..defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER
 from ._app import app, guarded, progress_for, quiet_option
 
 
@@ -44,6 +44,15 @@ def build_lexicon_command(
         "comma-separated. Default: 1,3,5 (2n-3 for length n).",
         show_default=False,
     ),
+    refine: bool = typer.Option(
+        False, "--refine/--no-refine",
+        help="Refine the lexicon by the minimum-entropy principle: re-segment the corpus with the unigram "
+        "model, re-count, prune words that do not pay for themselves, while the information per character "
+        "falls. Off by default for now (on PKU: F1 0.7416 -> 0.7426, top-1000 real words 91.0% -> 89.4%).",
+    ),
+    iterations: int = typer.Option(
+        DEFAULT_ITERATIONS, "--iterations", help="Most pruning rounds of --refine (it stops sooner when L stops falling).",
+    ),
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
@@ -63,7 +72,8 @@ def build_lexicon_command(
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if jobs < 0:
         raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
-    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=_parse_pmi(min_pmi), jobs=jobs)
+    builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=_parse_pmi(min_pmi), jobs=jobs,
+                             refine=refine, iterations=iterations)
     source = Corpus.from_files(corpus, encoding=encoding)
     check_writable(output)  # fail before the long work, not after it
     progress = progress_for(quiet)
@@ -86,3 +96,10 @@ def build_lexicon_command(
             f"{s.bits_per_char_words:.3f} bits as words",
             err=True,
         )
+        for r in s.history:
+            verdict = "" if r["accepted"] else " (L rose: not taken, refinement stopped)"
+            typer.echo(
+                f"minent: refinement round {r['round']}: L = {r['bits_per_char']:.4f} bits/char, "
+                f"{r['n_words']:,} entries, {r['n_pruned']:,} pruned{verdict}",
+                err=True,
+            )
