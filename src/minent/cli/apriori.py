@@ -73,6 +73,11 @@ def apriori_command(
         " | ", "--item-separator", help="Text between the items of an itemset in the TSV outputs."
     ),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
+        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read BASKETS (shared file "
+        "system or fsspec URL). Same itemsets and rules as a local run. Needs pip install \"minent[distributed]\".",
+    ),
     quiet: bool = quiet_option(),
 ) -> None:
     """Mine frequent itemsets level by level (Apriori) and write association rules A => B.
@@ -110,12 +115,19 @@ def apriori_command(
     set_jobs(jobs)
 
     read_started = time.perf_counter()
-    transactions = read_baskets(baskets, fmt)
+    on_cluster = bool(scheduler and scheduler.strip())
+    transactions = None if on_cluster else read_baskets(baskets, fmt)  # a cluster's workers read the file
     read_seconds = time.perf_counter() - read_started
     progress = progress_for(quiet, units={"apriori levels": "level"})
     try:
-        found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
-                        progress=progress)
+        if on_cluster:
+            from ..distributed import apriori as apriori_on_cluster
+
+            found = apriori_on_cluster(scheduler.strip(), str(baskets), min_support=min_support, max_len=max_len,
+                                       min_count=min_count, fmt=fmt, progress=progress)
+        else:
+            found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
+                            progress=progress)
     finally:
         progress.close()
     rules_started = time.perf_counter()
