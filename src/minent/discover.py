@@ -40,6 +40,10 @@ from .textio import CHUNK_BYTES, Corpus, PathLike
 
 assert MAX_ORDER <= chars.MAX_PACKED
 
+#: ids of a corpus up to this many bytes (2 an ideograph: a ~390 MB UTF-8 corpus) are kept between the
+#: passes; a larger one is read again, so peak memory stops growing with the input at this size
+MEMORY_BUDGET = 256 << 20
+
 
 def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> Corpus:
     """Accept a Corpus, a path (``pathlib.Path``), a list of paths, or strings of text."""
@@ -130,7 +134,7 @@ class LexiconBuilder:
         jobs: int = 0,
         progress: Optional[ProgressCallback] = None,
         chunk_bytes: int = CHUNK_BYTES,
-        memory_budget: int = 1 << 30,
+        memory_budget: int = MEMORY_BUDGET,
         refine: bool = False,
         iterations: int = DEFAULT_ITERATIONS,
     ) -> None:
