@@ -220,6 +220,11 @@ def test_cli_build_lexicon(address, corpus, tmp_path, small_partitions, monkeypa
     assert result.exit_code == 0, result.output
     assert calls == [address, address]  # the variable Dask's own Client reads
     assert remote.read_bytes() == local.read_bytes()
+    assert invoke("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o", local).exit_code == 0
+    result = invoke("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o", remote,
+                    "--scheduler", address)
+    assert result.exit_code == 0, result.output
+    assert remote.read_bytes() == local.read_bytes()
 
 
 @pytest.mark.xfail(reason="the --scheduler wiring of cli/segment.py waits for the segment rework to be committed",

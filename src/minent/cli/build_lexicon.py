@@ -56,6 +56,11 @@ def build_lexicon_command(
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
+        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read the files (shared "
+        "file system or fsspec URLs). Same lexicon as a local run. Needs pip install \"minent[distributed]\".",
+    ),
     quiet: bool = quiet_option(),
 ) -> None:
     """Discover the words of a corpus by the minimum-entropy principle and write a lexicon.
@@ -79,7 +84,14 @@ def build_lexicon_command(
     progress = progress_for(quiet)
     builder.progress = progress
     try:
-        builder.fit(source)
+        if scheduler and scheduler.strip():
+            from ..distributed import build_lexicon as build_on_cluster
+
+            builder.lexicon_ = build_on_cluster(scheduler.strip(), corpus, order, min_count, builder.min_pmi,
+                                                encoding, progress, refine=refine, iterations=iterations)
+            builder.stats_ = builder.lexicon_.stats
+        else:
+            builder.fit(source)
     finally:
         progress.close()
         source.close()
