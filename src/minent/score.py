@@ -51,6 +51,18 @@ def _first_difference(a: str, b: str) -> int:
     return n
 
 
+def _check_same_text(lineno: int, g_line: str, p_line: str, gold_name: str, pred_name: str) -> None:
+    g_text, p_text = "".join(g_line.split()), "".join(p_line.split())
+    if g_text != p_text:
+        at = _first_difference(g_text, p_text)
+        g_ch = repr(g_text[at]) if at < len(g_text) else "end of line"
+        p_ch = repr(p_text[at]) if at < len(p_text) else "end of line"
+        raise MinentError(
+            f"line {lineno}: {gold_name} and {pred_name} differ at character {at + 1} "
+            f"(not counting whitespace): {gold_name} has {g_ch}, {pred_name} has {p_ch}"
+        )
+
+
 def score_segmentation(
     gold: Iterable[str],
     pred: Iterable[str],
@@ -65,24 +77,19 @@ def score_segmentation(
     """
     gold_lines = list(gold)
     pred_lines = list(pred)
+    for lineno, (g_line, p_line) in enumerate(zip(gold_lines, pred_lines), 1):
+        _check_same_text(lineno, g_line, p_line, gold_name, pred_name)
     if len(gold_lines) != len(pred_lines):
+        shorter = gold_name if len(gold_lines) < len(pred_lines) else pred_name
         raise MinentError(
-            f"{gold_name} has {len(gold_lines):,} lines but {pred_name} has {len(pred_lines):,}; "
+            f"{gold_name} has {len(gold_lines):,} lines but {pred_name} has {len(pred_lines):,} "
+            f"({shorter} ends after line {min(len(gold_lines), len(pred_lines)):,}); "
             "they must correspond line for line"
         )
     vocabulary = None if training_words is None else set(training_words)
     n_gold = n_pred = n_correct = n_oov = n_oov_correct = 0
     for lineno, (g_line, p_line) in enumerate(zip(gold_lines, pred_lines), 1):
         g_words, p_words = g_line.split(), p_line.split()
-        g_text, p_text = "".join(g_words), "".join(p_words)
-        if g_text != p_text:
-            at = _first_difference(g_text, p_text)
-            g_ch = repr(g_text[at]) if at < len(g_text) else "end of line"
-            p_ch = repr(p_text[at]) if at < len(p_text) else "end of line"
-            raise MinentError(
-                f"line {lineno}: {gold_name} and {pred_name} differ at character {at + 1} "
-                f"(not counting whitespace): {gold_name} has {g_ch}, {pred_name} has {p_ch}"
-            )
         g_spans = _spans(g_words)
         p_spans = set(_spans(p_words))
         n_gold += len(g_spans)
@@ -116,7 +123,8 @@ def read_lines(path: PathLike, encoding: str = "utf-8") -> list[str]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
-        raise MinentError(f"{name} is not valid {encoding}: bad byte at offset {e.start}") from None
+        hint = " (try --encoding gb18030 or --encoding big5)" if encoding.lower().startswith("utf") else ""
+        raise MinentError(f"{name} is not valid {encoding}: bad byte at offset {e.start}{hint}") from None
     except LookupError:
         raise MinentError(f"unknown encoding '{encoding}'") from None
     if text.startswith("\ufeff"):

@@ -18,8 +18,8 @@ def score_command(
     pred: Path = typer.Argument(..., help="Segmentation to score, in the same form, line for line.",
                                 show_default=False),
     training_words: Optional[Path] = typer.Option(
-        None, "--training-words", "-w", help="Word list (one a line) of the training data; adds the recall of "
-        "gold words outside it (OOV recall). Default: none.", show_default=False,
+        None, "--words", "--training-words", "-w", help="Word list (one a line) of the training data; adds "
+        "the recall of gold words outside it (OOV recall). Default: none.", show_default=False,
     ),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the files."),
 ) -> None:

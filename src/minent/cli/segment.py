@@ -32,7 +32,7 @@ def segment_command(
         "dictionary format (word count \\[tag]).", show_default=False,
     ),
     source: str = typer.Argument(
-        "-", metavar="[INPUT]", help="UTF-8 text to segment ('-' or nothing: standard input).",
+        "-", metavar="INPUT", help="UTF-8 text to segment ('-' or nothing: standard input).",
     ),
     output: str = typer.Option(
         "-", "--output", "-o", help="Write the segmented text here ('-': standard output). Written whole "
@@ -42,8 +42,8 @@ def segment_command(
         "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba), tsv or jieba.",
     ),
     delimiter: str = typer.Option(
-        " ", "--delimiter", "-d", help="Written between words (\\t for a tab). Whitespace in the input is a word "
-        "boundary and is replaced by this.",
+        " ", "--delimiter", "-d", help="Written between words (\\t for a tab, \\s for a space). Whitespace in "
+        "the input is a word boundary and is replaced by this.", show_default="one space",
     ),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
