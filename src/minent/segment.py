@@ -46,7 +46,7 @@ from .textio import STDIN, PathLike, check_encoding, check_readable, iter_file_c
 
 UNKNOWN_COUNT = 0.5
 DELIMITER = " "
-CHUNK_BYTES = 8 << 20  # text is segmented 8 MiB at a time: memory stays flat
+CHUNK_BYTES = 4 << 20  # text is segmented 4 MiB at a time: memory stays flat
 _PARALLEL_CHARS = 1 << 16  # shorter texts run on one thread
 _BLOCKS_PER_THREAD = 4
 

@@ -1,0 +1,167 @@
+"""Speed of `minent segment` against jieba (HMM off) with the same lexicon, whole process each.
+
+The input is People's Daily 1998-01 with the spaces removed plus the four classic novels
+from ../shared (14.4 MB of UTF-8). The lexicon is learned from that text by
+``minent.build_lexicon`` and saved twice: as TSV for minent and in jieba's format as jieba's
+main dictionary. Both run as child processes in the same run, interleaved, after one
+warm-up each (Numba's and jieba's caches are then warm); the best of ``--repeat`` wall
+times counts. Peak RSS of each child comes from GNU time (``/usr/bin/time -f %M``). The outputs must have the
+same lines and, whitespace aside, the same characters; their word-level agreement is
+printed too. Finally the time to load jieba's 349,046-line dictionary into a Segmenter.
+Usage:
+
+    python benchmarks/bench_segment.py [--repeat 5] [--jobs 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+JIEBA_DICT = SHARED / "dict" / "jieba_dict.txt"
+
+JIEBA_SCRIPT = """
+import logging, sys
+import jieba
+jieba.setLogLevel(logging.WARNING)
+tokenizer = jieba.Tokenizer(dictionary=sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as src, open(sys.argv[3], "w", encoding="utf-8") as out:
+    for line in src:
+        out.write(" ".join(tokenizer.cut(line.rstrip("\\n"), HMM=False)) + "\\n")
+"""
+
+
+def build_input(folder: Path) -> Path:
+    """People's Daily (spaces removed) + the four novels, as one UTF-8 file."""
+    pd = SHARED / "cws" / "peoples_daily_199801_seg.utf8"
+    novels = sorted((SHARED / "raw" / "classics").glob("*.txt"))
+    if not pd.exists() or len(novels) != 4 or not JIEBA_DICT.exists():
+        print(f"benchmark skipped: {SHARED} is not available (../shared is absent)")
+        sys.exit(0)
+    path = folder / "input.txt"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(pd.read_text(encoding="utf-8").replace(" ", ""))
+        for novel in novels:
+            out.write(novel.read_text(encoding="utf-8"))
+    return path
+
+
+def minent_executable() -> str:
+    """The `minent` console script of this Python (the whole process a user runs)."""
+    script = Path(sys.executable).parent / "minent"
+    if script.exists():
+        return str(script)
+    found = shutil.which("minent")
+    if found is None:
+        sys.exit("benchmark needs minent installed: pip install -e .")
+    return found
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def run(cmd: list[str], folder: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (bytes) of one whole child process.
+
+    The RSS comes from GNU time's report on the command: a child's own ``ru_maxrss`` from
+    ``wait4`` is no good here, because Linux carries over the peak of the forked copy of
+    this (large) benchmark process. Without GNU time, the RSS is left out (0).
+    """
+    report = folder / "time.txt"
+    timed = [GNU_TIME, "-f", "%M", "-o", str(report), *cmd] if os.access(GNU_TIME, os.X_OK) else cmd
+    start = time.perf_counter()
+    child = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - start
+    if child.returncode != 0:
+        sys.exit(f"command failed ({child.returncode}): {' '.join(cmd)}\n{child.stderr.decode(errors='replace')}")
+    peak = int(report.read_text().split()[-1]) * 1024 if timed is not cmd else 0
+    return seconds, peak
+
+
+def compare_outputs(minent_out: Path, jieba_out: Path) -> dict:
+    """Same lines and characters (whitespace aside)? And how far the cuts agree."""
+    from minent.score import read_lines, score_segmentation
+
+    mine, theirs = read_lines(minent_out), read_lines(jieba_out)
+    if len(mine) != len(theirs):
+        sys.exit(f"outputs differ in line count: minent {len(mine):,}, jieba {len(theirs):,}")
+    # raises, saying where, if the characters of a line differ
+    agreement = score_segmentation(theirs, mine, gold_name="jieba", pred_name="minent")
+    identical = sum(a.split() == b.split() for a, b in zip(mine, theirs))
+    return {"lines": len(mine), "agreement_f1": agreement.f1, "identical_lines": identical}
+
+
+def dict_load_seconds(repeat: int) -> tuple[float, int]:
+    """Best time to load jieba's dictionary into a Segmenter (kernels already compiled)."""
+    import minent
+
+    minent.Segmenter(JIEBA_DICT)  # loads the cached kernels
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        seg = minent.Segmenter(JIEBA_DICT)
+        best = min(best, time.perf_counter() - start)
+    return best, seg.n_words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each (best counts)")
+    parser.add_argument("--jobs", type=int, default=0, help="minent --jobs (0 = all cores)")
+    args = parser.parse_args()
+
+    import minent
+
+    with tempfile.TemporaryDirectory(prefix="minent-bench-segment-") as tmp:
+        folder = Path(tmp)
+        text = build_input(folder)
+        size = text.stat().st_size
+        start = time.perf_counter()
+        lexicon = minent.build_lexicon([text])
+        learn_seconds = time.perf_counter() - start
+        lex_tsv, lex_jieba = folder / "lexicon.tsv", folder / "lexicon.jieba.txt"
+        lexicon.save(lex_tsv)
+        lexicon.save(lex_jieba, format="jieba")
+        minent_out, jieba_out = folder / "minent.out", folder / "jieba.out"
+        commands = {
+            "minent": [minent_executable(), "segment", "-q", "--jobs", str(args.jobs), "-l", str(lex_tsv),
+                       str(text), "-o", str(minent_out)],
+            "jieba": [sys.executable, "-c", JIEBA_SCRIPT, str(lex_jieba), str(text), str(jieba_out)],
+        }
+        for cmd in commands.values():  # warm-up: Numba's cache, jieba's dictionary cache
+            run(cmd, folder)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        rss: dict[str, int] = {name: 0 for name in commands}
+        for _ in range(args.repeat):
+            for name, cmd in commands.items():
+                seconds, peak = run(cmd, folder)
+                times[name].append(seconds)
+                rss[name] = max(rss[name], peak)
+        check = compare_outputs(minent_out, jieba_out)
+        load_seconds, n_dict_words = dict_load_seconds(3)
+
+    best = {name: min(ts) for name, ts in times.items()}
+    print(f"input: {size / 1e6:.1f} MB (People's Daily 1998-01 without spaces + 4 novels), "
+          f"{check['lines']:,} lines; lexicon: {len(lexicon):,} words learned in {learn_seconds:.1f} s")
+    print(f"{'':8s} {'best s':>8s} {'MB/s':>8s} {'peak RSS':>10s}   all runs (s)")
+    for name in commands:
+        runs = " ".join(f"{t:.2f}" for t in times[name])
+        print(f"{name:8s} {best[name]:8.2f} {size / 1e6 / best[name]:8.2f} {rss[name] / 2**20:7.0f} MiB   {runs}")
+    print(f"minent is {best['jieba'] / best['minent']:.1f}x faster than jieba (whole process, best of "
+          f"{args.repeat}, same run, {os.cpu_count()} cores)")
+    print(f"outputs agree: same {check['lines']:,} lines and characters; word agreement F1 "
+          f"{check['agreement_f1']:.4f}, identical lines {check['identical_lines'] / check['lines']:.1%}")
+    print(f"Segmenter(jieba_dict.txt): {n_dict_words:,} words loaded in {load_seconds * 1000:.0f} ms")
+    print(f"reproduce: python benchmarks/bench_segment.py --repeat {args.repeat} --jobs {args.jobs}")
+
+
+if __name__ == "__main__":
+    main()
