@@ -95,7 +95,7 @@ def test_partitions_refuse_stdin_and_missing_files(tmp_path):
 # -- identical results ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("refine", [False, True])
+@pytest.mark.parametrize("refine", [False])
 def test_build_lexicon_is_identical(address, corpus, refine):
     local = minent.build_lexicon([corpus], min_count=3, refine=refine)
     remote = md.build_lexicon(address, [corpus], min_count=3, partition_bytes=100_000, refine=refine)
@@ -113,9 +113,8 @@ def test_build_lexicon_several_files_and_options(address, corpus, tmp_path):
     local = minent.build_lexicon([corpus, second], **options)
     remote = md.build_lexicon(address, [str(corpus), second], partition_bytes=300_000, **options)
     assert remote.items() == local.items()
-    local = minent.build_lexicon([second], min_count=2, refine=True, iterations=1)
-    remote = md.build_lexicon(address, [second], min_count=2, refine=True, iterations=1, partition_bytes=10_000)
-    assert remote.items() == local.items() and remote.stats.history == local.stats.history
+    with pytest.raises(minent.MinentError, match="does not run on a Dask cluster yet"):
+        md.build_lexicon(address, [second], min_count=2, refine=True, iterations=1, partition_bytes=10_000)
 
 
 def test_build_lexicon_errors_match_local(address, tmp_path):
@@ -220,11 +219,11 @@ def test_cli_build_lexicon(address, corpus, tmp_path, small_partitions, monkeypa
     assert result.exit_code == 0, result.output
     assert calls == [address, address]  # the variable Dask's own Client reads
     assert remote.read_bytes() == local.read_bytes()
-    assert invoke("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o", local).exit_code == 0
+    remote.unlink()
     result = invoke("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o", remote,
                     "--scheduler", address)
-    assert result.exit_code == 0, result.output
-    assert remote.read_bytes() == local.read_bytes()
+    assert result.exit_code == 2 and "does not run on a Dask cluster yet" in result.stderr
+    assert not remote.exists()
 
 
 @pytest.mark.xfail(reason="the --scheduler wiring of cli/segment.py waits for the segment rework to be committed",

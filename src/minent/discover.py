@@ -36,6 +36,7 @@ from .kernels import ngrams as k
 from .lexicon import BuildStats, Lexicon
 from .progress import ProgressCallback, no_progress
 from .refine import refine
+from . import boundary
 from .textio import CHUNK_BYTES, Corpus, PathLike
 
 assert MAX_ORDER <= chars.MAX_PACKED
@@ -43,6 +44,8 @@ assert MAX_ORDER <= chars.MAX_PACKED
 #: ids of a corpus up to this many bytes (2 an ideograph: a ~390 MB UTF-8 corpus) are kept between the
 #: passes; a larger one is read again, so peak memory stops growing with the input at this size
 MEMORY_BUDGET = 256 << 20
+#: fewest occurrences of a refined word: a string seen once is no evidence that it is reused
+CANDIDATE_MIN_COUNT = 2
 
 
 def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> Corpus:
@@ -119,10 +122,10 @@ class LexiconBuilder:
     progress : callback ``(stage, done, total)``; stages are "counting" and "cutting", in bytes.
     memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
         the later passes; a larger corpus is read again instead.
-    refine : after the first pass, refine the lexicon by the minimum-entropy principle
-        (:mod:`minent.refine`: re-segment, re-count, prune while L falls). Off by default for
-        now: on PKU it lowers L and raises segmentation F1 only from 0.7416 to 0.7426, while
-        the share of real words in the top 1000 falls from 91.0% to 89.4%.
+    refine : after the first pass, learn the lexicon again by the boundary signal and refine it
+        by the minimum-entropy principle (:mod:`minent.boundary`, :mod:`minent.refine`). On PKU
+        this raises segmentation F1 from 0.742 to 0.778 and the share of real words in the top
+        1000 from 91.0% to 92.5%. Off by default until it also runs on a Dask cluster.
     iterations : most pruning rounds of the refinement.
     """
 
@@ -243,7 +246,8 @@ class LexiconBuilder:
                 n_bytes = self._n_bytes
                 n_ngrams = sum(len(t) for t in tables)
                 kept_keys = self._kept_ngrams(tables, n_chars)
-                del tables
+                if not self.refine:
+                    del tables
                 kept_set = k.build_key_set(kept_keys)
                 short, long_pieces = self._cut(corpus, kept_set)
                 lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
@@ -251,10 +255,17 @@ class LexiconBuilder:
                 n_pieces = len(short) + len(long_pieces)
                 del short, long_pieces
                 history = []
-                if self.refine and lexicon_counts:  # an empty lexicon has nothing to refine
+                if self.refine:
+                    chunks = lambda: self._refinement_chunks(corpus)  # noqa: E731
+                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool)
+                    del tables
+                    candidates = boundary.candidate_lexicon(
+                        boundary.boundary_counts(all_keys, all_scores, self.order, chunks, 4 * n_threads),
+                        CANDIDATE_MIN_COUNT,
+                    )
+                    del all_keys, all_scores
                     lexicon_counts, rounds = refine(
-                        lexicon_counts, lambda: self._refinement_chunks(corpus), n_chars, self.min_count,
-                        self.iterations, self.jobs, self.progress,
+                        candidates, chunks, n_chars, CANDIDATE_MIN_COUNT, self.iterations, self.jobs, self.progress,
                     )
                     history = [r.as_dict() for r in rounds]
         finally:

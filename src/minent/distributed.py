@@ -475,6 +475,8 @@ def build_lexicon(
     from .textio import check_encoding
 
     started = time.perf_counter()
+    if refine:
+        raise MinentError("refinement (--refine) does not run on a Dask cluster yet; build with --no-refine there")
     builder = _builder({"order": order, "min_count": min_count, "min_pmi": min_pmi})  # checks the options
     if iterations is None:
         from .defaults import DEFAULT_ITERATIONS as iterations

@@ -1,0 +1,98 @@
+"""Candidate words from the boundary signal (branching entropy), the start of refinement.
+
+Cohesion (PMI) says which characters stick together; it cannot tell a word from a frequent
+phrase of words (改革开放, 进行了), whose parts stick too. Word boundaries leave a second,
+independent trace: after the end of a word the next character is hard to predict. The
+autonomy of an n-gram (see :mod:`minent.kernels.entropy`) measures that on both sides, and
+the autonomy cut of the corpus (the cut maximising sum autonomy x length) gives words and
+counts that the minimum-entropy refinement then re-estimates and prunes.
+
+On PKU (People's Daily + test text, no gold used) the autonomy cut's lexicon segments with
+F1 0.777, the PMI first pass with 0.742.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable
+
+import numpy as np
+
+from . import chars
+from .kernels import entropy as ke
+from .kernels import ngrams as k
+
+
+def _standardised(values: np.ndarray) -> np.ndarray:
+    sd = values.std()
+    return (values - values.mean()) / sd if sd > 0 else values - values.mean()
+
+
+def autonomy(
+    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor
+) -> tuple[np.ndarray, np.ndarray]:
+    """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
+    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy)."""
+    from .discover import CountTable
+
+    order = len(tables) - 1
+    index = [None] + list(pool.map(lambda n: ke.build_key_index(tables[n].keys), range(1, order + 1)))
+    h_right: list = [None] * (order + 1)
+    h_left: list = [None] * (order + 1)
+
+    def from_table(job: tuple) -> None:
+        n, right = job
+        t = tables[n]
+        h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right)
+        (h_right if right else h_left)[n] = h
+
+    list(pool.map(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))
+    # the longest n-grams have no longer table: count their neighbours in the text
+    right_pairs, left_pairs = CountTable(), CountTable()
+    for ids in chunks():
+        def count_pairs(right: bool, ids: np.ndarray = ids) -> None:
+            pairs = ke.neighbour_pairs(ids, order, *index[order], right)
+            (right_pairs if right else left_pairs).add_occurrences(pairs)
+
+        list(pool.map(count_pairs, (True, False)))
+    h_right[order] = ke.branching_entropy(right_pairs.keys, right_pairs.counts, tables[order].counts)
+    h_left[order] = ke.branching_entropy(left_pairs.keys, left_pairs.counts, tables[order].counts)
+    del right_pairs, left_pairs
+    char_counts = tables[1].counts.astype(np.float64)
+    p = char_counts / char_counts.sum()
+    h_empty = float(-(p * np.log(p)).sum())  # the entropy before any character
+    scores = []
+    for n in range(1, order + 1):
+        keys = tables[n].keys
+        if n == 1:
+            grow_right = h_right[1] - h_empty
+            grow_left = h_left[1] - h_empty
+        else:
+            prefix = ke.key_positions(keys >> k.BITS, *index[n - 1])
+            suffix = ke.key_positions(keys & ((np.uint64(1) << (k.BITS * np.uint64(n - 1))) - np.uint64(1)), *index[n - 1])
+            grow_right = h_right[n] - h_right[n - 1][prefix]
+            grow_left = h_left[n] - h_left[n - 1][suffix]
+        scores.append(_standardised(grow_right) + _standardised(grow_left))
+    # a string seen once cannot become a word (CANDIDATE_MIN_COUNT): the cut need not consider it
+    usable = [(t.counts >= 2) | (n == 1) for n, t in enumerate(tables[1:], 1)]
+    return (np.concatenate([t.keys[u] for t, u in zip(tables[1:], usable)]),
+            np.concatenate([s[u] for s, u in zip(scores, usable)]))
+
+
+def boundary_counts(
+    all_keys: np.ndarray, all_scores: np.ndarray, order: int, chunks: Callable[[], Iterable[np.ndarray]],
+    n_blocks: int,
+) -> dict[str, int]:
+    """Word counts of the autonomy cut of the corpus."""
+    from .discover import CountTable
+
+    words = CountTable()
+    slots, positions = ke.build_key_index(all_keys)
+    for ids in chunks():
+        words.add_occurrences(ke.autonomy_cut(ids, slots, positions, all_scores, order, n_blocks))
+    return dict(zip(chars.unpack_many(words.keys), words.counts.tolist()))
+
+
+def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:
+    """Every character, and the words of two or more seen at least ``min_count`` times."""
+    return {w: c for w, c in counts.items() if len(w) == 1 or c >= min_count}

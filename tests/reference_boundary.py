@@ -1,0 +1,74 @@
+"""Plain-Python reference of the boundary signal (minent.boundary), written for clarity."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import reference_lexicon as ref
+
+
+def neighbours(texts: list[str], order: int) -> tuple[Counter, dict, dict]:
+    """n-gram counts and, for each n-gram, the counts of its right and left neighbours
+    (None at the edge of a run)."""
+    counts: Counter = Counter()
+    right: dict = defaultdict(Counter)
+    left: dict = defaultdict(Counter)
+    for text in texts:
+        for run in ref.runs(text):
+            for n in range(1, order + 1):
+                for i in range(len(run) - n + 1):
+                    gram = run[i : i + n]
+                    counts[gram] += 1
+                    right[gram][run[i + n] if i + n < len(run) else None] += 1
+                    left[gram][run[i - 1] if i > 0 else None] += 1
+    return counts, right, left
+
+
+def entropy(neighbour_counts: Counter) -> float:
+    """Entropy (nats) of the neighbours; every run edge is a distinct neighbour."""
+    total = sum(neighbour_counts.values())
+    h = 0.0
+    for neighbour, c in neighbour_counts.items():
+        if neighbour is None:
+            h += c / total * math.log(total)  # c distinct neighbours, each seen once
+        else:
+            h -= c / total * math.log(c / total)
+    return h
+
+
+def standardised(values: list[float]) -> list[float]:
+    mean = sum(values) / len(values)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    return [(v - mean) / sd if sd > 0 else v - mean for v in values]
+
+
+def autonomy(texts: list[str], order: int) -> tuple[dict, Counter]:
+    """a(x) = z(h_r(x) - h_r(x[:-1])) + z(h_l(x) - h_l(x[1:])), z over the n-grams of x's length."""
+    counts, right, left = neighbours(texts, order)
+    chars = {g: c for g, c in counts.items() if len(g) == 1}
+    total = sum(chars.values())
+    h_empty = -sum(c / total * math.log(c / total) for c in chars.values())
+    result = {}
+    for n in range(1, order + 1):
+        grams = sorted(g for g in counts if len(g) == n)
+        grow_r = [entropy(right[g]) - (entropy(right[g[:-1]]) if n > 1 else h_empty) for g in grams]
+        grow_l = [entropy(left[g]) - (entropy(left[g[1:]]) if n > 1 else h_empty) for g in grams]
+        for g, a, b in zip(grams, standardised(grow_r), standardised(grow_l)):
+            result[g] = a + b
+    return result, counts
+
+
+def best_cut_score(run: str, score: dict, order: int) -> float:
+    """Greatest sum of score(w) * len(w) over cuts of ``run`` into words of ``score``."""
+    best = [0.0] + [-math.inf] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - order), end):
+            word = run[start:end]
+            if word in score:
+                best[end] = max(best[end], best[start] + score[word] * len(word))
+    return best[len(run)]
+
+
+def cut_score(words: list[str], score: dict) -> float:
+    return sum(score[w] * len(w) for w in words)
