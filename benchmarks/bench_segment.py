@@ -7,10 +7,11 @@ main dictionary. Both run as child processes in the same run, interleaved, after
 warm-up each (Numba's and jieba's caches are then warm); the best of ``--repeat`` wall
 times counts. Peak RSS of each child comes from GNU time (``/usr/bin/time -f %M``). The outputs must have the
 same lines and, whitespace aside, the same characters; their word-level agreement is
-printed too. Finally the time to load jieba's 349,046-line dictionary into a Segmenter.
+printed too. Then both segmenters once more inside this process, start-up left out, and
+the time to load jieba's 349,046-line dictionary into a Segmenter.
 Usage:
 
-    python benchmarks/bench_segment.py [--repeat 5] [--jobs 0]
+    python benchmarks/bench_segment.py [--repeat 5] [--jobs 0] [--copies 1]
 """
 
 from __future__ import annotations
@@ -39,18 +40,19 @@ with open(sys.argv[2], encoding="utf-8") as src, open(sys.argv[3], "w", encoding
 """
 
 
-def build_input(folder: Path) -> Path:
-    """People's Daily (spaces removed) + the four novels, as one UTF-8 file."""
+def build_input(folder: Path, copies: int = 1) -> Path:
+    """People's Daily (spaces removed) + the four novels, as one UTF-8 file (``copies`` times)."""
     pd = SHARED / "cws" / "peoples_daily_199801_seg.utf8"
     novels = sorted((SHARED / "raw" / "classics").glob("*.txt"))
     if not pd.exists() or len(novels) != 4 or not JIEBA_DICT.exists():
         print(f"benchmark skipped: {SHARED} is not available (../shared is absent)")
         sys.exit(0)
+    folder.mkdir(exist_ok=True)
     path = folder / "input.txt"
+    text = pd.read_text(encoding="utf-8").replace(" ", "") + "".join(n.read_text(encoding="utf-8") for n in novels)
     with open(path, "w", encoding="utf-8") as out:
-        out.write(pd.read_text(encoding="utf-8").replace(" ", ""))
-        for novel in novels:
-            out.write(novel.read_text(encoding="utf-8"))
+        for _ in range(copies):
+            out.write(text)
     return path
 
 
@@ -112,21 +114,52 @@ def dict_load_seconds(repeat: int) -> tuple[float, int]:
     return best, seg.n_words
 
 
+def in_process_rates(text: Path, lex_tsv: Path, lex_jieba: Path, jobs: int) -> dict:
+    """MB/s of the segmentation alone (start-up and dictionary loading left out), in this process."""
+    import io
+    import logging
+
+    import jieba
+    import minent
+
+    size = text.stat().st_size
+    seg = minent.Segmenter(lex_tsv, jobs=jobs)
+    seg.segment_file(text, io.BytesIO())  # loads the kernels
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        seg.segment_file(text, io.BytesIO())
+        best = min(best, time.perf_counter() - start)
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer(dictionary=str(lex_jieba))
+    tokenizer.initialize()
+    out = io.StringIO()
+    start = time.perf_counter()
+    with open(text, encoding="utf-8") as src:
+        for line in src:
+            out.write(" ".join(tokenizer.cut(line.rstrip("\n"), HMM=False)) + "\n")
+    jieba_seconds = time.perf_counter() - start
+    return {"minent": size / 1e6 / best, "jieba": size / 1e6 / jieba_seconds}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each (best counts)")
     parser.add_argument("--jobs", type=int, default=0, help="minent --jobs (0 = all cores)")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="segment this many copies of the text (the lexicon is learned from one)")
     args = parser.parse_args()
 
     import minent
 
     with tempfile.TemporaryDirectory(prefix="minent-bench-segment-") as tmp:
         folder = Path(tmp)
-        text = build_input(folder)
-        size = text.stat().st_size
+        one = build_input(folder)
         start = time.perf_counter()
-        lexicon = minent.build_lexicon([text])
+        lexicon = minent.build_lexicon([one])
         learn_seconds = time.perf_counter() - start
+        text = one if args.copies == 1 else build_input(folder / "copies", args.copies)
+        size = text.stat().st_size
         lex_tsv, lex_jieba = folder / "lexicon.tsv", folder / "lexicon.jieba.txt"
         lexicon.save(lex_tsv)
         lexicon.save(lex_jieba, format="jieba")
@@ -147,9 +180,11 @@ def main() -> None:
                 rss[name] = max(rss[name], peak)
         check = compare_outputs(minent_out, jieba_out)
         load_seconds, n_dict_words = dict_load_seconds(3)
+        rates = in_process_rates(text, lex_tsv, lex_jieba, args.jobs)
 
     best = {name: min(ts) for name, ts in times.items()}
-    print(f"input: {size / 1e6:.1f} MB (People's Daily 1998-01 without spaces + 4 novels), "
+    copies = f"{args.copies} copies of " if args.copies > 1 else ""
+    print(f"input: {size / 1e6:.1f} MB ({copies}People's Daily 1998-01 without spaces + 4 novels), "
           f"{check['lines']:,} lines; lexicon: {len(lexicon):,} words learned in {learn_seconds:.1f} s")
     print(f"{'':8s} {'best s':>8s} {'MB/s':>8s} {'peak RSS':>10s}   all runs (s)")
     for name in commands:
@@ -159,8 +194,10 @@ def main() -> None:
           f"{args.repeat}, same run, {os.cpu_count()} cores)")
     print(f"outputs agree: same {check['lines']:,} lines and characters; word agreement F1 "
           f"{check['agreement_f1']:.4f}, identical lines {check['identical_lines'] / check['lines']:.1%}")
+    print(f"segmentation alone, in process (no start-up, no dictionary loading): minent {rates['minent']:.1f} MB/s, "
+          f"jieba {rates['jieba']:.2f} MB/s: {rates['minent'] / rates['jieba']:.0f}x")
     print(f"Segmenter(jieba_dict.txt): {n_dict_words:,} words loaded in {load_seconds * 1000:.0f} ms")
-    print(f"reproduce: python benchmarks/bench_segment.py --repeat {args.repeat} --jobs {args.jobs}")
+    print(f"reproduce: python benchmarks/bench_segment.py --repeat {args.repeat} --jobs {args.jobs} --copies {args.copies}")
 
 
 if __name__ == "__main__":

@@ -104,6 +104,14 @@ def main(argv: list[str]) -> None:
         print(f"benchmark skipped: {missing[0]} is not available (../shared is absent)")
         return
     kwargs = parse_args(argv)
+    import inspect
+
+    import minent
+
+    known = inspect.signature(minent.build_lexicon).parameters
+    unknown = [k for k in kwargs if k not in known]
+    if unknown:
+        sys.exit(f"build_lexicon has no option {unknown[0]!r} (it takes {', '.join(known)})")
     figures = run(**kwargs)
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items()) or "defaults"
     print(f"PKU development benchmark (build_lexicon: {shown})")
