@@ -287,6 +287,12 @@ def test_other_encodings_and_bad_bytes(seg, tmp_path):
     out = io.BytesIO()
     seg.segment_file(src, out, encoding="gb18030")
     assert out.getvalue().decode("utf-8") == seg.segment(text)
+    target = tmp_path / "out_gb.txt"  # a text stream in another encoding encodes the words itself
+    with open(target, "w", encoding="gb18030") as stream:
+        stream.write("头\n")
+        seg.segment_file(src, stream, encoding="gb18030")
+        stream.write("尾")
+    assert target.read_bytes().decode("gb18030") == "头\n" + seg.segment(text) + "尾"
     with pytest.raises(MinentError, match=r"'.*gb.txt' is not valid utf-8: bad byte at offset 0 .*--encoding"):
         seg.segment_file(src, io.BytesIO())
     bad = tmp_path / "bad.txt"

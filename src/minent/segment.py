@@ -26,6 +26,7 @@ Conventions (the same for the library and ``minent segment``):
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
 import os
@@ -210,7 +211,8 @@ def _byte_writer(output: IO):
     """A function writing UTF-8 bytes (a uint8 array) to a binary or text stream."""
     if isinstance(output, io.TextIOBase):
         buffer = getattr(output, "buffer", None)
-        if buffer is None:
+        encoding = getattr(output, "encoding", None) or "utf-8"
+        if buffer is None or codecs.lookup(encoding).name != "utf-8":  # let the stream encode
             return lambda data: output.write(data.tobytes().decode("utf-8", "surrogatepass"))
         output.flush()  # what was written as text goes first
         return lambda data: buffer.write(memoryview(data))
