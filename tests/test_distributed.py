@@ -95,7 +95,7 @@ def test_partitions_refuse_stdin_and_missing_files(tmp_path):
 # -- identical results ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("refine", [False])
+@pytest.mark.parametrize("refine", [False, True])
 def test_build_lexicon_is_identical(address, corpus, refine):
     local = minent.build_lexicon([corpus], min_count=3, refine=refine)
     remote = md.build_lexicon(address, [corpus], min_count=3, partition_bytes=100_000, refine=refine)
@@ -113,8 +113,12 @@ def test_build_lexicon_several_files_and_options(address, corpus, tmp_path):
     local = minent.build_lexicon([corpus, second], **options)
     remote = md.build_lexicon(address, [str(corpus), second], partition_bytes=300_000, **options)
     assert remote.items() == local.items()
-    with pytest.raises(minent.MinentError, match="does not run on a Dask cluster yet"):
-        md.build_lexicon(address, [second], min_count=2, refine=True, iterations=1, partition_bytes=10_000)
+    # refinement with another order, one round, many small partitions of a small file
+    options = dict(order=3, min_count=2, refine=True, iterations=1)
+    local = minent.build_lexicon([second], **options)
+    remote = md.build_lexicon(address, [second], partition_bytes=10_000, **options)
+    assert remote.items() == local.items()
+    assert remote.stats.history == local.stats.history and len(local.stats.history) >= 1
 
 
 def test_build_lexicon_errors_match_local(address, tmp_path):
@@ -220,14 +224,14 @@ def test_cli_build_lexicon(address, corpus, tmp_path, small_partitions, monkeypa
     assert calls == [address, address]  # the variable Dask's own Client reads
     assert remote.read_bytes() == local.read_bytes()
     remote.unlink()
-    result = invoke("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o", remote,
-                    "--scheduler", address)
-    assert result.exit_code == 2 and "does not run on a Dask cluster yet" in result.stderr
-    assert not remote.exists()
+    args = ("build-lexicon", "-q", "--refine", "--iterations", "2", corpus, "-o")
+    assert invoke(*args, local).exit_code == 0
+    result = invoke(*args, remote, "--scheduler", address)
+    assert result.exit_code == 0, result.output
+    assert calls == [address, address, address]
+    assert remote.read_bytes() == local.read_bytes()
 
 
-@pytest.mark.xfail(reason="the --scheduler wiring of cli/segment.py waits for the segment rework to be committed",
-                   strict=False)
 def test_cli_segment(address, corpus, tmp_path, small_partitions, monkeypatch):
     lexicon = tmp_path / "lexicon.tsv"
     minent.build_lexicon([XIYOUJI]).save(lexicon)
@@ -296,7 +300,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_unreachable_scheduler_fails_fast_with_a_clear_message(tmp_path):
+def test_unreachable_scheduler_fails_fast_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setattr(md, "CONNECT_TIMEOUT", 3.0)  # the CLI's bound, shortened to keep the test fast
     address = f"tcp://127.0.0.1:{_free_port()}"
     started = time.monotonic()
     with pytest.raises(minent.MinentError, match="cannot reach the Dask scheduler at tcp://127.0.0.1"):

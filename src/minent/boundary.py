@@ -14,7 +14,7 @@ F1 0.777, the PMI first pass with 0.742.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
@@ -24,19 +24,45 @@ from .kernels import ngrams as k
 
 
 def _standardised(values: np.ndarray) -> np.ndarray:
+    if len(values) == 0:  # no n-grams of this length (every run is shorter)
+        return values
     sd = values.std()
     return (values - values.mean()) / sd if sd > 0 else values - values.mean()
 
 
-def autonomy(
-    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor
-) -> tuple[np.ndarray, np.ndarray]:
-    """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
-    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy)."""
+def key_indexes(tables: list, pool: Optional[ThreadPoolExecutor] = None) -> list:
+    """:func:`~minent.kernels.entropy.build_key_index` of each table's keys (index 1..order)."""
+    mapper = pool.map if pool is not None else map
+    return [None] + list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, len(tables))))
+
+
+def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
+                          pool: Optional[ThreadPoolExecutor] = None) -> tuple:
+    """Counted (right, left) neighbour pairs of the ``order``-grams of one chunk of ids, as
+    (sorted keys, counts) tables; ``index`` is the key index of the global ``order``-gram table.
+    Summing the tables of all chunks (:func:`minent.kernels.ngrams.merge_tables`) gives exact counts."""
     from .discover import CountTable
 
+    def count(right: bool) -> tuple:
+        table = CountTable()
+        table.add_occurrences(ke.neighbour_pairs(ids, order, *index, right))
+        return table.keys, table.counts
+
+    mapper = pool.map if pool is not None else map
+    right_pairs, left_pairs = mapper(count, (True, False))
+    return right_pairs, left_pairs
+
+
+def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,
+                        pool: Optional[ThreadPoolExecutor] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Autonomy of every n-gram, given the count tables (``tables[n]``, n = 1..order, keys sorted)
+    and the merged neighbour pairs of the ``order``-grams, each a (sorted keys, counts) table
+    (:func:`neighbour_pair_counts`). Pure: the same inputs give the same floats, wherever it runs.
+    Returns (the keys of the usable n-grams, and their autonomy); see :func:`autonomy`."""
     order = len(tables) - 1
-    index = [None] + list(pool.map(lambda n: ke.build_key_index(tables[n].keys), range(1, order + 1)))
+    if index is None:
+        index = key_indexes(tables, pool)
+    mapper = pool.map if pool is not None else map
     h_right: list = [None] * (order + 1)
     h_left: list = [None] * (order + 1)
 
@@ -46,18 +72,10 @@ def autonomy(
         h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right)
         (h_right if right else h_left)[n] = h
 
-    list(pool.map(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))
-    # the longest n-grams have no longer table: count their neighbours in the text
-    right_pairs, left_pairs = CountTable(), CountTable()
-    for ids in chunks():
-        def count_pairs(right: bool, ids: np.ndarray = ids) -> None:
-            pairs = ke.neighbour_pairs(ids, order, *index[order], right)
-            (right_pairs if right else left_pairs).add_occurrences(pairs)
-
-        list(pool.map(count_pairs, (True, False)))
-    h_right[order] = ke.branching_entropy(right_pairs.keys, right_pairs.counts, tables[order].counts)
-    h_left[order] = ke.branching_entropy(left_pairs.keys, left_pairs.counts, tables[order].counts)
-    del right_pairs, left_pairs
+    list(mapper(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))
+    # the longest n-grams have no longer table: their neighbours were counted in the text
+    h_right[order] = ke.branching_entropy(right_pairs[0], right_pairs[1], tables[order].counts)
+    h_left[order] = ke.branching_entropy(left_pairs[0], left_pairs[1], tables[order].counts)
     char_counts = tables[1].counts.astype(np.float64)
     p = char_counts / char_counts.sum()
     h_empty = float(-(p * np.log(p)).sum())  # the entropy before any character
@@ -79,6 +97,40 @@ def autonomy(
             np.concatenate([s[u] for s, u in zip(scores, usable)]))
 
 
+def autonomy(
+    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor
+) -> tuple[np.ndarray, np.ndarray]:
+    """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
+    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy)."""
+    from .discover import CountTable
+
+    order = len(tables) - 1
+    index = key_indexes(tables, pool)
+    # the longest n-grams have no longer table: count their neighbours in the text
+    right_pairs, left_pairs = CountTable(), CountTable()
+    for ids in chunks():
+        right, left = neighbour_pair_counts(ids, order, index[order], pool)
+        right_pairs.add(*right)
+        left_pairs.add(*left)
+    return autonomy_from_pairs(tables, (right_pairs.keys, right_pairs.counts), (left_pairs.keys, left_pairs.counts),
+                               index, pool)
+
+
+def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:
+    """What :func:`autonomy_cut_counts` needs: the key index of ``all_keys`` and the scores."""
+    return (*ke.build_key_index(all_keys), all_scores)
+
+
+def autonomy_cut_counts(ids: np.ndarray, scores: tuple, order: int, n_blocks: int) -> tuple:
+    """The words of the autonomy cut of one chunk of ids as a (sorted keys, counts) table;
+    ``scores`` is :func:`score_index`. The word counts of the corpus sum these tables."""
+    from .discover import CountTable
+
+    words = CountTable()
+    words.add_occurrences(ke.autonomy_cut(ids, *scores, order, n_blocks))
+    return words.keys, words.counts
+
+
 def boundary_counts(
     all_keys: np.ndarray, all_scores: np.ndarray, order: int, chunks: Callable[[], Iterable[np.ndarray]],
     n_blocks: int,
@@ -87,10 +139,15 @@ def boundary_counts(
     from .discover import CountTable
 
     words = CountTable()
-    slots, positions = ke.build_key_index(all_keys)
+    scores = score_index(all_keys, all_scores)
     for ids in chunks():
-        words.add_occurrences(ke.autonomy_cut(ids, slots, positions, all_scores, order, n_blocks))
-    return dict(zip(chars.unpack_many(words.keys), words.counts.tolist()))
+        words.add(*autonomy_cut_counts(ids, scores, order, n_blocks))
+    return word_counts(words.keys, words.counts)
+
+
+def word_counts(keys: np.ndarray, counts: np.ndarray) -> dict[str, int]:
+    """word -> count of a (sorted keys, counts) table of words."""
+    return dict(zip(chars.unpack_many(keys), counts.tolist()))
 
 
 def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:

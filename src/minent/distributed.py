@@ -57,9 +57,11 @@ def _dask():
 
 
 @contextmanager
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
-    """A ``distributed.Client`` on ``address``, closed on exit; unreachable -> MinentError after ``timeout`` s."""
+def connect(address: str, timeout: Optional[float] = None) -> Iterator[Any]:
+    """A ``distributed.Client`` on ``address``, closed on exit; unreachable -> MinentError after
+    ``timeout`` s (default :data:`CONNECT_TIMEOUT`)."""
     distributed = _dask()
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     started = time.monotonic()
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
@@ -304,16 +306,24 @@ def _builder(params: dict):
     return LexiconBuilder(order=params["order"], min_count=params["min_count"], min_pmi=params["min_pmi"])
 
 
-def _kept(counts: dict, params: dict) -> dict:
-    """The global step between the passes: kept n-grams and the figures of the stats."""
-    from .discover import CountTable, entropy_bits
-    from .kernels import ngrams as k
+def _count_tables(counts: dict) -> list:
+    """The merged tables as :class:`~minent.discover.CountTable` objects, index 1..order (0 unused)."""
+    from .discover import CountTable
 
     tables = [CountTable()]
     for keys, values in counts["tables"]:
         t = CountTable()
         t.keys, t.counts = keys, values
         tables.append(t)
+    return tables
+
+
+def _kept(counts: dict, params: dict) -> dict:
+    """The global step between the passes: kept n-grams and the figures of the stats."""
+    from .discover import entropy_bits
+    from .kernels import ngrams as k
+
+    tables = _count_tables(counts)
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
     summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_bytes": counts["n_bytes"],
@@ -377,6 +387,78 @@ def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int,
     words = _builder(params)._select_pieces(short, long_pieces, kept_set)
     bits = entropy_bits(np.concatenate([counts, np.fromiter(long_pieces.values(), np.int64)]))
     return words, len(keys) + len(long_pieces), bits
+
+
+def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
+    from .discover import ideograph_ids
+
+    text, _ = _decode_part(part, encoding)
+    return ideograph_ids(text)
+
+
+def _top_index(counts: dict) -> tuple:
+    """Key index of the merged ``order``-gram table: where the neighbour pairs are counted."""
+    from .kernels import entropy as ke
+
+    return ke.build_key_index(counts["tables"][-1][0])
+
+
+def _pair_part(part: Part, index: tuple, order: int, encoding: str) -> tuple:
+    """Neighbour pairs of the ``order``-grams of one partition: ((right keys, counts), (left keys, counts))."""
+    from . import boundary
+
+    ids = _ids_of_part(part, encoding)
+    with _worker_threads():
+        return boundary.neighbour_pair_counts(ids, order, index)
+
+
+def _merge_pair_tables(*partials: tuple) -> tuple:
+    right, left = partials[0]
+    rest = partials[1:]
+    return _merge_pairs(right, *(r for r, _ in rest)), _merge_pairs(left, *(l for _, l in rest))
+
+
+def _autonomy(counts: dict, pairs: tuple) -> tuple:
+    """The autonomy of every usable n-gram, computed once (on one worker) and indexed for the cut:
+    every partition cuts with the very same floats, those of a local run."""
+    from . import boundary
+
+    right, left = pairs
+    with _worker_threads():
+        return boundary.score_index(*boundary.autonomy_from_pairs(_count_tables(counts), right, left))
+
+
+def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> tuple:
+    """The words of the autonomy cut of one partition, as a (sorted keys, counts) table."""
+    from . import boundary
+
+    ids = _ids_of_part(part, encoding)
+    with _worker_threads() as n:
+        return boundary.autonomy_cut_counts(ids, scores, order, 4 * n)
+
+
+def _candidates(words: tuple, min_count: int) -> dict:
+    from . import boundary
+
+    return boundary.candidate_lexicon(boundary.word_counts(*words), min_count)
+
+
+def _boundary_candidates(client: Any, parts: list, counts: Any, order: int, encoding: str, total: int,
+                         progress: ProgressCallback) -> dict:
+    """:func:`minent.boundary.autonomy`, the autonomy cut and :func:`~minent.boundary.candidate_lexicon`
+    on the cluster (the start of refinement): the same candidates, in the same order, as a local run."""
+    from .discover import CANDIDATE_MIN_COUNT
+
+    index = client.submit(_top_index, counts, retries=2)
+    paired = [client.submit(_pair_part, p, index, order, encoding, retries=2) for p in parts]
+    _track(paired, parts, "branching entropy", total, progress)
+    pairs = _tree_reduce(client, paired, _merge_pair_tables)
+    scores = client.submit(_autonomy, counts, pairs, retries=2)
+    del index, paired, pairs
+    cut = [client.submit(_autonomy_cut_part, p, scores, order, encoding, retries=2) for p in parts]
+    _track(cut, parts, "autonomy cut", total, progress)
+    words = _tree_reduce(client, cut, _merge_pairs)
+    return client.submit(_candidates, words, CANDIDATE_MIN_COUNT, retries=2).result()
 
 
 def _make_segmenter(counts: dict) -> Any:
@@ -470,13 +552,17 @@ def build_lexicon(
     Pass 1 counts n-grams per partition and merges the tables in a tree on the workers; the
     kept set is computed on one worker and sent from there to the cut tasks; pass 2 cuts each
     partition and merges the piece counts in a tree; the selection runs on a worker too.
+
+    With ``refine``, as :meth:`LexiconBuilder.fit`: the neighbours of the longest n-grams are
+    counted per partition and merged exactly; the autonomy of every n-gram is computed once, on
+    one worker, from the merged tables, and those same arrays go to every partition's autonomy
+    cut; the merged word counts give the candidates, which :func:`_refine` re-estimates and prunes
+    with corpus passes on the workers.
     """
     from .lexicon import BuildStats, Lexicon
     from .textio import check_encoding
 
     started = time.perf_counter()
-    if refine:
-        raise MinentError("refinement (--refine) does not run on a Dask cluster yet; build with --no-refine there")
     builder = _builder({"order": order, "min_count": min_count, "min_pmi": min_pmi})  # checks the options
     if iterations is None:
         from .defaults import DEFAULT_ITERATIONS as iterations
@@ -501,16 +587,22 @@ def build_lexicon(
         if summary["n_chars"] == 0:
             raise MinentError(f"the corpus {names} has no Chinese characters (CJK ideographs)")
         kept_set = client.submit(_kept_set, kept)
-        del counted, merged
+        del counted
+        if not refine:
+            del merged  # the n-gram tables are needed again only by the boundary signal
         cut = [client.submit(_cut_part, p, kept_set, builder.order, encoding, retries=2) for p in parts]
         _track(cut, parts, "cutting", total, progress)
         pieces = _tree_reduce(client, cut, _merge_cuts)
         words, n_pieces, cut_bits = client.submit(_select, pieces, kept_set, params, retries=2).result()
         del cut, pieces, kept_set, kept
         history: list = []
-        if refine and words:  # an empty lexicon has nothing to refine
-            words, rounds = _refine(client, parts, words, summary["n_chars"], builder.min_count, int(iterations),
-                                    encoding, progress)
+        if refine:  # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
+            from .discover import CANDIDATE_MIN_COUNT
+
+            candidates = _boundary_candidates(client, parts, merged, builder.order, encoding, total, progress)
+            del merged
+            words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
+                                    int(iterations), encoding, progress)
             history = [r.as_dict() for r in rounds]
     n_chars = summary["n_chars"]
     stats = BuildStats(

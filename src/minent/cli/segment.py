@@ -78,18 +78,25 @@ def segment_command(
         check_writable(output)  # fail on an unwritable output before any work
     segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs)
     progress = progress_for(quiet)
+    segment_file = segmenter.segment_file
+    if scheduler and scheduler.strip():  # the same output, segmented on the Dask cluster
+        from functools import partial
+
+        from .. import distributed
+
+        segment_file = partial(distributed.segment_file, scheduler.strip(), segmenter)
     try:
         if to_stdout:
             # spooled, so that an error half-way (a bad byte, say) leaves no partial output
             with tempfile.TemporaryFile("w+b") as spool:
-                stats = segmenter.segment_file(source, spool, sep, encoding, progress)
+                stats = segment_file(source, spool, sep, encoding, progress)
                 spool.seek(0)
                 sys.stdout.flush()
                 shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
                 sys.stdout.buffer.flush()
         else:
             with atomic_output(output) as out:
-                stats = segmenter.segment_file(source, out, sep, encoding, progress)
+                stats = segment_file(source, out, sep, encoding, progress)
     finally:
         progress.close()
     if not quiet:
