@@ -66,8 +66,12 @@ def test_accepts_paths_corpus_and_strings(tmp_path):
 
 def test_stats_and_progress_are_reported():
     calls = []
-    lexicon = minent.build_lexicon(["中国人民，" * 50], min_count=2, progress=lambda *a: calls.append(a))
+    lexicon = minent.build_lexicon(["中国人民，" * 50], min_count=2, progress=lambda *a: calls.append(a),
+                                   refine=False)
     assert {c[0] for c in calls} == {"counting"}
+    refined = []
+    minent.build_lexicon(["中国人民，" * 50], min_count=2, progress=lambda *a: refined.append(a))
+    assert {c[0] for c in refined} == {"counting", "refining"}
     assert lexicon.stats.n_chars == 200
     assert lexicon.stats.bits_per_char_chars == pytest.approx(2.0)  # four equally frequent characters
 

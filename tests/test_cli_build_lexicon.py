@@ -31,7 +31,7 @@ def expected_tsv(min_count=5):
 
 def test_writes_the_lexicon_file_and_a_summary(corpus, tmp_path):
     out = tmp_path / "lex.tsv"
-    result = invoke("build-lexicon", corpus, "-o", out)
+    result = invoke("build-lexicon", corpus, "--no-refine", "-o", out)
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == expected_tsv()
     assert "bits as characters" in result.stderr
@@ -39,25 +39,25 @@ def test_writes_the_lexicon_file_and_a_summary(corpus, tmp_path):
 
 
 def test_stdout_stdin_and_several_files(corpus, tmp_path):
-    result = invoke("build-lexicon", "-q", corpus)
+    result = invoke("build-lexicon", "-q", "--no-refine", corpus)
     assert result.exit_code == 0
     assert result.stdout == expected_tsv()
     assert result.stderr == ""
-    result = invoke("build-lexicon", "-q", "-", input=TEXT)
+    result = invoke("build-lexicon", "-q", "--no-refine", "-", input=TEXT)
     assert result.exit_code == 0, result.output
     assert result.stdout == expected_tsv()
     half = tmp_path / "half.txt"
     half.write_text(TEXT[: len(TEXT) // 2], encoding="utf-8")
     rest = tmp_path / "rest.txt"
     rest.write_text(TEXT[len(TEXT) // 2 :], encoding="utf-8")
-    result = invoke("build-lexicon", "-q", half, rest, "--min-count", "3")
+    result = invoke("build-lexicon", "-q", "--no-refine", half, rest, "--min-count", "3")
     assert result.stdout == "".join(
         f"{w}\t{c}\n" for w, c in Lexicon(ref.build_lexicon([TEXT[: len(TEXT) // 2], TEXT[len(TEXT) // 2 :]],
                                                             min_count=3)).items())
 
 
 def test_options_reach_the_algorithm(corpus):
-    result = invoke("build-lexicon", "-q", corpus, "--order", "3", "--min-count", "2", "--min-pmi", "0.5,1.5",
+    result = invoke("build-lexicon", "-q", "--no-refine", corpus, "--order", "3", "--min-count", "2", "--min-pmi", "0.5,1.5",
                     "--format", "jieba", "--jobs", "1")
     assert result.exit_code == 0, result.output
     expected = ref.build_lexicon([TEXT], order=3, min_count=2, min_pmi=[0.5, 1.5])
@@ -68,10 +68,10 @@ def test_options_reach_the_algorithm(corpus):
 def test_encoding_option(tmp_path):
     path = tmp_path / "gb.txt"
     path.write_bytes(TEXT.encode("gb18030"))
-    result = invoke("build-lexicon", "-q", path)
+    result = invoke("build-lexicon", "-q", "--no-refine", path)
     assert result.exit_code == 2
     assert "not valid utf-8" in result.stderr and "offset 0" in result.stderr and "--encoding" in result.stderr
-    result = invoke("build-lexicon", "-q", path, "--encoding", "gb18030")
+    result = invoke("build-lexicon", "-q", "--no-refine", path, "--encoding", "gb18030")
     assert result.exit_code == 0
     assert result.stdout == expected_tsv()
 

@@ -155,7 +155,9 @@ def test_refinement_on_real_text_lowers_l():
     check_rounds(lexicon)
     for name in ("行者", "八戒", "师父"):
         assert name in lexicon
-    first = minent.build_lexicon(text)
+    default = minent.build_lexicon(text)  # refines by default
+    check_rounds(default)
+    first = minent.build_lexicon(text, refine=False)
     assert first.stats.history == []
 
 

@@ -13,3 +13,6 @@ def default_thresholds(order: int) -> list[float]:
 
 #: most pruning rounds of the minimum-entropy refinement (it stops earlier when L stops falling)
 DEFAULT_ITERATIONS = 5
+
+#: build-lexicon refines by default (boundary signal + minimum-entropy refinement)
+DEFAULT_REFINE = True

@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from . import chars
-from .defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, MAX_ORDER, default_thresholds
+from .defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE, MAX_ORDER, default_thresholds
 from .errors import MinentError
 from .kernels import ngrams as k
 from .lexicon import BuildStats, Lexicon
@@ -125,7 +125,7 @@ class LexiconBuilder:
     refine : after the first pass, learn the lexicon again by the boundary signal and refine it
         by the minimum-entropy principle (:mod:`minent.boundary`, :mod:`minent.refine`). On PKU
         this raises segmentation F1 from 0.742 to 0.778 and the share of real words in the top
-        1000 from 91.0% to 92.5%. Off by default until it also runs on a Dask cluster.
+        1000 from 91.0% to 92.5%, for about 2.5 times the time. On by default.
     iterations : most pruning rounds of the refinement.
     """
 
@@ -138,7 +138,7 @@ class LexiconBuilder:
         progress: Optional[ProgressCallback] = None,
         chunk_bytes: int = CHUNK_BYTES,
         memory_budget: int = MEMORY_BUDGET,
-        refine: bool = False,
+        refine: bool = DEFAULT_REFINE,
         iterations: int = DEFAULT_ITERATIONS,
     ) -> None:
         if not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
@@ -327,7 +327,7 @@ def build_lexicon(
     jobs: int = 0,
     progress: Optional[ProgressCallback] = None,
     encoding: str = "utf-8",
-    refine: bool = False,
+    refine: bool = DEFAULT_REFINE,
     iterations: int = DEFAULT_ITERATIONS,
 ) -> Lexicon:
     """Discover the words of a corpus; returns a :class:`Lexicon` whose ``stats`` hold the figures.

@@ -26,6 +26,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 
 import numpy as np
 
+from .defaults import DEFAULT_REFINE
 from .errors import MinentError
 from .progress import ProgressCallback, no_progress
 
@@ -544,7 +545,7 @@ def build_lexicon(
     encoding: str = "utf-8",
     progress: ProgressCallback = no_progress,
     partition_bytes: Optional[int] = None,
-    refine: bool = False,
+    refine: bool = DEFAULT_REFINE,
     iterations: Optional[int] = None,
 ) -> Any:
     """:func:`minent.build_lexicon` on a Dask cluster; the same lexicon and stats (but seconds).

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER
+from ..defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE
 from ._app import app, guarded, progress_for, quiet_option
 
 
@@ -45,10 +45,11 @@ def build_lexicon_command(
         show_default=False,
     ),
     refine: bool = typer.Option(
-        False, "--refine/--no-refine",
-        help="Refine the lexicon by the minimum-entropy principle: re-segment the corpus with the unigram "
-        "model, re-count, prune words that do not pay for themselves, while the information per character "
-        "falls. Off by default for now (on PKU: F1 0.7416 -> 0.7426, top-1000 real words 91.0% -> 89.4%).",
+        DEFAULT_REFINE, "--refine/--no-refine",
+        help="After the first pass, learn the words again from the boundary signal (branching entropy) and "
+        "refine them by the minimum-entropy principle: re-segment the corpus with the unigram model, re-count, "
+        "prune words that do not pay for themselves, while the information per character falls. "
+        "--no-refine writes the first-pass lexicon (PMI filter, cut, backtrack), in about 40% of the time.",
     ),
     iterations: int = typer.Option(
         DEFAULT_ITERATIONS, "--iterations", help="Most pruning rounds of --refine (it stops sooner when L stops falling).",
