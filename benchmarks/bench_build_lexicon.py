@@ -74,11 +74,11 @@ def main() -> None:
         corpus = build_corpus(folder)
         size_mb = corpus.stat().st_size / 1e6
         minent_out, ref_out = folder / "minent.tsv", folder / "reference.tsv"
-        minent_cmd = [minent_executable(), "build-lexicon", "-q", "--no-refine", "--jobs", str(args.jobs),
-                      str(corpus), "-o", str(minent_out)]
+        minent_cmd = [minent_executable(), "build-lexicon", "-q", "--no-refine", "--min-count", "5",
+                      "--jobs", str(args.jobs), str(corpus), "-o", str(minent_out)]
         refine_cmd = [minent_executable(), "build-lexicon", "-q", "--refine", "--jobs", str(args.jobs),
                       str(corpus), "-o", str(folder / "refined.tsv")]
-        ref_cmd = [sys.executable, str(REFERENCE), str(corpus), "-o", str(ref_out)]
+        ref_cmd = [sys.executable, str(REFERENCE), str(corpus), "--min-count", "5", "-o", str(ref_out)]
         run(minent_cmd)  # warm-up: compiled-kernel cache, page cache
         run(refine_cmd)
         small = folder / "small.txt"

@@ -78,7 +78,7 @@ def survives_backtrack(piece: str, kept: set, order: int) -> bool:
     return all(piece[i : i + order] in kept for i in range(len(piece) - order + 1))
 
 
-def build_lexicon(texts: list[str], order: int = 4, min_count: int = 10, min_pmi=None) -> dict[str, int]:
+def build_lexicon(texts: list[str], order: int = 4, min_count: int = 5, min_pmi=None) -> dict[str, int]:
     """word -> count, the same result as ``minent.build_lexicon`` (first pass)."""
     thresholds = dict(zip(range(2, order + 1), min_pmi or [2.0 * n - 3 for n in range(2, order + 1)]))
     all_runs = [r for t in texts for r in runs(t)]
@@ -95,7 +95,7 @@ def build_lexicon(texts: list[str], order: int = 4, min_count: int = 10, min_pmi
 
 def main(argv: list[str]) -> None:
     """python reference_lexicon.py CORPUS... -o OUT [--min-count N]: write word<TAB>count."""
-    args, out, min_count = [], None, 10
+    args, out, min_count = [], None, 5
     it = iter(argv)
     for a in it:
         if a == "-o":
