@@ -481,8 +481,8 @@ def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
     with _worker_threads() as n:
         segmenter.jobs = n
         codepoints = chars.CODEPOINT_OF_ID[ids]  # separators become U+0000, which no word crosses
-        starts, ends = viterbi.word_spans(segmenter._marks(codepoints))
-        keys, long_starts, long_lengths = k.span_keys(ids, starts, ends)
+        keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
+                                                             viterbi.CONT)
         keys.sort()
         keys, counts = k.run_lengths(keys)
     long_words: Counter = Counter()

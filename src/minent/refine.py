@@ -80,8 +80,8 @@ def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndar
     long_words: Counter = Counter()
     for ids in chunks():
         codepoints = chars.CODEPOINT_OF_ID[ids]  # separators become U+0000, which no word crosses
-        starts, ends = viterbi.word_spans(segmenter._marks(codepoints))
-        keys, long_starts, long_lengths = k.span_keys(ids, starts, ends)
+        keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
+                                                             viterbi.CONT)
         keys.sort()
         keys, key_counts = k.run_lengths(keys)
         keys_total, counts_total = k.merge_tables(keys_total, counts_total, keys, key_counts)

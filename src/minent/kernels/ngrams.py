@@ -339,34 +339,47 @@ def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.n
 
 
 @njit(cache=True, nogil=True)
-def span_keys(ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
-    """Keys of the word spans ``[starts[i], ends[i])`` of ``ids`` that hold only ideographs:
-    returns (keys of the spans of 1..4 ideographs, starts and lengths of the longer ones)."""
+def marked_word_keys(ids: np.ndarray, marks: np.ndarray, start_mark: int, cont_mark: int) -> tuple:
+    """Keys of the words that segmentation marks (``start_mark`` at a word's first character,
+    ``cont_mark`` on the others) and hold only ideographs: returns (keys of the words of 1..4
+    ideographs, starts and lengths of the longer ones)."""
+    m = ids.shape[0]
     n_short = 0
     n_long = 0
-    for i in range(starts.shape[0]):
-        length = ends[i] - starts[i]
-        if ids[starts[i]] == 0:
-            continue
-        if length <= 4:
-            n_short += 1
+    i = 0
+    while i < m:
+        if marks[i] == start_mark:
+            j = i + 1
+            while j < m and marks[j] == cont_mark:
+                j += 1
+            if ids[i] != 0:
+                if j - i <= 4:
+                    n_short += 1
+                else:
+                    n_long += 1
+            i = j
         else:
-            n_long += 1
+            i += 1
     keys = np.empty(n_short, dtype=np.uint64)
     long_starts = np.empty(n_long, dtype=np.int64)
     long_lengths = np.empty(n_long, dtype=np.int64)
     a = 0
     b = 0
-    for i in range(starts.shape[0]):
-        s = starts[i]
-        length = ends[i] - s
-        if ids[s] == 0:
-            continue
-        if length <= 4:
-            keys[a] = key_at(ids, s, length)
-            a += 1
+    i = 0
+    while i < m:
+        if marks[i] == start_mark:
+            j = i + 1
+            while j < m and marks[j] == cont_mark:
+                j += 1
+            if ids[i] != 0:
+                if j - i <= 4:
+                    keys[a] = key_at(ids, i, j - i)
+                    a += 1
+                else:
+                    long_starts[b] = i
+                    long_lengths[b] = j - i
+                    b += 1
+            i = j
         else:
-            long_starts[b] = s
-            long_lengths[b] = length
-            b += 1
-    return keys[:a], long_starts[:b], long_lengths[:b]
+            i += 1
+    return keys, long_starts, long_lengths
