@@ -511,29 +511,11 @@ def _segment_counts(client: Any, parts: list, counts: dict, encoding: str) -> di
 
 def _refine(client: Any, parts: list, counts: dict, n_chars: int, min_count: int, iterations: int,
             encoding: str, progress: ProgressCallback) -> tuple[dict, list]:
-    """The loop of :func:`minent.refine.refine` with its corpus passes on the cluster."""
-    from .refine import TOLERANCE, Round, prune, total_bits
+    """:func:`minent.refine.refine` with its corpus passes on the cluster."""
+    from .refine import refine
 
-    current = _segment_counts(client, parts, counts, encoding)
-    bits = total_bits(current.values()) / n_chars
-    rounds = [Round(0, bits, len(current), 0, True)]
-    progress("refining", 1, iterations + 1)
-    for i in range(1, iterations + 1):
-        pruned, n_dropped = prune(current, min_count)
-        if n_dropped == 0:
-            break
-        candidate = _segment_counts(client, parts, pruned, encoding)
-        new_bits = total_bits(candidate.values()) / n_chars
-        accepted = new_bits <= bits
-        rounds.append(Round(i, new_bits, len(candidate), n_dropped, accepted))
-        progress("refining", i + 1, iterations + 1)
-        if not accepted:
-            break
-        gain = bits - new_bits
-        current, bits = candidate, new_bits
-        if gain < TOLERANCE:
-            break
-    return current, rounds
+    return refine(counts, None, n_chars, min_count, iterations, progress=progress,
+                  count_words=lambda lexicon: _segment_counts(client, parts, lexicon, encoding))
 
 
 def build_lexicon(

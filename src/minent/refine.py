@@ -139,20 +139,27 @@ def prune(counts: dict[str, int], min_count: int, min_gain: float = MIN_GAIN) ->
 
 def refine(
     counts: dict[str, int],
-    chunks: Callable[[], Iterable[np.ndarray]],
+    chunks: Optional[Callable[[], Iterable[np.ndarray]]],
     n_chars: int,
     min_count: int,
     iterations: int = 5,
     jobs: int = 0,
     progress: Optional[Callable[[str, int, int], None]] = None,
+    count_words: Optional[Callable[[dict[str, int]], dict[str, int]]] = None,
 ) -> tuple[dict[str, int], list[Round]]:
     """Refine a lexicon (word -> count) on its corpus; returns the new counts and the rounds.
 
     Round 0 re-segments the corpus with the given lexicon (its L is the starting point);
     each further round prunes and re-segments, and is kept only if L does not rise.
+    ``count_words(counts)`` re-segments the corpus and counts its words; by default it is
+    :func:`segment_counts` over ``chunks()`` (a cluster passes its own, see minent.distributed).
     """
     report = progress or (lambda stage, done, total: None)
-    current = segment_counts(counts, chunks, jobs)
+    if count_words is None:
+        def count_words(lexicon: dict[str, int]) -> dict[str, int]:
+            return segment_counts(lexicon, chunks, jobs)
+
+    current = count_words(counts)
     bits = total_bits(current.values()) / n_chars
     rounds = [Round(0, bits, len(current), 0, True)]
     report("refining", 1, iterations + 1)
@@ -160,7 +167,7 @@ def refine(
         pruned, n_dropped = prune(current, min_count)
         if n_dropped == 0:
             break
-        candidate = segment_counts(pruned, chunks, jobs)
+        candidate = count_words(pruned)
         new_bits = total_bits(candidate.values()) / n_chars
         accepted = new_bits <= bits
         rounds.append(Round(i, new_bits, len(candidate), n_dropped, accepted))
