@@ -117,3 +117,29 @@ def test_the_refined_lexicon_beats_the_first_pass_on_real_text():
     lexicon = minent.build_lexicon(text, refine=True)
     for name in ("行者", "八戒", "师父", "菩萨"):
         assert name in lexicon
+
+
+def test_with_cohesive_pairs_adds_only_missing_two_character_words():
+    from minent.boundary import with_cohesive_pairs
+
+    candidates = {"中": 5, "中国": 3}
+    first = {"中国": 9, "人民": 4, "中国人": 7, "中": 2}
+    assert with_cohesive_pairs(candidates, first) == {"中": 5, "中国": 3, "人民": 4}
+    assert candidates == {"中": 5, "中国": 3}  # not changed in place
+
+
+def test_pku_segmentation_with_the_default_lexicon(tmp_path):
+    """Issue 5's development benchmark as a regression guard (the figure: F1 0.7947)."""
+    import minent
+    from conftest import shared_file
+
+    pd = shared_file("data", "cws", "peoples_daily_199801_seg.utf8")
+    test = shared_file("data", "cws", "pku_test.utf8")
+    gold = shared_file("data", "cws", "pku_test_gold.utf8").read_text(encoding="utf-8").splitlines()
+    raw = tmp_path / "pd_raw.txt"
+    raw.write_text(pd.read_text(encoding="utf-8").replace(" ", ""), encoding="utf-8")
+    lexicon = minent.build_lexicon([raw, test])
+    lines = test.read_text(encoding="utf-8").splitlines()
+    predicted = [" ".join(words) for words in minent.Segmenter(lexicon).cut_many(lines)]
+    score = minent.score_segmentation(gold, predicted)
+    assert score.f1 >= 0.79, score

@@ -584,6 +584,9 @@ def build_lexicon(
 
             candidates = _boundary_candidates(client, parts, merged, builder.order, encoding, total, progress)
             del merged
+            from .boundary import with_cohesive_pairs
+
+            candidates = with_cohesive_pairs(candidates, words)
             words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
                                     int(iterations), encoding, progress)
             history = [r.as_dict() for r in rounds]
