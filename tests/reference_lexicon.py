@@ -1,6 +1,7 @@
 """Plain-Python reference of minent's first-pass lexicon discovery.
 
-Written for clarity, not speed, and sharing no code with the package: the tests check the
+Written for clarity, not speed, and sharing no code with the package (numbers are found by
+the plain-Python segmenter reference's token rules): the tests check the
 Numba kernels against it, and ``benchmarks/bench_build_lexicon.py`` runs it as the
 plain-Python peer (``python tests/reference_lexicon.py CORPUS... -o OUT``).
 """
@@ -10,6 +11,10 @@ from __future__ import annotations
 import math
 import sys
 from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference_segment as seg  # noqa: E402
 
 
 def is_ideograph(ch: str) -> bool:
@@ -18,14 +23,23 @@ def is_ideograph(ch: str) -> bool:
 
 
 def runs(text: str) -> list[str]:
-    """Maximal runs of ideographs."""
+    """Maximal runs of ideographs and whole plain numbers, each number written as one "#"
+    (numbers are found by the segmenter's token rules, see reference_segment)."""
     out, cur = [], []
-    for ch in text:
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
         if is_ideograph(ch):
             cur.append(ch)
+            i += 1
+            continue
+        j = seg.token_end(text, i)
+        if seg.is_number(text[i:j]) and seg.kind(ch) == "digit":
+            cur.append("#")
         elif cur:
             out.append("".join(cur))
             cur = []
+        i = j
     if cur:
         out.append("".join(cur))
     return out

@@ -119,6 +119,53 @@ def _end_of_alnum(text: str, i: int) -> int:
     return j
 
 
+SIGNS = "+-−－＋"
+
+
+def is_number(token: str) -> bool:
+    """A plain number: digits, with decimal points between them (what the lattice reads as #)."""
+    return all(kind(c) == "digit" or c in ".．" for c in token)
+
+
+def token_end(text: str, i: int) -> int:
+    """End of the rule-made token (letters and digits, or a signed number) that starts at i."""
+    n = len(text)
+    ch = text[i]
+    if kind(ch) in ("digit", "letter"):
+        return _end_of_alnum(text, i)
+    if (ch in SIGNS and i + 1 < n and kind(text[i + 1]) == "digit"
+            and (i == 0 or kind(text[i - 1]) not in ("digit", "letter"))):
+        return _end_of_alnum(text, i + 1)
+    return i + 1
+
+
+def number_end(text: str, i: int) -> int:
+    """End of the whole plain number that starts at i, or -1."""
+    if kind(text[i]) != "digit":
+        return -1
+    j = _end_of_alnum(text, i)
+    return j if is_number(text[i:j]) else -1
+
+
+def best_cut_units(units: list[str], cost: Mapping[str, float], unknown: float) -> list[str]:
+    """:func:`best_cut` over units (ideographs, and whole numbers that the lexicon spells #)."""
+    codes = [u if kind(u[0]) == "han" else "#" for u in units]
+    n = len(units)
+    longest = max(map(len, cost), default=1)
+    best = [0.0] + [math.inf] * n
+    back = [0] * (n + 1)
+    for s in range(n):
+        for e in range(s + 1, min(n, s + max(longest, 1)) + 1):
+            c = word_cost("".join(codes[s:e]), cost, unknown)
+            if best[s] + c < best[e]:
+                best[e], back[e] = best[s] + c, s
+    words, e = [], n
+    while e > 0:
+        words.append("".join(units[back[e] : e]))
+        e = back[e]
+    return words[::-1]
+
+
 def tokens(text: str, counts: Mapping[str, int], unknown_count: float = 0.5) -> list[list]:
     """Tokens of ``text`` as ``[string, is_ideograph_word]``, lines separated by ``["\\n", False]``."""
     cost, unknown = costs_of(counts, unknown_count)
@@ -127,11 +174,15 @@ def tokens(text: str, counts: Mapping[str, int], unknown_count: float = 0.5) -> 
     while i < n:
         ch = text[i]
         k = kind(ch)
-        if k == "han":
-            j = i
-            while j < n and kind(text[j]) == "han":
-                j += 1
-            for w in best_cut(text[i:j], cost, unknown):
+        if k == "han" or number_end(text, i) > 0:
+            units, j = [], i
+            while j < n:  # ideographs and whole numbers join one lattice
+                end = j + 1 if kind(text[j]) == "han" else number_end(text, j)
+                if end < 0:
+                    break
+                units.append(text[j:end])
+                j = end
+            for w in best_cut_units(units, cost, unknown):
                 out.append([w, True])
             i = j
             continue

@@ -14,7 +14,7 @@ import reference_lexicon as ref_lex
 from conftest import random_text
 from minent import chars
 from minent.boundary import autonomy, boundary_counts, candidate_lexicon
-from minent.discover import CountTable, ideograph_ids
+from minent.discover import CountTable, ideograph_ids, word_ids
 from minent.kernels import entropy as ke
 from minent.kernels import ngrams as k
 
@@ -74,7 +74,7 @@ def test_autonomy_cut_is_a_best_cut(case):
     # the cut of each run (found again run by run) reaches the best score plain Python finds
     for run in runs[:200]:
         slots, positions = ke.build_key_index(keys)
-        got = ke.autonomy_cut(ideograph_ids(run), slots, positions, scores, order, 1)
+        got = ke.autonomy_cut(word_ids(run), slots, positions, scores, order, 1)
         words = chars.unpack_many(got)
         assert "".join(words) == run
         assert ref.cut_score(words, score) == pytest.approx(ref.best_cut_score(run, score, order), abs=1e-6)

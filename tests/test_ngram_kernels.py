@@ -105,6 +105,8 @@ def test_cohesion_matches_reference(text, min_count):
 
 def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
     ids = ideograph_ids(text)
+    # the text as the kernel sees it: a symbol a character (a number is one "#"), " " between runs
+    text = "".join(chr(chars.CODEPOINT_OF_ID[i]) if i else " " for i in ids.tolist())
     kept_keys = np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64)
     short_keys, long_starts, long_lengths = k.cut(ids, k.build_key_set(kept_keys), order, n_blocks)
     # pieces in text order: the short ones are keys, the long ones spans; put them back in order
@@ -112,7 +114,7 @@ def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
     short = iter(chars.unpack_many(short_keys))
     result = []
     pos = 0
-    ideo = [ref.is_ideograph(ch) for ch in text]
+    ideo = [ch != " " for ch in text]
     while pos < len(text):
         if not ideo[pos]:
             pos += 1

@@ -33,11 +33,12 @@ def as_chunks(text: str, pieces: int = 1):
 def reference_counts(counts: dict, text: str) -> Counter:
     """Words of the unigram cut of every ideograph run, by the plain-Python segmenter."""
     ids = ideograph_ids(text)
-    runs = "".join(chr(chars.CODEPOINT_OF_ID[i]) if i else "\n" for i in ids.tolist()).split("\n")
+    # as the kernel does: a number becomes the digit 0, which the segmenter reads as a number (#)
+    runs = "".join(chr(chars.PLAIN_CODEPOINT_OF_ID[i]) if i else "\n" for i in ids.tolist()).split("\n")
     words = Counter()
     for run in runs:
         if run:
-            words.update(ref_seg.cut(run, counts))
+            words.update(w.replace("0", "#") for w in ref_seg.cut(run, counts))
     return words
 
 
@@ -54,7 +55,7 @@ def test_segment_counts_match_plain_python(seed):
     text = "\n".join(random_text(rng, rng.randint(0, 400), 0.05) for _ in range(20))
     text += "\n" + "".join(rng.choice(SMALL) for _ in range(3000))  # a very long run
     text += "\n𠀀中a1１中。\n\n"  # characters outside the BMP, Latin and digits separate runs
-    lexicon = random_lexicon(rng, SMALL + "中", 60)
+    lexicon = random_lexicon(rng, SMALL + "中#", 60)  # words with numbers too
     got = refine.segment_counts(lexicon, as_chunks(text, pieces=3))
     assert got == dict(reference_counts(lexicon, text))
     n_chars = int((ideograph_ids(text) > 0).sum())
@@ -63,7 +64,9 @@ def test_segment_counts_match_plain_python(seed):
 
 def test_segment_counts_of_nothing():
     assert refine.segment_counts({"中": 1}, lambda: iter([ideograph_ids("")])) == {}
-    assert refine.segment_counts({"中": 1}, lambda: iter([ideograph_ids("abc 123")])) == {}
+    assert refine.segment_counts({"中": 1}, lambda: iter([ideograph_ids("abc def")])) == {}
+    assert refine.segment_counts({"中": 1}, lambda: iter([ideograph_ids("abc 123")])) == {"#": 1}  # a number
+    assert refine.segment_counts({"#年": 5, "年": 1, "#": 1}, lambda: iter([ideograph_ids("１９９８年")])) == {"#年": 1}
     assert refine.segment_counts({"中国": 3}, lambda: iter([ideograph_ids("中")])) == {"中": 1}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 
 import numpy as np
 import pytest
@@ -104,6 +105,34 @@ def test_marks_match_the_reference_on_mixed_text(seed):
         assert got_other == want_other, (text, got, want)
         assert math.isclose(ref.total_cost(got_han, counts), ref.total_cost(want_han, counts), rel_tol=1e-12)
         assert "".join(got) == "".join(text.split())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_numbers_join_the_lattice_as_the_reference_says(seed):
+    """Lexicon words may hold numbers ("#年"): a whole plain number is one unit that reads as #."""
+    rng = random.Random(500 + seed)
+    counts = random_lexicon(rng, HAN[:6] + "##", 50, max_len=3)
+    seg = Segmenter(counts)
+    pieces = list(HAN[:6]) + ["1", "23", "４５", "3.5", "7%", "-8", "2G", "1,000", "。", " ", "\n"]
+    for _ in range(20):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        got, want = seg.cut(text), ref.cut(text, counts)
+        assert "".join(got) == "".join(text.split())
+        if got != want:  # only between cuts of equal cost
+            cost, unknown = ref.costs_of(counts)
+            code = lambda w: re.sub(r"\d+(?:[.．]\d+)*", "#", w)  # noqa: E731  (a number reads as #)
+            price = lambda ws: sum(ref.word_cost(code(w), cost, unknown) for w in ws)  # noqa: E731
+            assert math.isclose(price(got), price(want), rel_tol=1e-12), (text, got, want)
+
+
+def test_numbers_with_their_units():
+    seg = Segmenter({"#年": 50, "#": 100, "年": 20, "在": 30, "#月": 10, "月": 5})
+    assert seg.cut("在2000年在") == ["在", "2000年", "在"]
+    assert seg.cut("１２月３１日") == ["１２月", "３１", "日"]
+    assert seg.cut("3.5年") == ["3.5年"]
+    for text, words in {"-5年": ["-5", "年"], "3G年": ["3G", "年"], "1,000年": ["1,000", "年"],
+                        "5%年": ["5%", "年"], "#年": ["#", "年"]}.items():
+        assert seg.cut(text) == words, text  # no plain number: the rules group it, the lexicon does not
 
 
 def test_grouping_rules():

@@ -152,8 +152,11 @@ def word_counts(keys: np.ndarray, counts: np.ndarray) -> dict[str, int]:
 
 
 def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:
-    """Every character, and the words of two or more seen at least ``min_count`` times."""
-    return {w: c for w, c in counts.items() if len(w) == 1 or c >= min_count}
+    """Every character, and the words of two or more seen at least ``min_count`` times that
+    hold at most one number (``#``): expressions of several numbers (dates 12月31日, scores
+    3胜2负, ranges 3至5, times 8时30分) are built of words, not words themselves."""
+    return {w: c for w, c in counts.items()
+            if len(w) == 1 or (c >= min_count and w.count(chars.NUMBER_SIGN) < 2)}
 
 
 def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int]) -> dict[str, int]:

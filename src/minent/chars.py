@@ -1,9 +1,11 @@
 """Which characters form words, and their dense integer ids.
 
 Lexicon discovery works on runs of CJK ideographs: U+4E00-U+9FFF, U+3400-U+4DBF and
-U+3007 (〇). Every other character separates runs. Each ideograph gets a fixed id in
-1..27585 (0 means "separator"), so an n-gram of up to four ideographs packs into one
-64-bit key with 15 bits a character, and keys of different lengths never collide.
+U+3007 (〇), and of whole plain numbers, each a single symbol (id NUM_ID, written "#"), so
+that words such as "#年" (a number, then 年) are learned from the data like any other.
+Every other character separates runs. Each ideograph gets a fixed id in 1..27585 (0 means
+"separator"), so an n-gram of up to four symbols packs into one 64-bit key with 15 bits a
+character, and keys of different lengths never collide.
 """
 
 from __future__ import annotations
@@ -22,14 +24,23 @@ _LING_ZERO = 0x3007
 _n_uro = _URO[1] - _URO[0] + 1
 _n_ext = _EXT_A[1] - _EXT_A[0] + 1
 N_IDS = _n_uro + _n_ext + 1  # 27585 ideographs
-CODEPOINT_OF_ID = np.zeros(N_IDS + 1, dtype=np.uint32)
+#: one more symbol joins the ideographs: a whole plain number (digits, with decimal points
+#: between them; see minent.kernels.viterbi), written "#" in lexicon words ("#年")
+NUM_ID = N_IDS + 1
+NUMBER_SIGN = "#"
+N_SYMBOLS = NUM_ID  # the largest id
+CODEPOINT_OF_ID = np.zeros(N_SYMBOLS + 1, dtype=np.uint32)
 CODEPOINT_OF_ID[1 : 1 + _n_uro] = np.arange(_URO[0], _URO[1] + 1)
 CODEPOINT_OF_ID[1 + _n_uro : 1 + _n_uro + _n_ext] = np.arange(_EXT_A[0], _EXT_A[1] + 1)
 CODEPOINT_OF_ID[N_IDS] = _LING_ZERO
+CODEPOINT_OF_ID[NUM_ID] = ord(NUMBER_SIGN)
+#: the ids as text for the segmenter: a number becomes the digit 0, which it reads as a number
+PLAIN_CODEPOINT_OF_ID = CODEPOINT_OF_ID.copy()
+PLAIN_CODEPOINT_OF_ID[NUM_ID] = ord("0")
 ID_OF_CODEPOINT = np.zeros(0xA000, dtype=np.uint16)  # every ideograph is below U+A000
-ID_OF_CODEPOINT[CODEPOINT_OF_ID[1:]] = np.arange(1, N_IDS + 1, dtype=np.uint16)
+ID_OF_CODEPOINT[CODEPOINT_OF_ID[1 : N_IDS + 1]] = np.arange(1, N_IDS + 1, dtype=np.uint16)
 
-assert N_IDS < (1 << BITS_PER_CHAR)
+assert N_SYMBOLS < (1 << BITS_PER_CHAR)
 
 
 def codepoints(text: str) -> np.ndarray:
@@ -61,7 +72,7 @@ def pack(word: str) -> int:
     """The 64-bit key of an ideograph string of length 1..4 (used by tests and I/O)."""
     key = 0
     for ch in word:
-        key = (key << BITS_PER_CHAR) | int(ID_OF_CODEPOINT[ord(ch)])
+        key = (key << BITS_PER_CHAR) | (NUM_ID if ch == NUMBER_SIGN else int(ID_OF_CODEPOINT[ord(ch)]))
     return key
 
 

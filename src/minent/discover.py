@@ -99,8 +99,19 @@ class CountTable:
 
 
 def ideograph_ids(text: str) -> np.ndarray:
-    """Ideograph ids of ``text`` (one uint16 a character, 0 = separator)."""
-    return k.ideograph_ids(chars.codepoints(text), chars.ID_OF_CODEPOINT)
+    """Symbol ids of ``text`` (uint16): an ideograph's id, chars.NUM_ID for each whole plain
+    number (one id for all its characters), 0 for every other character (a separator)."""
+    from .kernels.viterbi import number_marks
+    from .segment import class_table
+
+    codepoints = chars.codepoints(text)
+    return k.ideograph_ids(codepoints, chars.ID_OF_CODEPOINT, number_marks(codepoints, class_table()), chars.NUM_ID)
+
+
+def word_ids(word: str) -> np.ndarray:
+    """Symbol ids of a lexicon word (ideographs, and ``#`` for a number)."""
+    return np.array([chars.NUM_ID if ch == chars.NUMBER_SIGN else chars.ID_OF_CODEPOINT[ord(ch)] for ch in word],
+                    dtype=np.uint16)
 
 
 def entropy_bits(counts: np.ndarray) -> float:
@@ -195,7 +206,7 @@ class LexiconBuilder:
         tables = [CountTable() for _ in range(self.order + 1)]
         self._held: Optional[list] = []
         for ids in self._chunks_of_ids(corpus, "counting", self._held):
-            unigrams = k.count_ideographs(ids, chars.N_IDS)
+            unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
             present = np.flatnonzero(unigrams)
             tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
 
@@ -239,7 +250,7 @@ class LexiconBuilder:
                     raise MinentError(f"the corpus {', '.join(corpus.names)} is empty")
                 char_counts = tables[1].counts
                 n_chars = int(char_counts.sum())
-                if n_chars == 0:
+                if n_chars == int(char_counts[tables[1].keys == chars.NUM_ID].sum()):  # numbers alone
                     raise MinentError(
                         f"the corpus {', '.join(corpus.names)} has no Chinese characters (CJK ideographs)"
                     )
@@ -314,7 +325,7 @@ class LexiconBuilder:
         for word, count in long_pieces.items():
             if count < self.min_count:
                 continue
-            ids = ideograph_ids(word)
+            ids = word_ids(word)
             if k.windows_all_kept(ids, 0, len(ids), kept_set, order):
                 result[word] = count
         return result

@@ -278,7 +278,7 @@ def _count_part(part: Part, order: int, encoding: str) -> dict:
     del text
     tables = []
     with _worker_threads():
-        unigrams = k.count_ideographs(ids, chars.N_IDS)
+        unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
         present = np.flatnonzero(unigrams)
         tables.append((present.astype(np.uint64), unigrams[present].astype(np.int64)))
         for n in range(2, order + 1):
@@ -327,10 +327,13 @@ def _kept(counts: dict, params: dict) -> dict:
     tables = _count_tables(counts)
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
-    summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_bytes": counts["n_bytes"],
-               "n_ngrams": sum(len(t) for t in tables),
+    from . import chars
+
+    n_ideographs = n_chars - int(char_counts[tables[1].keys == chars.NUM_ID].sum())  # numbers aside
+    summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_ideographs": n_ideographs,
+               "n_bytes": counts["n_bytes"], "n_ngrams": sum(len(t) for t in tables),
                "bits_chars": entropy_bits(char_counts) / n_chars if n_chars else 0.0}
-    if n_chars == 0:
+    if n_ideographs == 0:
         return {"summary": summary, "kept_set": None, "n_kept": 0}
     with _worker_threads():
         kept_keys = _builder(params)._kept_ngrams(tables, n_chars)
@@ -480,7 +483,7 @@ def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
     del text
     with _worker_threads() as n:
         segmenter.jobs = n
-        codepoints = chars.CODEPOINT_OF_ID[ids]  # separators become U+0000, which no word crosses
+        codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
         keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
                                                              viterbi.CONT)
         keys.sort()
@@ -567,7 +570,7 @@ def build_lexicon(
         summary = client.submit(_kept_summary, kept).result()
         if not summary["has_text"]:
             raise MinentError(f"the corpus {names} is empty")
-        if summary["n_chars"] == 0:
+        if summary["n_ideographs"] == 0:
             raise MinentError(f"the corpus {names} has no Chinese characters (CJK ideographs)")
         kept_set = client.submit(_kept_set, kept)
         del counted

@@ -79,7 +79,7 @@ def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndar
     counts_total = np.empty(0, dtype=np.int64)
     long_words: Counter = Counter()
     for ids in chunks():
-        codepoints = chars.CODEPOINT_OF_ID[ids]  # separators become U+0000, which no word crosses
+        codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
         keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
                                                              viterbi.CONT)
         keys.sort()

@@ -72,7 +72,7 @@ def _build_class_table() -> np.ndarray:
             table[cp] = v.LETTER
         elif unicodedata.category(ch)[0] == "M":
             table[cp] = v.MARK
-    ideographs = chars.CODEPOINT_OF_ID[1:]
+    ideographs = chars.CODEPOINT_OF_ID[1 : chars.N_IDS + 1]
     table[ideographs] = v.HAN
     table[0xF900:0xFB00] = v.HAN
     table[0x25CB] = v.HAN

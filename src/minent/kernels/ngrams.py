@@ -32,15 +32,25 @@ def key_length(key: np.uint64) -> int:
 
 
 @njit(cache=True, nogil=True)
-def ideograph_ids(codepoints: np.ndarray, id_of_codepoint: np.ndarray) -> np.ndarray:
-    """Map code points to ideograph ids (0 for everything that is not an ideograph)."""
+def ideograph_ids(codepoints: np.ndarray, id_of_codepoint: np.ndarray, number_marks: np.ndarray,
+                  num_id: int) -> np.ndarray:
+    """Map code points to symbol ids: an ideograph's id, ``num_id`` for a whole number (its
+    first character, ``number_marks`` 1; the others, 2, are left out), 0 for everything else."""
     limit = id_of_codepoint.shape[0]
     ids = np.zeros(codepoints.shape[0], dtype=np.uint16)
+    o = 0
     for i in range(codepoints.shape[0]):
-        cp = codepoints[i]
-        if cp < limit:
-            ids[i] = id_of_codepoint[cp]
-    return ids
+        mark = number_marks[i]
+        if mark == 1:
+            ids[o] = num_id
+        elif mark == 2:
+            continue
+        else:
+            cp = codepoints[i]
+            if cp < limit:
+                ids[o] = id_of_codepoint[cp]
+        o += 1
+    return ids[:o]
 
 
 @njit(cache=True, nogil=True)

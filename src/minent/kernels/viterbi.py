@@ -43,6 +43,9 @@ PERCENT = 128  # after a number
 SIGN = 256  # before a number
 REPEAT = 512  # a run of the same character is one token (dashes, ellipses)
 
+#: the code point that stands for a whole number in lexicon words ("#年": a number, then 年)
+NUMBER_CP = 0x23
+
 # per-character marks
 DROP = 0
 CONT = 1
@@ -126,41 +129,112 @@ def _end_of_alnum(cps, table, i, end) -> np.int64:
 
 
 @njit(cache=True)
-def _viterbi_run(cps, a, b, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                 unknown_cost, best, back, marks) -> None:
-    """Cut the ideograph run ``cps[a:b]`` into the words of least total cost; mark their starts."""
-    length = b - a
+def _is_number(cps, table, i, j) -> bool:
+    """True when the letters-and-digits token cps[i:j] is a plain number: digits, with
+    decimal points between them (no letters, sign, thousands comma or percent)."""
+    for t in range(i, j):
+        cls = char_class(cps[t], table)
+        if (cls & KIND_MASK) != DIGIT and not (cls & DECIMAL):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _unit_end(cps, table, i, hi) -> np.int64:
+    """End of the lattice unit starting at ``i`` (an ideograph, or a whole plain number), or -1."""
+    kind = _kind(cps, i, table)
+    if kind == HAN:
+        return i + 1
+    if kind == DIGIT:
+        j = _end_of_alnum(cps, table, i, hi)
+        if _is_number(cps, table, i, j):
+            return j
+    return -1
+
+
+@njit(cache=True)
+def _unit_code(cps, table, start, end) -> np.int64:
+    """What the trie reads for a unit: the ideograph itself, or ``#`` for a number."""
+    if end == start + 1 and _kind(cps, start, table) == HAN:
+        return np.int64(cps[start])
+    return np.int64(NUMBER_CP)
+
+
+@njit(cache=True)
+def _viterbi_run(cps, table, unit_ends, n_units, a, root_edges, edge_keys, edge_children, shift, has_child,
+                 node_cost, unknown_cost, best, back, marks) -> None:
+    """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``) into the words of
+    least total cost; mark their starts."""
     best[0] = 0.0
-    for k in range(1, length + 1):
+    for k in range(1, n_units + 1):
         best[k] = np.inf
-    for s in range(a, b):
-        base = best[s - a]
-        cp = cps[s]
+    for u in range(n_units):
+        base = best[u]
+        s = a if u == 0 else unit_ends[u - 1]
+        cp = _unit_code(cps, table, s, unit_ends[u])
         node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
             root_edges, edge_keys, edge_children, shift, 0, cp)
         cost = unknown_cost
         if node >= 0 and node_cost[node] < cost:
             cost = node_cost[node]
-        if base + cost < best[s - a + 1]:
-            best[s - a + 1] = base + cost
-            back[s - a + 1] = s - a
-        e = s + 1
-        while node >= 0 and e < b and has_child[node]:
-            node = child(root_edges, edge_keys, edge_children, shift, node, cps[e])
+        if base + cost < best[u + 1]:
+            best[u + 1] = base + cost
+            back[u + 1] = u
+        e = u + 1
+        while node >= 0 and e < n_units and has_child[node]:
+            node = child(root_edges, edge_keys, edge_children, shift, node,
+                         _unit_code(cps, table, unit_ends[e - 1], unit_ends[e]))
             if node < 0:
                 break
             e += 1
             cost = node_cost[node]
-            if base + cost < best[e - a]:
-                best[e - a] = base + cost
-                back[e - a] = s - a
-    e = length
+            if base + cost < best[e]:
+                best[e] = base + cost
+                back[e] = u
+    e = n_units
     while e > 0:
-        s = back[e]
-        marks[a + s] = START
-        for t in range(a + s + 1, a + e):
+        u = back[e]
+        start = a if u == 0 else unit_ends[u - 1]
+        marks[start] = START
+        for t in range(start + 1, unit_ends[e - 1]):
             marks[t] = CONT
-        e = s
+        e = u
+
+
+@njit(cache=True, nogil=True)
+def number_marks(cps, table) -> np.ndarray:
+    """1 on the first character of every whole plain number that joins the lattice (the units
+    :func:`_mark_block` reads as ``#``), 2 on its other characters, 0 elsewhere. Tokens are
+    found exactly as :func:`_mark_block` finds them."""
+    n = cps.shape[0]
+    out = np.zeros(n, dtype=np.uint8)
+    i = 0
+    while i < n:
+        cls = char_class(cps[i], table)
+        kind = cls & KIND_MASK
+        if kind == DIGIT:
+            j = _end_of_alnum(cps, table, i, n)
+            if _is_number(cps, table, i, j):
+                out[i] = 1
+                for t in range(i + 1, j):
+                    out[t] = 2
+            i = j
+        elif kind == LETTER:
+            i = _end_of_alnum(cps, table, i, n)
+        elif ((cls & SIGN) and i + 1 < n and _kind(cps, i + 1, table) == DIGIT
+              and (i == 0 or (_kind(cps, i - 1, table) != DIGIT and _kind(cps, i - 1, table) != LETTER))):
+            i = _end_of_alnum(cps, table, i + 1, n)
+        else:
+            i += 1
+    return out
+
+
+@njit(cache=True)
+def _grown_ints(a):
+    """A copy of ``a`` with twice the room."""
+    b = np.empty(2 * a.shape[0], dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
 
 
 @njit(cache=True, nogil=True)
@@ -168,21 +242,30 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
                 unknown_cost, marks) -> None:
     best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
     back = np.empty(256, dtype=np.int64)
+    unit_ends = np.empty(256, dtype=np.int64)
     i = lo
     while i < hi:
         cls = char_class(cps[i], table)
         kind = cls & KIND_MASK
-        if kind == HAN:
-            j = i + 1
-            while j < hi and _kind(cps, j, table) == HAN:
-                j += 1
-            if j - i + 1 > best.shape[0]:
-                best = np.empty(2 * (j - i + 1), dtype=np.float64)
-                back = np.empty(2 * (j - i + 1), dtype=np.int64)
-            _viterbi_run(cps, i, j, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                         unknown_cost, best, back, marks)
-            i = j
-            continue
+        if kind == HAN or kind == DIGIT:
+            n_units = 0
+            j = i
+            while j < hi:  # a run of units: ideographs and whole numbers
+                end = _unit_end(cps, table, j, hi)
+                if end < 0:
+                    break
+                if n_units + 2 > unit_ends.shape[0]:
+                    unit_ends = _grown_ints(unit_ends)
+                    best = np.empty(unit_ends.shape[0], dtype=np.float64)
+                    back = np.empty(unit_ends.shape[0], dtype=np.int64)
+                unit_ends[n_units] = end
+                n_units += 1
+                j = end
+            if n_units > 0:
+                _viterbi_run(cps, table, unit_ends, n_units, i, root_edges, edge_keys, edge_children, shift,
+                             has_child, node_cost, unknown_cost, best, back, marks)
+                i = j
+                continue
         if kind == SPACE:
             marks[i] = DROP
             i += 1
