@@ -36,8 +36,8 @@ import numpy as np
 from . import chars
 from .kernels import ngrams as k
 
-#: a round must lower L by at least this much (bits per character) to go on
-TOLERANCE = 1e-4
+#: refinement stops when a round lowers L by less than this (bits per character)
+TOLERANCE = 1e-3
 #: coding a word as a unit must save more than this (nats an occurrence) for it to stay
 MIN_GAIN = 1.0
 

@@ -153,25 +153,55 @@ def _unit_end(cps, table, i, hi) -> np.int64:
 
 
 @njit(cache=True)
-def _unit_code(cps, table, start, end) -> np.int64:
-    """What the trie reads for a unit: the ideograph itself, or ``#`` for a number."""
-    if end == start + 1 and _kind(cps, start, table) == HAN:
-        return np.int64(cps[start])
-    return np.int64(NUMBER_CP)
+def _viterbi_chars(cps, a, b, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                 unknown_cost, best, back, marks) -> None:
+    """Cut the ideograph run ``cps[a:b]`` (no number in it) into the words of least total cost;
+    mark their starts. The common case, kept apart from :func:`_viterbi_run` for speed."""
+    length = b - a
+    best[0] = 0.0
+    for k in range(1, length + 1):
+        best[k] = np.inf
+    for s in range(a, b):
+        base = best[s - a]
+        cp = cps[s]
+        node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
+            root_edges, edge_keys, edge_children, shift, 0, cp)
+        cost = unknown_cost
+        if node >= 0 and node_cost[node] < cost:
+            cost = node_cost[node]
+        if base + cost < best[s - a + 1]:
+            best[s - a + 1] = base + cost
+            back[s - a + 1] = s - a
+        e = s + 1
+        while node >= 0 and e < b and has_child[node]:
+            node = child(root_edges, edge_keys, edge_children, shift, node, cps[e])
+            if node < 0:
+                break
+            e += 1
+            cost = node_cost[node]
+            if base + cost < best[e - a]:
+                best[e - a] = base + cost
+                back[e - a] = s - a
+    e = length
+    while e > 0:
+        s = back[e]
+        marks[a + s] = START
+        for t in range(a + s + 1, a + e):
+            marks[t] = CONT
+        e = s
 
 
 @njit(cache=True)
-def _viterbi_run(cps, table, unit_ends, n_units, a, root_edges, edge_keys, edge_children, shift, has_child,
-                 node_cost, unknown_cost, best, back, marks) -> None:
-    """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``) into the words of
-    least total cost; mark their starts."""
+def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge_keys, edge_children, shift,
+                 has_child, node_cost, unknown_cost, best, back, marks) -> None:
+    """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``, and the trie reads
+    it as ``unit_codes[u]``) into the words of least total cost; mark their starts."""
     best[0] = 0.0
     for k in range(1, n_units + 1):
         best[k] = np.inf
     for u in range(n_units):
         base = best[u]
-        s = a if u == 0 else unit_ends[u - 1]
-        cp = _unit_code(cps, table, s, unit_ends[u])
+        cp = unit_codes[u]
         node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
             root_edges, edge_keys, edge_children, shift, 0, cp)
         cost = unknown_cost
@@ -182,8 +212,7 @@ def _viterbi_run(cps, table, unit_ends, n_units, a, root_edges, edge_keys, edge_
             back[u + 1] = u
         e = u + 1
         while node >= 0 and e < n_units and has_child[node]:
-            node = child(root_edges, edge_keys, edge_children, shift, node,
-                         _unit_code(cps, table, unit_ends[e - 1], unit_ends[e]))
+            node = child(root_edges, edge_keys, edge_children, shift, node, unit_codes[e])
             if node < 0:
                 break
             e += 1
@@ -243,27 +272,47 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
     best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
     back = np.empty(256, dtype=np.int64)
     unit_ends = np.empty(256, dtype=np.int64)
+    unit_codes = np.empty(256, dtype=np.int64)
     i = lo
     while i < hi:
         cls = char_class(cps[i], table)
         kind = cls & KIND_MASK
+        if kind == HAN:  # the common case first: a run of ideographs with no number after it
+            j = i + 1
+            while j < hi and _kind(cps, j, table) == HAN:
+                j += 1
+            if j >= hi or _kind(cps, j, table) != DIGIT or _unit_end(cps, table, j, hi) < 0:
+                if j - i + 1 > best.shape[0]:
+                    best = np.empty(2 * (j - i + 1), dtype=np.float64)
+                    back = np.empty(2 * (j - i + 1), dtype=np.int64)
+                _viterbi_chars(cps, i, j, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                               unknown_cost, best, back, marks)
+                i = j
+                continue
         if kind == HAN or kind == DIGIT:
             n_units = 0
             j = i
             while j < hi:  # a run of units: ideographs and whole numbers
-                end = _unit_end(cps, table, j, hi)
-                if end < 0:
-                    break
+                if _kind(cps, j, table) == HAN:
+                    end = j + 1
+                    code = np.int64(cps[j])
+                else:
+                    end = _unit_end(cps, table, j, hi)
+                    if end < 0:
+                        break
+                    code = np.int64(NUMBER_CP)
                 if n_units + 2 > unit_ends.shape[0]:
                     unit_ends = _grown_ints(unit_ends)
+                    unit_codes = _grown_ints(unit_codes)
                     best = np.empty(unit_ends.shape[0], dtype=np.float64)
                     back = np.empty(unit_ends.shape[0], dtype=np.int64)
                 unit_ends[n_units] = end
+                unit_codes[n_units] = code
                 n_units += 1
                 j = end
             if n_units > 0:
-                _viterbi_run(cps, table, unit_ends, n_units, i, root_edges, edge_keys, edge_children, shift,
-                             has_child, node_cost, unknown_cost, best, back, marks)
+                _viterbi_run(cps, table, unit_ends, unit_codes, n_units, i, root_edges, edge_keys, edge_children,
+                             shift, has_child, node_cost, unknown_cost, best, back, marks)
                 i = j
                 continue
         if kind == SPACE:
