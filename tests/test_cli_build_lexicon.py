@@ -162,3 +162,10 @@ def test_refine_writes_the_refined_lexicon_and_reports_each_round(tmp_path):
         expected.stats.history)
     bad = invoke("build-lexicon", corpus, "--refine", "--iterations", -1)
     assert bad.exit_code == 2 and "iterations" in bad.stderr and "Traceback" not in bad.output
+
+
+@pytest.mark.parametrize("command", ["build-lexicon", "segment", "apriori"])
+def test_scheduler_help_names_the_extra(command):
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "250", "TERMINAL_WIDTH": "250"})
+    assert result.exit_code == 0
+    assert 'pip install "minent[distributed]"' in " ".join(result.output.split())

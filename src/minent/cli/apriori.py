@@ -76,7 +76,7 @@ def apriori_command(
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
         help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read BASKETS (shared file "
-        "system or fsspec URL). Same itemsets and rules as a local run. Needs pip install \"minent[distributed]\".",
+        "system or fsspec URL). Same itemsets and rules as a local run. Needs pip install \"minent\\[distributed]\".",
     ),
     quiet: bool = quiet_option(),
 ) -> None:

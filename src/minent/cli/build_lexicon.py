@@ -60,7 +60,7 @@ def build_lexicon_command(
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
         help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read the files (shared "
-        "file system or fsspec URLs). Same lexicon as a local run. Needs pip install \"minent[distributed]\".",
+        "file system or fsspec URLs). Same lexicon as a local run. Needs pip install \"minent\\[distributed]\".",
     ),
     quiet: bool = quiet_option(),
 ) -> None:
