@@ -153,45 +153,6 @@ def _unit_end(cps, table, i, hi) -> np.int64:
 
 
 @njit(cache=True)
-def _viterbi_chars(cps, a, b, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                 unknown_cost, best, back, marks) -> None:
-    """Cut the ideograph run ``cps[a:b]`` (no number in it) into the words of least total cost;
-    mark their starts. The common case, kept apart from :func:`_viterbi_run` for speed."""
-    length = b - a
-    best[0] = 0.0
-    for k in range(1, length + 1):
-        best[k] = np.inf
-    for s in range(a, b):
-        base = best[s - a]
-        cp = cps[s]
-        node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
-            root_edges, edge_keys, edge_children, shift, 0, cp)
-        cost = unknown_cost
-        if node >= 0 and node_cost[node] < cost:
-            cost = node_cost[node]
-        if base + cost < best[s - a + 1]:
-            best[s - a + 1] = base + cost
-            back[s - a + 1] = s - a
-        e = s + 1
-        while node >= 0 and e < b and has_child[node]:
-            node = child(root_edges, edge_keys, edge_children, shift, node, cps[e])
-            if node < 0:
-                break
-            e += 1
-            cost = node_cost[node]
-            if base + cost < best[e - a]:
-                best[e - a] = base + cost
-                back[e - a] = s - a
-    e = length
-    while e > 0:
-        s = back[e]
-        marks[a + s] = START
-        for t in range(a + s + 1, a + e):
-            marks[t] = CONT
-        e = s
-
-
-@njit(cache=True)
 def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge_keys, edge_children, shift,
                  has_child, node_cost, unknown_cost, best, back, marks) -> None:
     """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``, and the trie reads
@@ -259,9 +220,9 @@ def number_marks(cps, table) -> np.ndarray:
 
 
 @njit(cache=True)
-def _grown_ints(a):
-    """A copy of ``a`` with twice the room."""
-    b = np.empty(2 * a.shape[0], dtype=a.dtype)
+def _grown_ints(a, size):
+    """A copy of ``a`` with room for ``size`` elements."""
+    b = np.empty(size, dtype=a.dtype)
     b[: a.shape[0]] = a
     return b
 
@@ -277,37 +238,33 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
     while i < hi:
         cls = char_class(cps[i], table)
         kind = cls & KIND_MASK
-        if kind == HAN:  # the common case first: a run of ideographs with no number after it
-            j = i + 1
-            while j < hi and _kind(cps, j, table) == HAN:
-                j += 1
-            if j >= hi or _kind(cps, j, table) != DIGIT or _unit_end(cps, table, j, hi) < 0:
-                if j - i + 1 > best.shape[0]:
-                    best = np.empty(2 * (j - i + 1), dtype=np.float64)
-                    back = np.empty(2 * (j - i + 1), dtype=np.int64)
-                _viterbi_chars(cps, i, j, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                               unknown_cost, best, back, marks)
-                i = j
-                continue
         if kind == HAN or kind == DIGIT:
+            # a run of units: ideographs, and whole numbers (read by the trie as #)
             n_units = 0
             j = i
-            while j < hi:  # a run of units: ideographs and whole numbers
-                if _kind(cps, j, table) == HAN:
-                    end = j + 1
-                    code = np.int64(cps[j])
-                else:
-                    end = _unit_end(cps, table, j, hi)
-                    if end < 0:
-                        break
-                    code = np.int64(NUMBER_CP)
-                if n_units + 2 > unit_ends.shape[0]:
-                    unit_ends = _grown_ints(unit_ends)
-                    unit_codes = _grown_ints(unit_codes)
-                    best = np.empty(unit_ends.shape[0], dtype=np.float64)
-                    back = np.empty(unit_ends.shape[0], dtype=np.int64)
+            while j < hi:
+                k = j
+                while k < hi and _kind(cps, k, table) == HAN:
+                    k += 1
+                if n_units + (k - j) + 2 > unit_ends.shape[0]:
+                    size = 2 * (n_units + (k - j) + 2)
+                    unit_ends = _grown_ints(unit_ends, size)
+                    unit_codes = _grown_ints(unit_codes, size)
+                    best = np.empty(size, dtype=np.float64)
+                    back = np.empty(size, dtype=np.int64)
+                for t in range(j, k):
+                    unit_ends[n_units] = t + 1
+                    unit_codes[n_units] = cps[t]
+                    n_units += 1
+                if k >= hi:
+                    j = k
+                    break
+                end = _unit_end(cps, table, k, hi) if _kind(cps, k, table) == DIGIT else -1
+                j = k
+                if end < 0:
+                    break
                 unit_ends[n_units] = end
-                unit_codes[n_units] = code
+                unit_codes[n_units] = NUMBER_CP
                 n_units += 1
                 j = end
             if n_units > 0:
