@@ -96,3 +96,14 @@ def unpack_many(keys: np.ndarray) -> list[str]:
     # id 0 maps to code point 0; strip those NULs (they only pad on the left)
     raw = cols.tobytes().decode("utf-32-le")
     return [raw[i * MAX_PACKED : (i + 1) * MAX_PACKED].lstrip("\x00") for i in range(len(keys))]
+
+
+def span_words(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """The words at spans of an id array, as strings (for the words too long for one key)."""
+    if len(starts) == 0:
+        return []
+    from .kernels.ngrams import gather_codepoints
+
+    text = gather_codepoints(ids, starts, lengths, CODEPOINT_OF_ID).tobytes().decode("utf-32-le")
+    ends = np.cumsum(lengths).tolist()
+    return [text[e - n : e] for e, n in zip(ends, lengths.tolist())]

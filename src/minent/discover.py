@@ -231,10 +231,7 @@ class LexiconBuilder:
         for ids in chunks:
             short_keys, long_starts, long_lengths = k.cut(ids, kept_set, self.order, 4 * numba.get_num_threads())
             short.add_occurrences(short_keys)
-            text = k.gather_codepoints(ids, long_starts, long_lengths, chars.CODEPOINT_OF_ID)
-            text = text.tobytes().decode("utf-32-le")
-            ends = np.cumsum(long_lengths).tolist()
-            long_pieces.update(text[e - n : e] for e, n in zip(ends, long_lengths.tolist()))
+            long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
         return short, long_pieces
 
     # -- public -----------------------------------------------------------------------

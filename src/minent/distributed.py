@@ -364,9 +364,7 @@ def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str) -> tu
     with _worker_threads():
         short_keys, long_starts, long_lengths = k.cut(ids, kept_set, order, 4 * numba.get_num_threads())
         short.add_occurrences(short_keys)
-    text = k.gather_codepoints(ids, long_starts, long_lengths, chars.CODEPOINT_OF_ID).tobytes().decode("utf-32-le")
-    ends = np.cumsum(long_lengths).tolist()
-    long_pieces.update(text[e - n : e] for e, n in zip(ends, long_lengths.tolist()))
+    long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
     return short.keys, short.counts, long_pieces
 
 
@@ -473,27 +471,15 @@ def _make_segmenter(counts: dict) -> Any:
 
 def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
     """One partition cut by the unigram model (as refinement cuts it), its words counted like the pieces."""
-    from . import chars
     from .discover import ideograph_ids
-    from .kernels import ngrams as k
-    from .kernels import viterbi
+    from .refine import chunk_word_counts
 
     text, _ = _decode_part(part, encoding)
     ids = ideograph_ids(text)
     del text
     with _worker_threads() as n:
         segmenter.jobs = n
-        codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
-        keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
-                                                             viterbi.CONT)
-        keys.sort()
-        keys, counts = k.run_lengths(keys)
-    long_words: Counter = Counter()
-    if len(long_starts):
-        text = k.gather_codepoints(ids, long_starts, long_lengths, chars.CODEPOINT_OF_ID).tobytes().decode("utf-32-le")
-        ends_ = np.cumsum(long_lengths).tolist()
-        long_words.update(text[e - n : e] for e, n in zip(ends_, long_lengths.tolist()))
-    return keys, counts, long_words
+        return chunk_word_counts(segmenter, ids)
 
 
 def _as_word_counts(merged: tuple) -> dict:

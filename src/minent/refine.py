@@ -65,6 +65,19 @@ def total_bits(counts: Iterable[int]) -> float:
     return float(m * math.log2(m) - (c * np.log2(c)).sum()) if m else 0.0
 
 
+def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, Counter]:
+    """Words of one chunk of ids cut by ``segmenter``: (sorted keys and counts of the words of
+    up to four symbols, a Counter of the longer ones)."""
+    from .kernels import viterbi
+
+    codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
+    keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
+                                                         viterbi.CONT)
+    keys.sort()
+    keys, counts = k.run_lengths(keys)
+    return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
+
+
 def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndarray]], jobs: int = 0) -> dict[str, int]:
     """Word counts of the corpus cut by the unigram model of ``counts``.
 
@@ -72,24 +85,15 @@ def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndar
     ideograph of the corpus ends up in exactly one counted word, so the counts cover it.
     """
     from .segment import Segmenter
-    from .kernels import viterbi
 
     segmenter = Segmenter(counts, jobs=jobs)
     keys_total = np.empty(0, dtype=np.uint64)
     counts_total = np.empty(0, dtype=np.int64)
     long_words: Counter = Counter()
     for ids in chunks():
-        codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
-        keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
-                                                             viterbi.CONT)
-        keys.sort()
-        keys, key_counts = k.run_lengths(keys)
+        keys, key_counts, long_chunk = chunk_word_counts(segmenter, ids)
         keys_total, counts_total = k.merge_tables(keys_total, counts_total, keys, key_counts)
-        if len(long_starts):
-            text = k.gather_codepoints(ids, long_starts, long_lengths, chars.CODEPOINT_OF_ID)
-            text = text.tobytes().decode("utf-32-le")
-            ends_ = np.cumsum(long_lengths).tolist()
-            long_words.update(text[e - n : e] for e, n in zip(ends_, long_lengths.tolist()))
+        long_words.update(long_chunk)
     result = dict(zip(chars.unpack_many(keys_total), counts_total.tolist()))
     result.update(long_words)
     return result
