@@ -191,31 +191,39 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
         e = u
 
 
+@njit(cache=True)
+def _rule_token_end(cps, table, i, hi, cls) -> np.int64:
+    """End of the token that the grouping rules make at ``i`` (not an ideograph, space, line
+    feed or mark): letters and digits, a signed number, a run of one dash, or one character."""
+    kind = cls & KIND_MASK
+    if kind == DIGIT or kind == LETTER:
+        return _end_of_alnum(cps, table, i, hi)
+    if ((cls & SIGN) and i + 1 < hi and _kind(cps, i + 1, table) == DIGIT
+            and (i == 0 or (_kind(cps, i - 1, table) != DIGIT and _kind(cps, i - 1, table) != LETTER))):
+        return _end_of_alnum(cps, table, i + 1, hi)
+    j = i + 1
+    if cls & REPEAT:
+        while j < hi and cps[j] == cps[i]:
+            j += 1
+    return j
+
+
 @njit(cache=True, nogil=True)
 def number_marks(cps, table) -> np.ndarray:
     """1 on the first character of every whole plain number that joins the lattice (the units
     :func:`_mark_block` reads as ``#``), 2 on its other characters, 0 elsewhere. Tokens are
-    found exactly as :func:`_mark_block` finds them."""
+    cut by the same rules (:func:`_rule_token_end`) as :func:`_mark_block` cuts them."""
     n = cps.shape[0]
     out = np.zeros(n, dtype=np.uint8)
     i = 0
     while i < n:
         cls = char_class(cps[i], table)
-        kind = cls & KIND_MASK
-        if kind == DIGIT:
-            j = _end_of_alnum(cps, table, i, n)
-            if _is_number(cps, table, i, j):
-                out[i] = 1
-                for t in range(i + 1, j):
-                    out[t] = 2
-            i = j
-        elif kind == LETTER:
-            i = _end_of_alnum(cps, table, i, n)
-        elif ((cls & SIGN) and i + 1 < n and _kind(cps, i + 1, table) == DIGIT
-              and (i == 0 or (_kind(cps, i - 1, table) != DIGIT and _kind(cps, i - 1, table) != LETTER))):
-            i = _end_of_alnum(cps, table, i + 1, n)
-        else:
-            i += 1
+        j = _rule_token_end(cps, table, i, n, cls)
+        if (cls & KIND_MASK) == DIGIT and _is_number(cps, table, i, j):
+            out[i] = 1
+            for t in range(i + 1, j):
+                out[t] = 2
+        i = j
     return out
 
 
@@ -284,17 +292,7 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
             marks[i] = CONT if i > lo and (marks[i - 1] == START or marks[i - 1] == CONT) else START
             i += 1
             continue
-        if kind == DIGIT or kind == LETTER:
-            j = _end_of_alnum(cps, table, i, hi)
-        elif ((cls & SIGN) and i + 1 < hi and _kind(cps, i + 1, table) == DIGIT
-              and (i == 0 or (_kind(cps, i - 1, table) != DIGIT and _kind(cps, i - 1, table) != LETTER))):
-            j = _end_of_alnum(cps, table, i + 1, hi)
-        elif cls & REPEAT:
-            j = i + 1
-            while j < hi and cps[j] == cps[i]:
-                j += 1
-        else:
-            j = i + 1
+        j = _rule_token_end(cps, table, i, hi, cls)
         marks[i] = START
         for t in range(i + 1, j):
             marks[t] = CONT
