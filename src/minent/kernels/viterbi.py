@@ -218,8 +218,12 @@ def number_marks(cps, table) -> np.ndarray:
     i = 0
     while i < n:
         cls = char_class(cps[i], table)
+        kind = cls & KIND_MASK
+        if kind != DIGIT and kind != LETTER and not (cls & (SIGN | REPEAT)):
+            i += 1  # one character alone (most text): no rule token starts here
+            continue
         j = _rule_token_end(cps, table, i, n, cls)
-        if (cls & KIND_MASK) == DIGIT and _is_number(cps, table, i, j):
+        if kind == DIGIT and _is_number(cps, table, i, j):
             out[i] = 1
             for t in range(i + 1, j):
                 out[t] = 2
