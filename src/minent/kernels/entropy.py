@@ -18,34 +18,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from .ngrams import BITS, EMPTY, HASH_MULT, key_at
+from . import readonly, run_blocks, thread_count
+from .ngrams import BITS, EMPTY, HASH_MULT, build_key_index, key_at, key_slots
 
 NEIGHBOUR_BITS = np.uint64(16)
 NEIGHBOUR_MASK = np.uint64((1 << 16) - 1)
 
 
-@njit(cache=True, nogil=True)
-def build_key_index(keys: np.ndarray) -> tuple:
-    """An open-addressing hash map key -> position in ``keys`` (non-zero, distinct keys)."""
-    capacity = 16
-    while capacity < 2 * keys.shape[0]:
-        capacity *= 2
-    slots = np.zeros(capacity, dtype=np.uint64)
-    positions = np.full(capacity, -1, dtype=np.int64)
-    slot_mask = np.uint64(capacity - 1)
-    for i in range(keys.shape[0]):
-        key = keys[i]
-        slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
-        while slots[slot] != EMPTY and slots[slot] != key:
-            slot = (slot + np.uint64(1)) & slot_mask
-        slots[slot] = key
-        positions[slot] = i
-    return slots, positions
-
-
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> int:
     """Position of ``key`` in the keys the index was built from, or -1."""
     slot_mask = np.uint64(slots.shape[0] - 1)
@@ -88,53 +70,93 @@ def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.nd
     return out[:filled]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _entropy_from_sums(totals: np.ndarray, sums: np.ndarray) -> np.ndarray:
     """H = ln t - sum(c ln c) / t: the neighbours seen c times each, plus t - sum(c) run edges,
     each edge a distinct neighbour."""
-    h = np.empty(totals.shape[0])
+    h = np.empty(totals.shape[0], dtype=np.float64)
     for i in range(totals.shape[0]):
         t = totals[i]
         h[i] = math.log(t) - sums[i] / t if t > 0 else 0.0
     return h
 
 
-@njit(cache=True, nogil=True)
 def branching_entropy(pair_keys: np.ndarray, pair_counts: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """Entropy (nats) of the neighbours of each n-gram of a table (``totals``: its counts),
     from the counted pairs of :func:`neighbour_pairs`."""
-    sums = np.zeros(totals.shape[0])
-    for j in range(pair_keys.shape[0]):
-        if pair_keys[j] & NEIGHBOUR_MASK != 0:
-            c = pair_counts[j]
-            sums[pair_keys[j] >> NEIGHBOUR_BITS] += c * math.log(c)
-    return _entropy_from_sums(totals, sums)
+    no_index = readonly(np.empty(0, dtype=np.uint64)), readonly(np.empty(0, dtype=np.int64))
+    return _neighbour_entropy(readonly(pair_keys, np.uint64), readonly(pair_counts, np.int64), 0, *no_index,
+                              readonly(totals, np.int64), _PAIRS)
 
 
-@njit(cache=True, nogil=True)
 def extension_entropy(longer_keys: np.ndarray, longer_counts: np.ndarray, n: int, slots: np.ndarray,
                       positions: np.ndarray, totals: np.ndarray, right: bool) -> np.ndarray:
     """The same from the (n+1)-gram table: the n+1-grams that extend an n-gram to the right
     (or left) are its neighbours. ``slots, positions`` index the n-gram table."""
-    sums = np.zeros(totals.shape[0])
+    return _neighbour_entropy(readonly(longer_keys, np.uint64), readonly(longer_counts, np.int64), int(n),
+                              readonly(slots, np.uint64), readonly(positions, np.int64), readonly(totals, np.int64),
+                              _RIGHT if right else _LEFT)
+
+
+_PAIRS, _RIGHT, _LEFT = 0, 1, 2  # what the keys of _neighbour_entropy are
+
+
+@njit(cache=True, nogil=True)
+def _neighbour_entropy(keys, counts, n, slots, positions, totals, kind) -> np.ndarray:
+    """Entropy of the neighbours of each n-gram, from neighbour pairs (``kind`` _PAIRS) or from
+    the (n+1)-grams that extend the n-grams to the right or left (_RIGHT, _LEFT: an index of
+    the n-gram table finds the n-gram each one extends)."""
+    sums = np.empty(totals.shape[0], dtype=np.float64)
+    for i in range(sums.shape[0]):
+        sums[i] = 0.0
     mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
-    for j in range(longer_keys.shape[0]):
-        key = longer_keys[j] >> BITS if right else longer_keys[j] & mask
-        c = longer_counts[j]
-        sums[key_position(slots, positions, key)] += c * math.log(c)
+    for j in range(keys.shape[0]):
+        if kind == _PAIRS:
+            if keys[j] & NEIGHBOUR_MASK == 0:
+                continue  # a run edge: only in the totals
+            owner = np.int64(keys[j] >> NEIGHBOUR_BITS)
+        else:
+            owner = key_position(slots, positions, keys[j] >> BITS if kind == _RIGHT else keys[j] & mask)
+        c = counts[j]
+        sums[owner] += c * math.log(c)
     return _entropy_from_sums(totals, sums)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, nogil=True, inline="always")
 def _score(slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, key: np.uint64) -> float:
     i = key_position(slots, positions, key)
     return scores[i] if i >= 0 else -np.inf
 
 
+def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, order: int,
+                 n_blocks: int, threads: int = 0) -> np.ndarray:
+    """Keys of the words of the autonomy cut of every run (the cut maximising sum score * length),
+    in text order; the index (:func:`build_key_index`) maps every n-gram of ids up to ``order``
+    to its score. The runs are cut in ``n_blocks`` blocks on ``threads`` threads (0: Numba's)."""
+    ids = readonly(ids, np.uint16)
+    index = (readonly(slots, np.uint64), readonly(positions, np.int64), readonly(scores, np.float64))
+    m = ids.shape[0]
+    n_blocks = max(1, min(int(n_blocks), m // 4096))
+    bounds = [b * m // n_blocks for b in range(n_blocks + 1)]
+    if n_blocks > 1:  # blocks begin at the start of a run: the first i >= bound with ids[i - 1] == 0
+        run_starts = np.flatnonzero(ids == 0) + 1
+        for b in range(1, n_blocks):
+            at = np.searchsorted(run_starts, bounds[b])
+            bounds[b] = int(run_starts[at]) if at < run_starts.shape[0] else m
+    jobs = [(ids, bounds[b], bounds[b + 1], *index, int(order)) for b in range(n_blocks) if bounds[b] < bounds[b + 1]]
+    words = run_blocks(_autonomy_cut_block, jobs, thread_count(threads))
+    if len(words) == 1:
+        return words[0]
+    return np.concatenate(words) if words else np.empty(0, dtype=np.uint64)
+
+
 @njit(cache=True, nogil=True)
-def _cut_block(ids, first, last, slots, positions, scores, order, lengths):
-    """Autonomy cut of the runs in ids[first:last]: lengths[i] = length of the word starting at i."""
-    best = np.empty(last - first + 1)
+def _autonomy_cut_block(ids, first, last, slots, positions, scores, order) -> np.ndarray:
+    """Keys of the words of the autonomy cut of the runs in ids[first:last], in text order."""
+    lengths = np.empty(last - first, dtype=np.int64)  # lengths[i - first]: the word starting at i
+    for j in range(last - first):
+        lengths[j] = 0
+    best = np.empty(last - first + 1, dtype=np.float64)
     back = np.empty(last - first + 1, dtype=np.int64)
     i = first
     while i < last:
@@ -157,45 +179,22 @@ def _cut_block(ids, first, last, slots, positions, scores, order, lengths):
         e = run_end - i
         while e > 0:
             s = back[e]
-            lengths[i + s] = e - s
+            lengths[i - first + s] = e - s
             e = s
         i = run_end
-
-
-@njit(cache=True, parallel=True)
-def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, order: int,
-                 n_blocks: int) -> np.ndarray:
-    """Keys of the words of the autonomy cut of every run (the cut maximising sum score * length);
-    the index (:func:`build_key_index`) maps every n-gram of ids up to ``order`` to its score."""
-    m = ids.shape[0]
-    n_blocks = max(1, min(n_blocks, m // 4096))
-    bounds = np.empty(n_blocks + 1, dtype=np.int64)
-    for b in range(n_blocks + 1):
-        i = b * m // n_blocks
-        while 0 < i < m and ids[i - 1] != 0:  # blocks begin at the start of a run
-            i += 1
-        bounds[b] = i
-    lengths = np.zeros(m, dtype=np.int64)
-    for b in prange(n_blocks):
-        if bounds[b] < bounds[b + 1]:
-            _cut_block(ids, bounds[b], bounds[b + 1], slots, positions, scores, order, lengths)
     n_words = 0
-    for i in range(m):
-        if lengths[i] > 0:
+    for j in range(last - first):
+        if lengths[j] > 0:
             n_words += 1
     keys = np.empty(n_words, dtype=np.uint64)
     w = 0
-    for i in range(m):
-        if lengths[i] > 0:
-            keys[w] = key_at(ids, i, lengths[i])
+    for j in range(last - first):
+        if lengths[j] > 0:
+            keys[w] = key_at(ids, first + j, lengths[j])
             w += 1
     return keys
 
 
-@njit(cache=True, nogil=True)
 def key_positions(keys: np.ndarray, slots: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """:func:`key_position` of every key (-1 for keys not indexed)."""
-    out = np.empty(keys.shape[0], dtype=np.int64)
-    for i in range(keys.shape[0]):
-        out[i] = key_position(slots, positions, keys[i])
-    return out
+    return key_slots(keys, slots, positions)

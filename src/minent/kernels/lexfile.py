@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import readonly
 from .viterbi import KIND_MASK, SPACE
 
 AUTO = 0
@@ -21,12 +22,12 @@ JIEBA = 2
 _MAX_DIGITS = 18  # a count that fits an int64 for sure
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _is_blank(cp) -> bool:
     return cp == 0x20 or cp == 0x09 or cp == 0x0D
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _count(cps, a, b) -> np.int64:
     """The ASCII decimal number cps[a:b], or -1."""
     if b <= a or b - a > _MAX_DIGITS:
@@ -40,7 +41,6 @@ def _count(cps, a, b) -> np.int64:
     return value
 
 
-@njit(cache=True, nogil=True)
 def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
     """``(ok, format, word code points, offsets, counts)`` of a lexicon text.
 
@@ -48,25 +48,29 @@ def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
     module docstring); ``format`` is the one used (``fmt`` AUTO detects: a tab on the first
     non-blank line means TSV).
     """
+    cps = readonly(cps, np.uint32)
     n = cps.shape[0]
-    empty_u = np.empty(0, dtype=np.uint32)
-    empty_i = np.zeros(1, dtype=np.int64)
-    empty_f = np.empty(0, dtype=np.float64)
     start = 1 if n > 0 and cps[0] == 0xFEFF else 0
     # only space, tab, CR before LF and LF may be blanks (str.splitlines breaks at more)
-    for i in range(start, n):
-        cp = cps[i]
-        if cp == 0x0A or cp == 0x20 or cp == 0x09:
-            continue
-        if cp == 0x0D:
-            if i + 1 < n and cps[i + 1] != 0x0A:
-                return False, fmt, empty_u, empty_i, empty_f
-            continue
-        if cp < table.shape[0] and (table[cp] & KIND_MASK) == SPACE:
-            return False, fmt, empty_u, empty_i, empty_f
+    body = cps[start:]
+    bmp = body[body < table.shape[0]]
+    odd_blank = ((table[bmp] & KIND_MASK) == SPACE) & (bmp != 0x0A) & (bmp != 0x20) & (bmp != 0x09) & (bmp != 0x0D)
+    lone_cr = (body[:-1] == 0x0D) & (body[1:] != 0x0A)  # a CR at the very end is let through
     words = np.empty(n, dtype=np.uint32)
     offsets = np.zeros(n // 2 + 2, dtype=np.int64)
     counts = np.empty(n // 2 + 1, dtype=np.float64)
+    if not odd_blank.any() and not lone_cr.any():
+        n_words, n_chars, fmt = _parse_entries(cps, start, int(fmt), words, offsets, counts)
+        if n_words > 0:  # else a line is not plain, or there are none
+            return True, fmt, words[:n_chars].copy(), offsets[: n_words + 1].copy(), counts[:n_words].copy()
+    return False, fmt, np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.float64)
+
+
+@njit(cache=True, nogil=True)
+def _parse_entries(cps, start, fmt, words, offsets, counts) -> tuple:
+    """Fill ``words``, ``offsets`` (offsets[0] = 0) and ``counts`` from the lines of cps[start:];
+    returns ``(words read, code points in them, format)``, no words when a line is not plain."""
+    n = cps.shape[0]
     n_words = 0
     w_at = 0
     a = start
@@ -95,10 +99,10 @@ def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
             for i in range(a, b):
                 if cps[i] == 0x09:
                     if tab >= 0:
-                        return False, fmt, empty_u, empty_i, empty_f
+                        return 0, 0, fmt
                     tab = i
             if tab <= a:
-                return False, fmt, empty_u, empty_i, empty_f
+                return 0, 0, fmt
             w0, w1 = a, tab
             count = _count(cps, tab + 1, b)
         else:
@@ -123,10 +127,10 @@ def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
             while rest < b and _is_blank(cps[rest]):
                 rest += 1
             if rest < b:  # a fourth field
-                return False, fmt, empty_u, empty_i, empty_f
+                return 0, 0, fmt
             count = _count(cps, c0, c1)
         if count < 0:
-            return False, fmt, empty_u, empty_i, empty_f
+            return 0, 0, fmt
         for i in range(w0, w1):
             words[w_at] = cps[i]
             w_at += 1
@@ -134,6 +138,4 @@ def parse_entries(cps: np.ndarray, table: np.ndarray, fmt: int):
         n_words += 1
         offsets[n_words] = w_at
         a = nxt
-    if n_words == 0:
-        return False, fmt, empty_u, empty_i, empty_f
-    return True, fmt, words[:w_at].copy(), offsets[: n_words + 1].copy(), counts[:n_words].copy()
+    return n_words, w_at, fmt

@@ -13,18 +13,20 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import readonly
+
 EMPTY_SLOT = np.uint64(0xFFFFFFFFFFFFFFFF)  # never a key: node ids stay below 2**43
 HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
 CP_BITS = np.uint64(21)
 ROOT_DIRECT = 0x10000  # root edges of code points below this live in a direct table
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True, inline="always")
 def _slot(key: np.uint64, shift: np.uint64) -> np.int64:
     return np.int64((key * HASH_MULT) >> np.uint64(shift))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True, inline="always")
 def child(root_edges, edge_keys, edge_children, shift, node, cp) -> np.int64:
     """The child of ``node`` along code point ``cp``, or -1 when there is none."""
     if node == 0 and cp < ROOT_DIRECT:
@@ -41,7 +43,7 @@ def child(root_edges, edge_keys, edge_children, shift, node, cp) -> np.int64:
         i = (i + 1) & mask
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _insert_words(codepoints, offsets):
     """Insert every word; return the tables, the node where each word ends and the node count."""
     n_words = offsets.shape[0] - 1
@@ -52,9 +54,14 @@ def _insert_words(codepoints, offsets):
     capacity = np.int64(1) << bits
     shift = np.uint64(64 - bits)
     mask = capacity - 1
-    root_edges = np.full(ROOT_DIRECT, -1, dtype=np.int32)
-    edge_keys = np.full(capacity, EMPTY_SLOT, dtype=np.uint64)
-    edge_children = np.full(capacity, -1, dtype=np.int32)
+    root_edges = np.empty(ROOT_DIRECT, dtype=np.int32)
+    for cp in range(ROOT_DIRECT):
+        root_edges[cp] = -1
+    edge_keys = np.empty(capacity, dtype=np.uint64)
+    edge_children = np.empty(capacity, dtype=np.int32)
+    for i in range(capacity):
+        edge_keys[i] = EMPTY_SLOT
+        edge_children[i] = -1
     node_of_word = np.empty(n_words, dtype=np.int32)
     n_nodes = 1
     for w in range(n_words):
@@ -82,10 +89,12 @@ def _insert_words(codepoints, offsets):
     return root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _has_child(root_edges, edge_keys, edge_children, n_nodes) -> np.ndarray:
     """1 for nodes with at least one child: lookups stop at leaves instead of probing the hash."""
-    has = np.zeros(n_nodes, dtype=np.uint8)
+    has = np.empty(n_nodes, dtype=np.uint8)
+    for n in range(n_nodes):
+        has[n] = 0
     for cp in range(root_edges.shape[0]):
         if root_edges[cp] >= 0:
             has[0] = 1
@@ -103,21 +112,30 @@ def build_trie(codepoints: np.ndarray, offsets: np.ndarray):
     word given twice keeps its last index). ``shift`` is the hash's right shift.
     """
     root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes = _insert_words(codepoints, offsets)
-    word_of_node = np.full(n_nodes, -1, dtype=np.int32)
+    word_of_node = np.empty(n_nodes, dtype=np.int32)
+    for n in range(n_nodes):
+        word_of_node[n] = -1
     for w in range(node_of_word.shape[0]):
         word_of_node[node_of_word[w]] = w
     return root_edges, edge_keys, edge_children, shift, word_of_node
 
 
-@njit(cache=True, nogil=True)
 def build_weighted_trie(codepoints: np.ndarray, offsets: np.ndarray, weights: np.ndarray):
     """Insert every word; return ``(root_edges, edge_keys, edge_children, shift, has_child, weight)``.
 
     ``weight[n]`` is the summed weight of the words ending at node ``n`` (a word given twice
     counts twice), -1.0 when no word ends there.
     """
+    return _build_weighted_trie(readonly(codepoints, np.uint32), readonly(offsets, np.int64),
+                                readonly(weights, np.float64))
+
+
+@njit(cache=True, nogil=True)
+def _build_weighted_trie(codepoints: np.ndarray, offsets: np.ndarray, weights: np.ndarray):
     root_edges, edge_keys, edge_children, shift, node_of_word, n_nodes = _insert_words(codepoints, offsets)
-    weight = np.full(n_nodes, -1.0)
+    weight = np.empty(n_nodes, dtype=np.float64)
+    for n in range(n_nodes):
+        weight[n] = -1.0
     for w in range(node_of_word.shape[0]):
         n = node_of_word[w]
         weight[n] = max(weight[n], 0.0) + weights[w]
@@ -125,11 +143,13 @@ def build_weighted_trie(codepoints: np.ndarray, offsets: np.ndarray, weights: np
     return root_edges, edge_keys, edge_children, shift, has_child, weight
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def find_words(root_edges, edge_keys, edge_children, shift, word_of_node, codepoints, offsets) -> np.ndarray:
     """Index of each query word in the trie (-1 when absent); used by tests and lookups."""
     n = offsets.shape[0] - 1
-    out = np.full(n, -1, dtype=np.int64)
+    out = np.empty(n, dtype=np.int64)
+    for w in range(n):
+        out[w] = -1
     for w in range(n):
         node = np.int64(0)
         if offsets[w] == offsets[w + 1]:

@@ -12,10 +12,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import readonly
 
-@njit(cache=True, nogil=True)
+
 def decode_utf8(data: np.ndarray):
     """``(code points, -1)`` of UTF-8 bytes, or ``(empty, offset)`` of the first bad or NUL byte."""
+    cps, bad = _decode_utf8(readonly(data, np.uint8))
+    return cps, int(bad)
+
+
+@njit(cache=True, nogil=True)
+def _decode_utf8(data: np.ndarray):
     n = data.shape[0]
     out = np.empty(n, dtype=np.uint32)
     i = 0
@@ -66,7 +73,7 @@ def decode_utf8(data: np.ndarray):
     return out[:o], np.int64(-1)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def utf8_size(cp) -> np.int64:
     if cp < 0x80:
         return np.int64(1)
@@ -77,7 +84,7 @@ def utf8_size(cp) -> np.int64:
     return np.int64(4)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def put_utf8(out: np.ndarray, o, cp) -> np.int64:
     """Write code point ``cp`` at ``out[o:]``; return the offset after it."""
     if cp < 0x80:

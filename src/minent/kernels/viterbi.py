@@ -21,8 +21,9 @@ Plane, built in ``minent.segment`` from Python's Unicode data) so the kernels st
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from . import readonly, run_blocks, thread_count
 from .trie import ROOT_DIRECT, child
 from .utf8 import decode_utf8, put_utf8, utf8_size
 
@@ -53,7 +54,7 @@ START = 2
 NEWLINE = 3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def char_class(cp, table) -> np.int64:
     """``kind | flags`` of a code point (planes beyond the BMP by range)."""
     if cp < table.shape[0]:
@@ -65,12 +66,12 @@ def char_class(cp, table) -> np.int64:
     return np.int64(OTHER)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _kind(cps, i, table) -> np.int64:
     return char_class(cps[i], table) & KIND_MASK
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True, inline="always")
 def _can_split(cps, table, p) -> bool:
     """Whether a token starts at ``p`` whatever came before (so blocks can start there)."""
     here = _kind(cps, p, table)
@@ -81,9 +82,13 @@ def _can_split(cps, table, p) -> bool:
     return kind == SPACE or kind == NEWLINE_KIND or (kind == OTHER and before == OTHER)
 
 
-@njit(cache=True)
 def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int) -> np.ndarray:
     """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start."""
+    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks))
+
+
+@njit(cache=True, nogil=True)
+def _block_bounds(cps, table, n_blocks):
     n = cps.shape[0]
     n_blocks = max(1, n_blocks)
     bounds = np.empty(n_blocks + 1, dtype=np.int64)
@@ -97,7 +102,7 @@ def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int) -> np.ndarra
     return bounds
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _end_of_alnum(cps, table, i, end) -> np.int64:
     """End of the letters-and-digits token that starts at ``i`` (exclusive)."""
     j = i + 1
@@ -128,7 +133,7 @@ def _end_of_alnum(cps, table, i, end) -> np.int64:
     return j
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _is_number(cps, table, i, j) -> bool:
     """True when the letters-and-digits token cps[i:j] is a plain number: digits, with
     decimal points between them (no letters, sign, thousands comma or percent)."""
@@ -139,7 +144,7 @@ def _is_number(cps, table, i, j) -> bool:
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _unit_end(cps, table, i, hi) -> np.int64:
     """End of the lattice unit starting at ``i`` (an ideograph, or a whole plain number), or -1."""
     kind = _kind(cps, i, table)
@@ -152,7 +157,7 @@ def _unit_end(cps, table, i, hi) -> np.int64:
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge_keys, edge_children, shift,
                  has_child, node_cost, unknown_cost, best, back, marks) -> None:
     """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``, and the trie reads
@@ -164,7 +169,7 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
         base = best[u]
         cp = unit_codes[u]
         node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
-            root_edges, edge_keys, edge_children, shift, 0, cp)
+            root_edges, edge_keys, edge_children, shift, np.int64(0), cp)
         cost = unknown_cost
         if node >= 0 and node_cost[node] < cost:
             cost = node_cost[node]
@@ -191,7 +196,7 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
         e = u
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _rule_token_end(cps, table, i, hi, cls) -> np.int64:
     """End of the token that the grouping rules make at ``i`` (not an ideograph, space, line
     feed or mark): letters and digits, a signed number, a run of one dash, or one character."""
@@ -208,14 +213,20 @@ def _rule_token_end(cps, table, i, hi, cls) -> np.int64:
     return j
 
 
-@njit(cache=True, nogil=True)
 def number_marks(cps, table) -> np.ndarray:
     """1 on the first character of every whole plain number that joins the lattice (the units
-    :func:`_mark_block` reads as ``#``), 2 on its other characters, 0 elsewhere. Tokens are
-    cut by the same rules (:func:`_rule_token_end`) as :func:`_mark_block` cuts them."""
+    :func:`mark_block` reads as ``#``), 2 on its other characters, 0 elsewhere. Tokens are
+    cut by the same rules (:func:`_rule_token_end`) as :func:`mark_block` cuts them."""
+    cps = readonly(cps, np.uint32)
+    out = np.zeros(cps.shape[0], dtype=np.uint8)
+    _number_marks(cps, readonly(table), out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _number_marks(cps, table, out) -> None:
     n = cps.shape[0]
-    out = np.zeros(n, dtype=np.uint8)
-    i = 0
+    i = np.int64(0)  # not the literal 0: the callees would be compiled for Literal[int](0) too
     while i < n:
         cls = char_class(cps[i], table)
         kind = cls & KIND_MASK
@@ -228,20 +239,22 @@ def number_marks(cps, table) -> np.ndarray:
             for t in range(i + 1, j):
                 out[t] = 2
         i = j
-    return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True, inline="always")
 def _grown_ints(a, size):
-    """A copy of ``a`` with room for ``size`` elements."""
-    b = np.empty(size, dtype=a.dtype)
-    b[: a.shape[0]] = a
+    """A copy of ``a`` with room for ``size`` elements (a loop: a slice assignment would
+    compile Numba's shape-mismatch error message, seconds of string formatting code)."""
+    b = np.empty(size, dtype=np.int64)
+    for i in range(a.shape[0]):
+        b[i] = a[i]
     return b
 
 
 @njit(cache=True, nogil=True)
-def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                unknown_cost, marks) -> None:
+def mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+               unknown_cost, marks) -> None:
+    """Marks of the characters cps[lo:hi] (a block that starts a token, see :func:`block_bounds`)."""
     best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
     back = np.empty(256, dtype=np.int64)
     unit_ends = np.empty(256, dtype=np.int64)
@@ -303,28 +316,30 @@ def _mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift,
         i = j
 
 
-@njit(cache=True, nogil=True)
 def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
                       unknown_cost) -> np.ndarray:
-    """:func:`mark_words` on one thread, for short texts (no thread pool to wake)."""
+    """:func:`mark_words` on one thread, for short texts (no thread to start)."""
+    cps = readonly(cps, np.uint32)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
-                node_cost, unknown_cost, marks)
+    mark_block(cps, readonly(table), 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
+               node_cost, float(unknown_cost), marks)
     return marks
 
 
-@njit(cache=True, parallel=True, nogil=True)
 def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-               unknown_cost) -> np.ndarray:
-    """One mark per character (DROP, CONT, START, NEWLINE); blocks run in parallel."""
+               unknown_cost, threads: int = 0) -> np.ndarray:
+    """One mark per character (DROP, CONT, START, NEWLINE); the blocks between ``bounds``
+    (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count)."""
+    cps = readonly(cps, np.uint32)
+    table = readonly(table)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    for b in prange(bounds.shape[0] - 1):
-        _mark_block(cps, table, bounds[b], bounds[b + 1], root_edges, edge_keys, edge_children,
-                    shift, has_child, node_cost, unknown_cost, marks)
+    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    run_blocks(mark_block, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, marks)
+                            for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]], thread_count(threads))
     return marks
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _render_into(cps, marks, delimiter, line_open, out, o):
     """Write the words of ``cps`` as UTF-8 at ``out[o:]``; return ``(end offset, line_open)``."""
     d = delimiter.shape[0]
@@ -347,13 +362,18 @@ def _render_into(cps, marks, delimiter, line_open, out, o):
     return o, is_open
 
 
-@njit(cache=True, nogil=True)
 def render(cps, marks, delimiter, line_open):
     """The segmented text as UTF-8 bytes: words joined by ``delimiter`` (UTF-8), line feeds kept.
 
     ``line_open`` says whether the current line already has a word (when a giant line was
     cut between chunks); returns ``(bytes as uint8, line_open)``.
     """
+    return _render(readonly(cps, np.uint32), readonly(marks, np.uint8), readonly(delimiter, np.uint8),
+                   bool(line_open))
+
+
+@njit(cache=True, nogil=True)
+def _render(cps, marks, delimiter, line_open):
     size = 0
     for i in range(cps.shape[0]):
         if marks[i] != DROP:
@@ -363,93 +383,75 @@ def render(cps, marks, delimiter, line_open):
     return out[:o], is_open
 
 
-@njit(cache=True, nogil=True)
-def line_bounds(data, n_blocks):
+def line_bounds(data: np.ndarray, n_blocks: int) -> np.ndarray:
     """Cut bytes into about ``n_blocks`` equal blocks, each but the first starting a line."""
     n = data.shape[0]
     n_blocks = max(1, n_blocks)
     bounds = np.empty(n_blocks + 1, dtype=np.int64)
     bounds[0] = 0
+    line_starts = np.flatnonzero(data == 0x0A) + 1 if n_blocks > 1 else None
     for b in range(1, n_blocks):
         p = max(n * b // n_blocks, bounds[b - 1])
-        while p < n and (p == 0 or data[p - 1] != 0x0A):
-            p += 1
+        if p > 0:  # the first line start at or after p (or the end)
+            at = np.searchsorted(line_starts, p)
+            p = int(line_starts[at]) if at < line_starts.shape[0] else n
         bounds[b] = p
     bounds[n_blocks] = n
     return bounds
 
 
-@njit(cache=True, parallel=True, nogil=True)
+def _segment_block(data, table, trie, delimiter, line_open) -> tuple:
+    """Decode, mark and render one block of whole lines (three kernels, each releasing the GIL)."""
+    cps, bad = decode_utf8(data)
+    if bad >= 0:
+        return None, line_open, 0, int(bad)
+    cps = readonly(cps)
+    marks = np.empty(cps.shape[0], dtype=np.uint8)
+    mark_block(cps, table, 0, cps.shape[0], *trie, marks)
+    out, is_open = _render(cps, readonly(marks), delimiter, line_open)
+    return out, is_open, cps.shape[0], -1
+
+
 def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                 unknown_cost, delimiter, line_open):
+                 unknown_cost, delimiter, line_open, threads: int = 0):
     """Segment UTF-8 bytes to UTF-8 bytes: blocks of whole lines are decoded, marked and
-    rendered in parallel, then packed together (one kernel, so one cache entry to load).
+    rendered on ``threads`` threads (0: Numba's thread count), then joined in order.
 
     Returns ``(output bytes, line_open, characters read, bad byte offset)``; on a bad or NUL
     byte the offset is >= 0 (the first one) and the output is empty.
     """
-    n = data.shape[0]
-    d = delimiter.shape[0]
-    bounds = line_bounds(data, n_blocks)
-    n_blocks = bounds.shape[0] - 1
-    out = np.empty(n * (1 + d), dtype=np.uint8)  # a character of k bytes writes at most k + d
-    out_end = np.zeros(n_blocks, dtype=np.int64)
-    ends_open = np.zeros(n_blocks, dtype=np.bool_)
-    bad_at = np.full(n_blocks, -1, dtype=np.int64)
-    n_chars = np.zeros(n_blocks, dtype=np.int64)
-    for b in prange(n_blocks):
-        lo = bounds[b]
-        hi = bounds[b + 1]
-        cps, bad = decode_utf8(data[lo:hi])
+    data = readonly(data, np.uint8)
+    table = readonly(table)
+    delimiter = readonly(delimiter, np.uint8)
+    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    bounds = line_bounds(data, n_blocks).tolist()
+    jobs = [(data[bounds[b] : bounds[b + 1]], table, trie, delimiter, bool(line_open) if b == 0 else False)
+            for b in range(len(bounds) - 1)]
+    results = run_blocks(_segment_block, jobs, thread_count(threads))
+    for b, (_, _, _, bad) in enumerate(results):
         if bad >= 0:
-            bad_at[b] = lo + bad
-            continue
-        marks = np.empty(cps.shape[0], dtype=np.uint8)
-        _mark_block(cps, table, 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
-                    node_cost, unknown_cost, marks)
-        start_open = line_open if b == 0 else False  # later blocks start a line
-        o, is_open = _render_into(cps, marks, delimiter, start_open, out, lo * (1 + d))
-        out_end[b] = o
-        ends_open[b] = is_open if hi > lo else start_open
-        n_chars[b] = cps.shape[0]
-    for b in range(n_blocks):
-        if bad_at[b] >= 0:
-            return out[:0], line_open, np.int64(0), bad_at[b]
-    # pack the blocks' outputs together (each moves left, so in order nothing is overwritten)
-    o = out_end[0]
-    is_open = ends_open[0]
-    for b in range(1, n_blocks):
-        lo = bounds[b] * (1 + d)
-        for k in range(lo, out_end[b]):
-            out[o] = out[k]
-            o += 1
+            return np.empty(0, dtype=np.uint8), line_open, 0, bounds[b] + bad
+    is_open = results[0][1]
+    for b in range(1, len(results)):  # an empty block leaves the line as it was
         if bounds[b + 1] > bounds[b]:
-            is_open = ends_open[b]
-    return out[:o], is_open, n_chars.sum(), np.int64(-1)
+            is_open = results[b][1]
+    outs = [r[0] for r in results]
+    out = outs[0] if len(outs) == 1 else np.concatenate(outs)
+    return out, is_open, sum(r[2] for r in results), -1
 
 
-@njit(cache=True, nogil=True)
-def word_spans(marks):
-    """``(starts, ends)`` of the words, as character offsets (ends exclusive)."""
-    n = 0
-    for i in range(marks.shape[0]):
-        if marks[i] == START:
-            n += 1
-    starts = np.empty(n, dtype=np.int64)
-    ends = np.empty(n, dtype=np.int64)
-    w = -1
-    for i in range(marks.shape[0]):
-        m = marks[i]
-        if m == START:
-            w += 1
-            starts[w] = i
-            ends[w] = i + 1
-        elif m == CONT and w >= 0:
-            ends[w] = i + 1
+def word_spans(marks: np.ndarray) -> tuple:
+    """``(starts, ends)`` of the words, as character offsets (ends exclusive): a word is a
+    START and the CONT marks that follow it."""
+    marks = np.asarray(marks)
+    starts = np.flatnonzero(marks == START)
+    not_cont = np.flatnonzero(marks != CONT)  # a word ends at the first of these after its start
+    at = np.searchsorted(not_cont, starts, side="right")
+    ends = np.append(not_cont, marks.shape[0])[at]
     return starts, ends
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost):
     """Total cost of a given cut (for tests): unknown single characters cost ``unknown_cost``,
     an unknown longer word costs infinity."""
