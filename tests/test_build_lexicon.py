@@ -64,16 +64,50 @@ def test_accepts_paths_corpus_and_strings(tmp_path):
     assert minent.build_lexicon(iter([text]), min_count=2) == by_string
 
 
+def stage_runs(calls: list) -> list[str]:
+    """The stages in the order they ran; a stage named again after another one shows twice."""
+    runs: list[str] = []
+    for stage, _, _ in calls:
+        if not runs or runs[-1] != stage:
+            runs.append(stage)
+    return runs
+
+
 def test_stats_and_progress_are_reported():
     calls = []
     lexicon = minent.build_lexicon(["中国人民，" * 50], min_count=2, progress=lambda *a: calls.append(a),
                                    refine=False)
-    assert {c[0] for c in calls} == {"counting"}
+    assert stage_runs(calls) == ["counting", "cohesion", "cutting"]
     refined = []
-    minent.build_lexicon(["中国人民，" * 50], min_count=2, progress=lambda *a: refined.append(a))
-    assert {c[0] for c in refined} == {"counting", "refining"}
+    minent.build_lexicon(["中国人民，中国，人民，" * 50], min_count=2, progress=lambda *a: refined.append(a))
+    runs = stage_runs(refined)
+    assert runs[:6] == ["counting", "cohesion", "cutting", "branching entropy", "autonomy cut", "refining: round 0"]
+    assert runs[6:] == [f"refining: round {i}" for i in range(1, len(runs) - 5)]
+    for stage, done, total in refined:
+        assert total is None or 0 <= done <= total, (stage, done, total)
+    # the stages over the ideographs in memory count them all, whatever the chunks (the last round
+    # may end at its start: it prunes first, and stops there when nothing is pruned)
+    history = minent.build_lexicon(["中国人民，中国，人民，" * 50], min_count=2).stats.history
+    for stage in runs[3:]:
+        last = [c[1:] for c in refined if c[0] == stage][-1]
+        ran = not stage.startswith("refining") or int(stage.split()[-1]) < len(history)
+        assert last == ((400, 400) if ran else (0, 400)), stage
     assert lexicon.stats.n_chars == 200
     assert lexicon.stats.bits_per_char_chars == pytest.approx(2.0)  # four equally frequent characters
+
+
+def test_progress_stages_are_the_same_when_the_corpus_is_read_again(tmp_path):
+    # a corpus too large to hold is read again by each refinement stage, which reports as itself
+    path = tmp_path / "corpus.txt"
+    path.write_text("中国人民，中国，人民，大学生\n" * 200, encoding="utf-8")
+    runs = {}
+    for budget in (1 << 30, 0):
+        calls = []
+        LexiconBuilder(min_count=2, chunk_bytes=2000, memory_budget=budget, progress=lambda *a: calls.append(a)).fit(path)
+        runs[budget] = stage_runs(calls)
+        assert runs[budget][:6] == ["counting", "cohesion", "cutting", "branching entropy", "autonomy cut",
+                                    "refining: round 0"]
+    assert runs[0] == runs[1 << 30]
 
 
 @pytest.mark.parametrize("corpus,message", [

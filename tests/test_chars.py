@@ -53,3 +53,51 @@ def test_pack_roundtrip(word):
 def test_keys_sort_by_length_first():
     keys = [chars.pack(w) for w in ["鿿", "一一", "鿿鿿", "一一一", "一一一一"]]
     assert keys == sorted(keys)
+
+
+# -- a lone surrogate (U+D800-U+DFFF) can sit in a Python string, never in a decoded file ---------
+# Every entry point treats it as a separator, like any other non-ideograph; only writing it to a
+# UTF-8 file, which cannot hold it, is an error (see test_lexicon.py).
+
+SURROGATE_TEXTS = ["孙悟\ud800空", "孙悟空\udfff孙悟空", "\udc80孙悟空\ud83d"]
+
+
+@pytest.mark.parametrize("text", SURROGATE_TEXTS)
+def test_a_lone_surrogate_gets_id_zero(text):
+    for ids in (chars.char_ids(text), ideograph_ids(text)):
+        assert len(ids) == len(text)
+        assert [bool(i) for i in ids] == [reference_is_ideograph(c) for c in text]
+    assert chars.codepoints(text).tolist() == [ord(c) for c in text]
+
+
+@pytest.mark.parametrize("text", SURROGATE_TEXTS)
+def test_a_lone_surrogate_separates_like_punctuation_in_discovery(text):
+    import minent
+
+    as_comma = text.replace("\ud800", "，").replace("\udfff", "，").replace("\udc80", "，").replace("\ud83d", "，")
+    for refine in (False, True):
+        expected = minent.build_lexicon([as_comma] * 3, min_count=1, refine=refine)
+        assert minent.build_lexicon([text] * 3, min_count=1, refine=refine) == expected
+        builder = minent.LexiconBuilder(min_count=1, refine=refine).fit(minent.Corpus.from_texts([text] * 3))
+        assert builder.lexicon_ == expected
+
+
+def test_a_lone_surrogate_is_a_word_of_its_own_in_segmentation():
+    import minent
+
+    seg = minent.Segmenter({"孙悟空": 5, "孙": 1})
+    assert seg.cut("孙悟\ud800空孙悟空") == ["孙", "悟", "\ud800", "空", "孙悟空"]
+    assert seg.cut_many(["孙悟\ud800空", "\udfff孙悟空"]) == [["孙", "悟", "\ud800", "空"], ["\udfff", "孙悟空"]]
+    assert seg.segment("孙悟\ud800空\n孙悟空") == "孙 悟 \ud800 空\n孙悟空"
+    # a lexicon word holding one is accepted; no text can match it across the separator's two sides
+    with_surrogate = minent.Segmenter(minent.Lexicon({"孙\ud800悟": 3, "孙悟空": 5}))
+    assert with_surrogate.cut("孙\ud800悟孙悟空") == ["孙", "\ud800", "悟", "孙悟空"]
+
+
+def test_a_lone_surrogate_is_scored_like_any_character():
+    import minent
+
+    score = minent.score_segmentation(["孙悟 \ud800 空"], ["孙悟\ud800 空"])
+    assert (score.n_gold, score.n_pred, score.n_correct) == (3, 2, 1)
+    with pytest.raises(minent.MinentError, match="differ at character 3"):
+        minent.score_segmentation(["孙悟\ud800空"], ["孙悟\udfff空"])

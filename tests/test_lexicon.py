@@ -51,3 +51,14 @@ def test_missing_and_non_utf8(tmp_path):
     with pytest.raises(MinentError, match="offset 0"):
         Lexicon.load(path)
     assert Lexicon.load(path, encoding="gb18030").to_dict() == {"中国": 5}
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "jieba"])
+def test_a_word_with_a_lone_surrogate_is_kept_but_cannot_be_written(tmp_path, fmt):
+    # a Python string may hold a lone surrogate; UTF-8 cannot: an error names it, and no file is left
+    lexicon = Lexicon({"孙\ud800悟": 3, "中国": 2})
+    assert lexicon["孙\ud800悟"] == 3
+    path = tmp_path / "lex.txt"
+    with pytest.raises(MinentError, match=r"lone surrogate.*U\+D800"):
+        lexicon.save(path, format=fmt)
+    assert list(tmp_path.iterdir()) == []

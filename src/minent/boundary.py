@@ -22,6 +22,7 @@ import numpy as np
 from . import chars
 from .kernels import entropy as ke
 from .kernels import ngrams as k
+from .progress import ProgressCallback, no_progress, reporting_chunks
 
 
 def _standardised(values: np.ndarray) -> np.ndarray:
@@ -99,17 +100,21 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
 
 
 def autonomy(
-    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor
+    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor,
+    progress: ProgressCallback = no_progress,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
-    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy)."""
+    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy).
+    Reports stage "branching entropy" (ideographs done of all)."""
     from .discover import CountTable
 
     order = len(tables) - 1
+    total = int(tables[1].counts.sum())
+    progress("branching entropy", 0, total)
     index = key_indexes(tables, pool)
     # the longest n-grams have no longer table: count their neighbours in the text
     right_pairs, left_pairs = CountTable(), CountTable()
-    for ids in chunks():
+    for ids in reporting_chunks(chunks(), "branching entropy", total, progress):
         right, left = neighbour_pair_counts(ids, order, index[order], pool)
         right_pairs.add(*right)
         left_pairs.add(*left)
@@ -134,14 +139,16 @@ def autonomy_cut_counts(ids: np.ndarray, scores: tuple, order: int, n_blocks: in
 
 def boundary_counts(
     all_keys: np.ndarray, all_scores: np.ndarray, order: int, chunks: Callable[[], Iterable[np.ndarray]],
-    n_blocks: int,
+    n_blocks: int, progress: ProgressCallback = no_progress, total: Optional[int] = None,
 ) -> dict[str, int]:
-    """Word counts of the autonomy cut of the corpus."""
+    """Word counts of the autonomy cut of the corpus; reports stage "autonomy cut" (ideographs
+    done, of ``total``: the corpus's ideographs)."""
     from .discover import CountTable
 
     words = CountTable()
+    progress("autonomy cut", 0, total)
     scores = score_index(all_keys, all_scores)
-    for ids in chunks():
+    for ids in reporting_chunks(chunks(), "autonomy cut", total, progress):
         words.add(*autonomy_cut_counts(ids, scores, order, n_blocks))
     return word_counts(words.keys, words.counts)
 

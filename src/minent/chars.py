@@ -3,9 +3,10 @@
 Lexicon discovery works on runs of CJK ideographs: U+4E00-U+9FFF, U+3400-U+4DBF and
 U+3007 (〇), and of whole plain numbers, each a single symbol (id NUM_ID, written "#"), so
 that words such as "#年" (a number, then 年) are learned from the data like any other.
-Every other character separates runs. Each ideograph gets a fixed id in 1..27585 (0 means
-"separator"), so an n-gram of up to four symbols packs into one 64-bit key with 15 bits a
-character, and keys of different lengths never collide.
+Every other character separates runs, a lone surrogate (possible in a Python string) included.
+Each ideograph gets a fixed id in 1..27585 (0 means "separator"), so an n-gram of up to four
+symbols packs into one 64-bit key with 15 bits a character, and keys of different lengths
+never collide.
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ assert N_SYMBOLS < (1 << BITS_PER_CHAR)
 
 
 def codepoints(text: str) -> np.ndarray:
-    """The text's code points as a uint32 array (one element per character)."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    """The text's code points as a uint32 array (one element per character).
+
+    A lone surrogate (U+D800-U+DFFF: a Python string can hold one, a decoded file cannot)
+    keeps its code point, so it is a separator like every other non-ideograph.
+    """
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def char_ids(text: str) -> np.ndarray:

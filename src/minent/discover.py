@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Iterable, Optional, Sequence, Union
+from typing import IO, Iterable, Iterator, Optional, Sequence, Union
 
 import numba
 import numpy as np
@@ -121,6 +121,84 @@ def entropy_bits(counts: np.ndarray) -> float:
     return float(total * math.log2(total) - (counts * np.log2(counts)).sum()) if total else 0.0
 
 
+class HeldIds:
+    """The corpus as ids, kept between the passes so that it is read (and decoded) once.
+
+    Up to ``budget`` bytes the chunks stay in memory. Beyond it, a corpus that can be read
+    again (regular files) is read again by the later passes, so memory stops growing with
+    the input; a stream that cannot (standard input, a FIFO, ``<(cmd)``) has its ids spilled
+    to an unnamed temporary file (2 bytes an ideograph, about 2/3 of the UTF-8 text; it
+    disappears when closed, even if the process is killed), so every source gives the same
+    lexicon as the same bytes in a regular file.
+    """
+
+    def __init__(self, budget: int, spill: bool) -> None:
+        self.budget = budget
+        self.spill = spill
+        self._chunks: list[np.ndarray] = []
+        self._nbytes = 0
+        self._dropped = False
+        self._spool: Optional[IO[bytes]] = None
+        self._lengths: list[int] = []
+
+    @property
+    def complete(self) -> bool:
+        """Whether every chunk is held (in memory or in the spill file)."""
+        return not self._dropped
+
+    def add(self, ids: np.ndarray) -> None:
+        if self._dropped:
+            return
+        if self._spool is not None:
+            self._write(ids)
+            return
+        self._nbytes += ids.nbytes
+        if self._nbytes <= self.budget:
+            self._chunks.append(ids)
+        elif not self.spill:
+            self._chunks.clear()
+            self._dropped = True
+        else:
+            import tempfile
+
+            self._spool = tempfile.TemporaryFile(prefix="minent-ids-")
+            for chunk in self._chunks:
+                self._write(chunk)
+            self._chunks.clear()
+            self._write(ids)
+
+    def _write(self, ids: np.ndarray) -> None:
+        assert self._spool is not None
+        try:
+            self._spool.write(memoryview(np.ascontiguousarray(ids)).cast("B"))
+        except OSError as e:
+            raise MinentError(f"cannot hold the corpus read from a stream in a temporary file "
+                              f"(TMPDIR): {e.strerror or e}") from None
+        self._lengths.append(len(ids))
+
+    def replay(self, release: bool = False) -> Iterator[np.ndarray]:
+        """The held chunks in order (``release``: drop in-memory chunks as they are handed out)."""
+        if self._spool is None:
+            if release:
+                while self._chunks:
+                    yield self._chunks.pop(0)
+            else:
+                yield from list(self._chunks)
+            return
+        self._spool.seek(0)
+        for n in self._lengths:
+            ids = np.empty(n, dtype=np.uint16)
+            if self._spool.readinto(memoryview(ids).cast("B")) != ids.nbytes:
+                raise MinentError("the temporary file holding the corpus was cut short")
+            yield ids
+
+    def close(self) -> None:
+        self._chunks.clear()
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+
+
 class LexiconBuilder:
     """Learns a lexicon from raw text (scikit-learn style: ``fit`` then ``lexicon_``, ``stats_``).
 
@@ -130,7 +208,9 @@ class LexiconBuilder:
     min_count : fewest occurrences for a kept n-gram and for a lexicon entry.
     min_pmi : cohesion thresholds theta_2..theta_order (natural log); default 1, 3, 5, ...
     jobs : threads for the parallel kernels; 0 means all cores.
-    progress : callback ``(stage, done, total)``; stages are "counting" and "cutting", in bytes.
+    progress : callback ``(stage, done, total)``, called as each stage advances: "counting",
+        "cohesion", "cutting", then with ``refine`` "branching entropy", "autonomy cut" and
+        "refining: round N" (see :mod:`minent.progress` for their units).
     memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
         the later passes; a larger corpus is read again instead.
     refine : after the first pass, learn the lexicon again by the boundary signal and refine it
@@ -176,35 +256,29 @@ class LexiconBuilder:
         self.iterations = int(iterations)
 
     # -- the two passes ---------------------------------------------------------------
-    def _chunks_of_ids(self, corpus: Corpus, stage: str, kept: Optional[list]) -> Iterable[np.ndarray]:
+    def _chunks_of_ids(self, corpus: Corpus, stage: Optional[str], kept: Optional["HeldIds"]) -> Iterable[np.ndarray]:
         """Ideograph ids of the corpus, chunk by chunk, reporting progress as ``stage``.
 
-        When ``kept`` is a list, the chunks are also appended to it while they fit in
-        ``memory_budget`` bytes (then it is cleared and set to None: the second pass reads again).
+        When ``kept`` is given, the chunks are also handed to it for the later passes.
         """
         total, done = corpus.total_bytes(), 0
-        held = 0
         for text, size in corpus.chunks(self.chunk_bytes):
             self._has_text = self._has_text or (text != "" and not text.isspace())
             ids = ideograph_ids(text)
             del text
             if kept is not None:
-                held += ids.nbytes
-                if held <= self.memory_budget:
-                    kept.append(ids)
-                else:
-                    kept.clear()
-                    kept = None
-                    self._held = None
+                kept.add(ids)
             done += size
             self._n_bytes = done
             yield ids
-            self.progress(stage, done, total)
+            if stage is not None:  # None: the pass that reads reports itself (in ideographs)
+                self.progress(stage, done, total)
 
     def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor) -> list[CountTable]:
         """Pass 1: exact counts of every n-gram, one table per length (index 1..order)."""
         tables = [CountTable() for _ in range(self.order + 1)]
-        self._held: Optional[list] = []
+        self.progress("counting", 0, corpus.total_bytes())  # the first chunk takes a while: show the stage now
+        self._held = HeldIds(self.memory_budget, spill=not corpus.rereadable)
         for ids in self._chunks_of_ids(corpus, "counting", self._held):
             unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
             present = np.flatnonzero(unigrams)
@@ -220,12 +294,8 @@ class LexiconBuilder:
         """Pass 2: cut the runs into pieces and count them (pieces over 4 characters as strings)."""
         short = CountTable()
         long_pieces: Counter = Counter()
-        if self._held is not None:
-            held = self._held
-            if self.refine:
-                chunks: Iterable[np.ndarray] = iter(list(held))  # kept for refinement
-            else:
-                chunks = (held.pop(0) for _ in range(len(held)))
+        if self._held.complete:
+            chunks: Iterable[np.ndarray] = self._held.replay(release=not self.refine)  # refinement needs them again
         else:
             chunks = self._chunks_of_ids(corpus, "cutting", None)
         for ids in chunks:
@@ -240,6 +310,7 @@ class LexiconBuilder:
         started = time.perf_counter()
         corpus = as_corpus(corpus, encoding)
         self._has_text, self._n_bytes = False, 0
+        self._held: Optional[HeldIds] = None
         try:
             with numba_threads(self.jobs) as n_threads, ThreadPoolExecutor(max(1, n_threads)) as pool:
                 tables = self._count_ngrams(corpus, pool)
@@ -257,6 +328,7 @@ class LexiconBuilder:
                 if not self.refine:
                     del tables
                 kept_set = k.build_key_set(kept_keys)
+                self.progress("cutting", 0, None)  # counted in bytes only when the corpus is read again
                 short, long_pieces = self._cut(corpus, kept_set)
                 lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
                 cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
@@ -265,10 +337,11 @@ class LexiconBuilder:
                 history = []
                 if self.refine:
                     chunks = lambda: self._refinement_chunks(corpus)  # noqa: E731
-                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool)
+                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool, self.progress)
                     del tables
                     candidates = boundary.candidate_lexicon(
-                        boundary.boundary_counts(all_keys, all_scores, self.order, chunks, 4 * n_threads),
+                        boundary.boundary_counts(all_keys, all_scores, self.order, chunks, 4 * n_threads,
+                                                 self.progress, n_chars),
                         CANDIDATE_MIN_COUNT,
                     )
                     candidates = boundary.with_cohesive_pairs(candidates, lexicon_counts)
@@ -278,6 +351,8 @@ class LexiconBuilder:
                     )
                     history = [r.as_dict() for r in rounds]
         finally:
+            if self._held is not None:
+                self._held.close()
             self._held = None
             corpus.close()
         self.stats_ = BuildStats(
@@ -296,19 +371,21 @@ class LexiconBuilder:
 
     def _refinement_chunks(self, corpus: Corpus) -> Iterable[np.ndarray]:
         """The corpus as ideograph ids once more: from memory when it was kept, else read again."""
-        if self._held is not None:
-            return self._held
-        return self._chunks_of_ids(corpus, "reading", None)
+        if self._held.complete:
+            return self._held.replay()
+        return self._chunks_of_ids(corpus, None, None)  # the refinement stages report their own progress
 
     def _kept_ngrams(self, tables: list[CountTable], n_chars: int) -> np.ndarray:
         """Sorted keys of the n-grams (n >= 2) that pass min_count and their cohesion threshold."""
         tables_keys = tuple(t.keys for t in tables[1:])
         tables_counts = tuple(t.counts for t in tables[1:])
         kept = []
+        self.progress("cohesion", 0, self.order - 1)
         for n in range(2, self.order + 1):
             t = tables[n]
             pmi = k.weakest_split_pmi(t.keys, t.counts, n, tables_keys, tables_counts, n_chars, self.min_count)
             kept.append(t.keys[pmi >= self.min_pmi[n - 2]])
+            self.progress("cohesion", n - 1, self.order - 1)
         return np.concatenate(kept) if kept else np.empty(0, dtype=np.uint64)
 
     def _select_pieces(self, short: CountTable, long_pieces: Counter, kept_set: np.ndarray) -> dict[str, int]:

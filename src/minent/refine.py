@@ -35,6 +35,7 @@ import numpy as np
 
 from . import chars
 from .kernels import ngrams as k
+from .progress import ProgressCallback, no_progress, reporting_chunks
 
 #: refinement stops when a round lowers L by less than this (bits per character)
 TOLERANCE = 1e-3
@@ -78,11 +79,14 @@ def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
 
 
-def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndarray]], jobs: int = 0) -> dict[str, int]:
+def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndarray]], jobs: int = 0,
+                   progress: ProgressCallback = no_progress, stage: str = "refining",
+                   total: Optional[int] = None) -> dict[str, int]:
     """Word counts of the corpus cut by the unigram model of ``counts``.
 
     ``chunks()`` yields the corpus as arrays of ideograph ids (0 = separator). Every
     ideograph of the corpus ends up in exactly one counted word, so the counts cover it.
+    Progress goes to ``progress`` as ``stage`` (ideographs done, of ``total``).
     """
     from .segment import Segmenter
 
@@ -90,7 +94,7 @@ def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndar
     keys_total = np.empty(0, dtype=np.uint64)
     counts_total = np.empty(0, dtype=np.int64)
     long_words: Counter = Counter()
-    for ids in chunks():
+    for ids in reporting_chunks(chunks(), stage, total, progress):
         keys, key_counts, long_chunk = chunk_word_counts(segmenter, ids)
         keys_total, counts_total = k.merge_tables(keys_total, counts_total, keys, key_counts)
         long_words.update(long_chunk)
@@ -148,7 +152,7 @@ def refine(
     min_count: int,
     iterations: int = 5,
     jobs: int = 0,
-    progress: Optional[Callable[[str, int, int], None]] = None,
+    progress: Optional[ProgressCallback] = None,
     count_words: Optional[Callable[[dict[str, int]], dict[str, int]]] = None,
 ) -> tuple[dict[str, int], list[Round]]:
     """Refine a lexicon (word -> count) on its corpus; returns the new counts and the rounds.
@@ -157,25 +161,31 @@ def refine(
     each further round prunes and re-segments, and is kept only if L does not rise.
     ``count_words(counts)`` re-segments the corpus and counts its words; by default it is
     :func:`segment_counts` over ``chunks()`` (a cluster passes its own, see minent.distributed).
+    Each round is a progress stage of its own, "refining: round N" (ideographs re-segmented,
+    of ``n_chars``; a custom ``count_words`` reports only the start and the end of a round).
     """
-    report = progress or (lambda stage, done, total: None)
+    report = progress or no_progress
+    stage = "refining: round 0"
     if count_words is None:
         def count_words(lexicon: dict[str, int]) -> dict[str, int]:
-            return segment_counts(lexicon, chunks, jobs)
+            return segment_counts(lexicon, chunks, jobs, report, stage, n_chars)  # the round running now
 
+    report(stage, 0, n_chars)
     current = count_words(counts)
+    report(stage, n_chars, n_chars)
     bits = total_bits(current.values()) / n_chars
     rounds = [Round(0, bits, len(current), 0, True)]
-    report("refining", 1, iterations + 1)
     for i in range(1, iterations + 1):
+        stage = f"refining: round {i}"
+        report(stage, 0, n_chars)
         pruned, n_dropped = prune(current, min_count)
         if n_dropped == 0:
             break
         candidate = count_words(pruned)
+        report(stage, n_chars, n_chars)
         new_bits = total_bits(candidate.values()) / n_chars
         accepted = new_bits <= bits
         rounds.append(Round(i, new_bits, len(candidate), n_dropped, accepted))
-        report("refining", i + 1, iterations + 1)
         if not accepted:
             break
         gain = bits - new_bits

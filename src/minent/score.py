@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Optional, Sequence
 
 from .errors import MinentError
-from .textio import PathLike, check_readable
+from .textio import PathLike, _describe, read_input
 
 
 @dataclass
@@ -113,13 +113,8 @@ def score_segmentation(
 
 def read_lines(path: PathLike, encoding: str = "utf-8") -> list[str]:
     """The lines of a text file (a final line feed does not start another line)."""
-    check_readable(path)
-    name = f"'{path}'"
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+    name = _describe(path)
+    raw = read_input(path, encoding)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:

@@ -43,7 +43,7 @@ import numpy as np
 from .errors import MinentError
 from .lexicon import Lexicon
 from .progress import ProgressCallback, no_progress
-from .textio import STDIN, PathLike, check_encoding, check_readable, iter_file_chunks
+from .textio import STDIN, PathLike, check_encoding, check_readable, _describe, is_regular_file, iter_file_chunks, open_input, read_input
 
 UNKNOWN_COUNT = 0.5
 DELIMITER = " "
@@ -185,20 +185,15 @@ def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, 
 
     if lexicon_format is not None and lexicon_format not in FORMATS:
         raise MinentError(f"unknown lexicon format '{lexicon_format}' (choose from {', '.join(FORMATS)})")
-    check_readable(path)
-    if str(path) != STDIN and check_encoding(encoding) == "utf-8":
-        try:
-            with open(path, "rb") as f:
-                raw = f.read()
-        except OSError as e:
-            raise MinentError(f"cannot read '{path}': {e.strerror or e}") from None
+    raw = read_input(path, encoding)  # read once: the path may be a pipe (-l <(...))
+    if check_encoding(encoding) == "utf-8":
         cps, bad = utf8.decode_utf8(np.frombuffer(raw, dtype=np.uint8))
         if bad < 0:
             fmt = {None: lexfile.AUTO, "tsv": lexfile.TSV, "jieba": lexfile.JIEBA}[lexicon_format]
             ok, _, words, offsets, counts = lexfile.parse_entries(cps, table, fmt)
             if ok:
                 return words, offsets, counts
-    return _lexicon_arrays(Lexicon.load(path, format=lexicon_format, encoding=encoding))
+    return _lexicon_arrays(Lexicon.from_bytes(raw, format=lexicon_format, encoding=encoding, name=_describe(path)))
 
 
 def _delimiter_bytes(delimiter: str) -> np.ndarray:
@@ -243,6 +238,15 @@ def _utf8_chunks(stream: IO[bytes], chunk_bytes: int) -> Iterator[tuple[bytes, i
         offset += len(head)
     if carry:
         yield carry, offset
+
+
+def _reading(chunks: Iterator, name: str) -> Iterator:
+    """The chunks of an input, its read errors made one-line MinentErrors (write errors of
+    the consumer are not caught here: they are raised in the consumer, not in this generator)."""
+    try:
+        yield from chunks
+    except OSError as e:
+        raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
 
 
 @dataclass
@@ -401,18 +405,18 @@ class Segmenter:
             raise MinentError(f"chunk_bytes must be >= 1, got {chunk_bytes}")
         write = _byte_writer(output)
         sep = _delimiter_bytes(delimiter)
+        try:  # the output is UTF-8, which cannot hold a lone surrogate (e.g. -d given as a non-UTF-8 byte)
+            delimiter.encode("utf-8")
+        except UnicodeEncodeError:
+            raise MinentError(f"the delimiter {delimiter!r} cannot be written as UTF-8") from None
         stats = SegmentStats()
         start = time.perf_counter()
         name = "standard input" if str(source) == STDIN else f"'{source}'"
-        total = None if str(source) == STDIN else os.path.getsize(source)
-        try:
-            stream = sys.stdin.buffer if str(source) == STDIN else open(source, "rb")
-        except OSError as e:
-            raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
-        try:
+        total = os.path.getsize(source) if is_regular_file(source) else None
+        with open_input(source, encoding) as stream:
             line_open = False
             if encoding == "utf-8":
-                for data, offset in _utf8_chunks(stream, chunk_bytes):
+                for data, offset in _reading(_utf8_chunks(stream, chunk_bytes), name):
                     out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)
                     if bad >= 0:
                         _decode(data, name, offset, encoding)  # raises the usual message
@@ -423,7 +427,7 @@ class Segmenter:
                     stats.n_lines += data.count(b"\n")
                     progress("segmenting", stats.n_bytes, total)
             else:
-                for text, size in iter_file_chunks(stream, name, encoding, chunk_bytes):
+                for text, size in _reading(iter_file_chunks(stream, name, encoding, chunk_bytes), name):
                     cps = _codepoints(text)
                     out, line_open = v.render(cps, self._marks(cps), sep, line_open)
                     write(out)
@@ -431,11 +435,6 @@ class Segmenter:
                     stats.n_chars += len(text)
                     stats.n_lines += text.count("\n")
                     progress("segmenting", stats.n_bytes, total)
-        except OSError as e:
-            raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
-        finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
         stats.seconds = time.perf_counter() - start
         return stats
 

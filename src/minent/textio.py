@@ -1,9 +1,10 @@
-"""Reading corpora and writing results, with errors a user can act on.
+"""Reading inputs and writing outputs, with errors a user can act on: the one reader and
+the one writer of every command.
 
-Inputs are read in line-aligned chunks so that memory does not grow with the corpus;
-a corpus can be read more than once (standard input is spooled to a temporary file on
-the first read). Outputs are written to a temporary file and renamed into place, so a
-failed run never leaves a half-written file.
+Inputs are read in line-aligned chunks so that memory does not grow with the corpus; a
+UTF-8 byte-order mark at the start of an input is skipped. Regular files can be read again;
+standard input and other streams are read once (:attr:`Corpus.rereadable`), so an algorithm
+that needs a second pass keeps what it read. Outputs: see :func:`open_output`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import stat
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Optional, Sequence, Union
@@ -94,18 +95,74 @@ def iter_file_chunks(
         yield _decode(carry, name, offset, encoding), len(carry)
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def is_regular_file(path: PathLike) -> bool:
+    """Whether ``path`` is a regular file (after links): only those can be read twice.
+
+    Standard input, a FIFO or a process substitution (``<(cmd)``, a /dev/fd path) and
+    character devices give their bytes once.
+    """
+    if str(path) == STDIN:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+@contextmanager
+def open_input(path: PathLike, encoding: str = "utf-8") -> Iterator[IO[bytes]]:
+    """Open a file ('-': standard input) for reading bytes, with one-line errors.
+
+    A UTF-8 byte-order mark at the start is skipped when the encoding is UTF-8 (as Python's
+    ``utf-8-sig`` does): editors on Windows write one, and it is not text.
+    """
+    name = _describe(path)
+    utf8 = check_encoding(encoding) in ("utf-8", "utf-8-sig")
+    check_readable(path)
+    try:
+        stream = sys.stdin.buffer if str(path) == STDIN else open(path, "rb")
+    except OSError as e:
+        raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+    try:
+        if utf8:
+            try:
+                head = stream.peek(3)[:3] if hasattr(stream, "peek") else b""
+            except OSError as e:
+                raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+            if head == UTF8_BOM:
+                stream.read(3)
+        yield stream
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def read_input(path: PathLike, encoding: str = "utf-8") -> bytes:
+    """All the bytes of a file ('-': standard input), a leading UTF-8 BOM skipped."""
+    with open_input(path, encoding) as stream:
+        try:
+            return stream.read()
+        except OSError as e:
+            raise MinentError(f"cannot read {_describe(path)}: {e.strerror or e}") from None
+
+
 class Corpus:
-    """Text that can be read, in chunks, as many times as an algorithm needs.
+    """Text that can be read, in chunks, as an algorithm needs.
 
     Build it from files (``Corpus.from_files``) or from strings already in memory
-    (``Corpus.from_texts``; each string is a document or a line).
+    (``Corpus.from_texts``; each string is a document or a line). Regular files can be read
+    as many times as needed; standard input, FIFOs and other streams only once
+    (``rereadable`` says which): an algorithm that needs a second pass keeps what it read.
     """
 
     def __init__(self) -> None:
         self._paths: list[str] = []
         self._texts: Optional[list[str]] = None
         self.encoding = "utf-8"
-        self._spool: Optional[str] = None
+        self._consumed = False
 
     @classmethod
     def from_files(cls, paths: Sequence[PathLike], encoding: str = "utf-8") -> "Corpus":
@@ -119,6 +176,10 @@ class Corpus:
             check_readable(p)
         if sum(str(p) == STDIN for p in paths) > 1:
             raise MinentError("standard input ('-') can be named only once")
+        streams = [os.path.realpath(p) for p in paths if str(p) != STDIN and not is_regular_file(p)]
+        if len(set(streams)) < len(streams):
+            twice = next(p for p in paths if streams.count(os.path.realpath(p)) > 1)
+            raise MinentError(f"'{twice}' is a stream (a FIFO or a pipe) and can be named only once")
         self._paths = [str(p) for p in paths]
         return self
 
@@ -136,16 +197,18 @@ class Corpus:
     def names(self) -> list[str]:
         return list(self._paths) if self._texts is None else ["<texts>"]
 
+    @property
+    def rereadable(self) -> bool:
+        """Whether :meth:`chunks` can be called again (texts and regular files only)."""
+        return self._texts is not None or all(is_regular_file(p) for p in self._paths)
+
     def total_bytes(self) -> Optional[int]:
         """Size of the input in bytes (characters for in-memory texts), if known."""
         if self._texts is not None:
             return sum(len(t) + 1 for t in self._texts)
-        total = 0
-        for p in self._paths:
-            if p == STDIN and self._spool is None:
-                return None
-            total += os.path.getsize(self._spool if p == STDIN else p)
-        return total
+        if not self.rereadable:
+            return None
+        return sum(os.path.getsize(p) for p in self._paths)
 
     def chunks(self, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[str, int]]:
         """Yield ``(text, size)`` chunks; size is in bytes (characters for texts)."""
@@ -161,92 +224,266 @@ class Corpus:
             if buf:
                 yield "\n".join(buf), size
             return
+        if self._consumed and not self.rereadable:
+            # never a silently different result: a stream read twice would give nothing
+            raise MinentError(f"{', '.join(map(_describe, self._paths))} can be read only once")
+        self._consumed = True
         for path in self._paths:
-            if path == STDIN:
-                yield from self._stdin_chunks(chunk_bytes)
-                continue
-            try:
-                with open(path, "rb") as f:
-                    yield from iter_file_chunks(f, f"'{path}'", self.encoding, chunk_bytes)
-            except OSError as e:
-                raise MinentError(f"cannot read '{path}': {e.strerror or e}") from None
-
-    def _stdin_chunks(self, chunk_bytes: int) -> Iterator[tuple[str, int]]:
-        if self._spool is not None:
-            with open(self._spool, "rb") as f:
-                yield from iter_file_chunks(f, "standard input", self.encoding, chunk_bytes)
-            return
-        fd, spool = tempfile.mkstemp(prefix="minent-stdin-", suffix=".txt")
-        stdin = sys.stdin.buffer
-        with os.fdopen(fd, "wb") as out:
-            tee = _Tee(stdin, out)
-            yield from iter_file_chunks(tee, "standard input", self.encoding, chunk_bytes)
-        self._spool = spool
+            with open_input(path, self.encoding) as f:
+                try:
+                    yield from iter_file_chunks(f, _describe(path), self.encoding, chunk_bytes)
+                except OSError as e:
+                    raise MinentError(f"cannot read {_describe(path)}: {e.strerror or e}") from None
 
     def close(self) -> None:
-        """Remove the spool file of standard input, if any."""
-        if self._spool is not None:
+        """Release what the corpus holds (nothing today; kept for callers)."""
+
+
+# -- output ------------------------------------------------------------------------------
+#
+# Every command writes through :func:`open_output`, which behaves as GNU tools do:
+#
+# * standard output (None or '-') is written as the work goes on; a write error (a full
+#   disk, an I/O error) is a one-line MinentError, and a closed pipe (``| head``) raises
+#   BrokenPipeError, which the CLI turns into a quiet exit;
+# * a regular file (or a path not there yet) is written to a temporary file beside it and
+#   renamed into place when the work ends without an error, so a failed or interrupted run
+#   leaves the old file (or nothing) behind; the new file gets the mode ``0666 & ~umask``, an
+#   overwritten one keeps its mode and, where permitted, its owner;
+# * a symbolic link is followed: its target is written (atomically, as above), the link stays;
+# * anything else (a character device such as /dev/null, a FIFO) is opened and written
+#   directly, with no rename; a socket is refused.
+
+#: temporary files being written; the CLI's last-resort signal handler removes them
+TEMPORARIES: set = set()
+
+
+def _output_name(path: Optional[PathLike]) -> str:
+    return "output" if path is None or str(path) == STDIN else f"'{path}'"
+
+
+class _Sink(io.RawIOBase):
+    """A raw output whose write errors are one-line MinentErrors naming the output.
+
+    ``fd`` is written with os.write; without one (standard output replaced by a stream that
+    has no file descriptor, as in tests), ``stream`` is. A broken pipe on standard output stays
+    a BrokenPipeError (the reader went away: the CLI stops quietly); on a named FIFO it is an
+    error like any other.
+    """
+
+    def __init__(self, name: str, fd: Optional[int] = None, stream: Optional[IO] = None, owns_fd: bool = False) -> None:
+        super().__init__()
+        self._name, self._fd, self._stream, self._owns_fd = name, fd, stream, owns_fd
+        self._stdout = name == "output"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        try:
+            if self._fd is not None:
+                return os.write(self._fd, data)
+            if isinstance(self._stream, io.TextIOBase):
+                self._stream.write(bytes(data).decode("utf-8", "surrogatepass"))
+            else:
+                self._stream.write(bytes(data))
+            return len(data)
+        except BrokenPipeError:
+            if self._stdout:
+                raise
+            raise OutputError(f"cannot write {self._name}: broken pipe (the reader went away)") from None
+        except OSError as e:
+            raise OutputError(f"cannot write {self._name}: {e.strerror or e}") from None
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        super().close()
+        if self._fd is not None and self._owns_fd:
+            os.close(self._fd)
+        elif self._stream is not None:
             try:
-                os.unlink(self._spool)
-            except OSError:
-                pass
-            self._spool = None
-
-    def __del__(self) -> None:
-        self.close()
+                self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as e:
+                raise OutputError(f"cannot write {self._name}: {e.strerror or e}") from None
 
 
-class _Tee(io.RawIOBase):
-    """A byte stream that copies what is read from ``src`` into ``copy``."""
+def _stdout_sink() -> _Sink:
+    try:
+        return _Sink("output", fd=sys.stdout.fileno())
+    except (AttributeError, ValueError, io.UnsupportedOperation):
+        return _Sink("output", stream=getattr(sys.stdout, "buffer", sys.stdout))
 
-    def __init__(self, src: IO[bytes], copy: IO[bytes]) -> None:
-        self.src, self.copy = src, copy
 
-    def read(self, n: int = -1) -> bytes:
-        data = self.src.read(n)
-        self.copy.write(data)
-        return data
+class OutputError(MinentError):
+    """Writing an output failed (full disk, I/O error, closed FIFO...)."""
+
+
+def _stream(raw: io.RawIOBase, binary: bool, encoding: str, newline: str) -> IO:
+    buffered = io.BufferedWriter(raw, 1 << 20)
+    if binary:
+        return buffered
+    return io.TextIOWrapper(buffered, encoding=encoding, newline=newline, errors="strict", write_through=False)
+
+
+def _close_quietly(stream: IO) -> None:
+    """Close a stream after an error: what is still buffered is dropped, errors ignored."""
+    try:
+        stream.close()
+    except Exception:  # the original error is the one to report
+        try:
+            raw = stream.detach() if hasattr(stream, "detach") else None
+            while raw is not None and hasattr(raw, "detach"):
+                raw = raw.detach()
+            if raw is not None:
+                raw.close()
+        except Exception:
+            pass
+
+
+def _resolve(path: PathLike) -> str:
+    """The file a path names: symbolic links followed (a dangling link names its target)."""
+    return os.path.realpath(os.fspath(path))
 
 
 def check_writable(path: Optional[PathLike]) -> None:
     """Fail early, with a one-line message, if ``path`` cannot be written (stdout always can)."""
     if path is None or str(path) == STDIN:
         return
-    target = Path(path)
-    if target.is_dir():
+    real = _resolve(path)
+    try:
+        st = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise MinentError(f"cannot write '{path}': {e.strerror or e}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
         raise MinentError(f"cannot write '{path}': it is a directory")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise MinentError(f"cannot write '{path}': no such directory '{folder}'")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    if st is not None and stat.S_ISSOCK(st.st_mode):
+        raise MinentError(f"cannot write '{path}': it is a socket")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if not os.access(real, os.W_OK):
+            raise MinentError(f"cannot write '{path}': permission denied")
+        return  # a device or a FIFO: written directly
+    folder = os.path.dirname(real) or "."
+    if not os.path.isdir(folder):
+        raise MinentError(f"cannot write '{path}': no such directory '{os.path.dirname(os.fspath(path)) or folder}'")
+    if not os.access(folder, os.W_OK | os.X_OK) or (st is not None and not os.access(real, os.W_OK)):
         raise MinentError(f"cannot write '{path}': permission denied")
 
 
-@contextmanager
-def atomic_output(path: Optional[PathLike], encoding: str = "utf-8", newline: str = "\n"):
-    """Open ``path`` for writing text; stdout when ``path`` is None or '-'.
+def same_output(a: Optional[PathLike], b: Optional[PathLike]) -> bool:
+    """Whether two outputs are the same place (both stdout, or the same file after links)."""
+    if a is None or b is None:
+        return False
+    if str(a) == STDIN or str(b) == STDIN:
+        return str(a) == str(b)
+    return _resolve(a) == _resolve(b)
 
-    The text goes to a temporary file beside ``path`` that replaces it only when the
-    ``with`` block ends without an exception.
+
+def _temporary_beside(real: str, mode: int) -> tuple[int, str]:
+    """Create ``.NAME.XXXXXXXX.part`` beside ``real``, opened for writing with ``mode`` (umask applies)."""
+    folder, name = os.path.split(real)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+        except FileExistsError:
+            continue
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name beside {real}")
+
+
+@contextmanager
+def open_output(
+    path: Optional[PathLike], binary: bool = False, encoding: str = "utf-8", newline: str = "\n"
+) -> Iterator[IO]:
+    """Open an output for writing (text, or bytes with ``binary``); see the notes above.
+
+    Errors while writing raise :class:`OutputError` (a MinentError) naming the output. The
+    file is in place only when the ``with`` block ends without an exception.
     """
     if path is None or str(path) == STDIN:
-        yield sys.stdout
-        sys.stdout.flush()
+        sys.stdout.flush()  # what was printed before goes first
+        stream = _stream(_stdout_sink(), binary, encoding, newline)
+        try:
+            yield stream
+            stream.close()
+        except BaseException:
+            _close_quietly(stream)
+            raise
         return
     check_writable(path)
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
+    real = _resolve(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        st: Optional[os.stat_result] = os.stat(real)
+    except FileNotFoundError:
+        st = None
     except OSError as e:
         raise MinentError(f"cannot write '{path}': {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as f:
-            yield f
-        os.replace(tmp, target)
-    except BaseException:
+    name = f"'{path}'"
+    if st is not None and not stat.S_ISREG(st.st_mode):  # a device or a FIFO: no rename
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            fd = os.open(real, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError as e:
+            raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
+        stream = _stream(_Sink(name, fd=fd, owns_fd=True), binary, encoding, newline)
+        try:
+            yield stream
+            stream.close()
+        except BaseException:
+            _close_quietly(stream)
+            raise
+        return
+    try:
+        fd, tmp = _temporary_beside(real, 0o600 if st is not None else 0o666)
+    except OSError as e:
+        raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
+    TEMPORARIES.add(tmp)
+    try:
+        if st is not None:  # an overwritten file keeps its mode and, where permitted, its owner
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(fd, st.st_uid, st.st_gid)
+                except OSError:
+                    pass
+        stream = _stream(_Sink(name, fd=fd, owns_fd=True), binary, encoding, newline)
+    except BaseException:
+        os.close(fd)
+        _remove(tmp)
         raise
+    try:
+        yield stream
+        stream.close()
+        try:
+            os.replace(tmp, real)
+        except OSError as e:
+            raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
+    except BaseException:
+        _close_quietly(stream)
+        _remove(tmp)
+        raise
+    finally:
+        TEMPORARIES.discard(tmp)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_output(path: Optional[PathLike], encoding: str = "utf-8", newline: str = "\n"):
+    """Text output, as :func:`open_output` (kept for the callers that use this name)."""
+    return open_output(path, binary=False, encoding=encoding, newline=newline)
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary output still being written (a last resort when a signal ends the run)."""
+    for tmp in list(TEMPORARIES):
+        _remove(tmp)
+    TEMPORARIES.clear()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import math
 import os
+import signal
 import sys
 from typing import Callable, Optional
 
@@ -43,24 +47,146 @@ def fail(message: str, code: int = 2) -> "typer.Exit":
     return typer.Exit(code)
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived while a command ran (raised in the main thread)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_HANDLED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+_INT64_MAX = (1 << 63) - 1
+
+
+def _interrupt(signum: int, frame) -> None:
+    """First signal: unwind (finally blocks remove temporaries); a second one leaves at once."""
+    for s in _HANDLED_SIGNALS:
+        if signal.getsignal(s) is _interrupt:
+            signal.signal(s, _leave_now)
+    raise Interrupted(signum)
+
+
+def _leave_now(signum: int, frame) -> None:
+    from ..textio import remove_temporaries
+
+    remove_temporaries()
+    try:
+        os.write(2, f"minent: {_interrupted_message(signum)}\n".encode())
+    finally:
+        os._exit(128 + signum)
+
+
+def _interrupted_message(signum: int) -> str:
+    return "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+
+
+@contextlib.contextmanager
+def _signals_unwind():
+    """While a command runs, SIGINT, SIGTERM and SIGHUP unwind it like Ctrl-C.
+
+    A signal that the process inherited as ignored (``nohup``, a background job of a
+    non-interactive shell) stays ignored.
+    """
+    previous = {}
+    try:
+        for s in _HANDLED_SIGNALS:
+            if signal.getsignal(s) != signal.SIG_IGN:
+                previous[s] = signal.signal(s, _interrupt)
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _interrupt_of(error: BaseException) -> Optional[KeyboardInterrupt]:
+    """The KeyboardInterrupt behind an error: Numba reports one that arrives inside a kernel
+    as "SystemError: ... returned a result with an exception set", caused by it."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, KeyboardInterrupt):
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None
+
+
+def _check_numbers(kwargs: dict) -> None:
+    """Whole-number options past int64 and NaN floats get a one-line error (Numba cannot type them)."""
+    for name, value in kwargs.items():
+        option = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int) and not -_INT64_MAX - 1 <= value <= _INT64_MAX:
+            raise MinentError(f"{option} is out of range: {value}")
+        if isinstance(value, float) and math.isnan(value):
+            raise MinentError(f"{option} must be a number, got nan")
+
+
+def _announce_compiling(command_name: str, kwargs: dict) -> None:
+    """One line on stderr when this run will compile kernels (the first run after an install
+    takes seconds more, and must not look hung)."""
+    if kwargs.get("quiet"):
+        return
+    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling
+
+    if needs_compiling(command_name, kwargs):
+        typer.echo(COMPILE_NOTICE, err=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
+
+
 def guarded(command: Callable) -> Callable:
-    """Turn known failures into a one-line message and a non-zero exit, never a traceback."""
+    """Turn known failures into a one-line message and a non-zero exit, never a traceback.
+
+    Exit status: 2 for bad input or options, 1 when an output cannot be written, 128+N for
+    signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), 0 when the reader of stdout went away.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from ..textio import OutputError
+
         try:
-            return command(*args, **kwargs)
+            with _signals_unwind():
+                _check_numbers(kwargs)
+                _announce_compiling(command.__name__, kwargs)
+                result = command(*args, **kwargs)
+                try:
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    raise
+                except OSError as e:
+                    raise OutputError(f"cannot write output: {e.strerror or e}") from None
+                return result
+        except OutputError as e:
+            if str(e).startswith("cannot write output"):
+                _silence_stdout()
+            raise fail(str(e), 1) from None
         except MinentError as e:
             raise fail(str(e)) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
+        except KeyboardInterrupt as e:
+            raise fail(_interrupted_message(getattr(e, "signum", signal.SIGINT)),
+                       128 + getattr(e, "signum", signal.SIGINT)) from None
+        except SystemError as e:
+            interrupt = _interrupt_of(e)
+            if interrupt is None:
+                raise
+            signum = getattr(interrupt, "signum", signal.SIGINT)
+            raise fail(_interrupted_message(signum), 128 + signum) from None
         except BrokenPipeError:
             # the reader of our stdout went away (e.g. `| head`): quietly stop
-            try:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, sys.stdout.fileno())
-            except (OSError, ValueError):
-                pass
+            _silence_stdout()
             raise typer.Exit(0) from None
         except MemoryError:
             raise fail("out of memory; try a smaller input or fewer --jobs") from None
@@ -88,8 +214,13 @@ def quiet_option() -> bool:
     return typer.Option(False, "--quiet", "-q", help="No progress bars and no summary on stderr.")
 
 
-def progress_for(quiet: bool, units: Optional[dict] = None):
+def progress_for(quiet: bool, units: Optional[dict] = None, streams_to_stdout: bool = False):
+    """One progress line on stderr when it is a terminal (or MINENT_PROGRESS=1), none with --quiet;
+    the command must ``close()`` it before printing its summary (see minent.progress.TqdmProgress).
+    ``streams_to_stdout``: the command writes its output while it runs; when that goes to the
+    terminal too, a bar would be drawn into the middle of it, so there is none."""
     from ..progress import TqdmProgress
 
-    return TqdmProgress(disable=quiet or not sys.stderr.isatty() and os.environ.get("MINENT_PROGRESS") != "1",
-                        unit_of=units)
+    wanted = sys.stderr.isatty() or os.environ.get("MINENT_PROGRESS") == "1"
+    mixed = streams_to_stdout and sys.stdout.isatty() and os.environ.get("MINENT_PROGRESS") != "1"
+    return TqdmProgress(disable=quiet or not wanted or mixed, unit_of=units)

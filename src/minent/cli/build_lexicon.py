@@ -26,11 +26,17 @@ def _parse_pmi(text: Optional[str]) -> Optional[list[float]]:
 @guarded
 def build_lexicon_command(
     corpus: List[Path] = typer.Argument(
-        ..., help="UTF-8 text files to learn from ('-' reads standard input).", show_default=False,
+        ..., help="UTF-8 text files to learn from ('-' reads standard input). The text is read once and held as "
+        "2-byte ids for the later passes, up to 256 MiB (about 390 MB of Chinese); past that, files are read "
+        "again, while standard input, a FIFO or <(cmd) are held in an unnamed temporary file in TMPDIR, which "
+        "no exit leaves behind.",
+        show_default=False,
         allow_dash=True,
     ),
     output: Optional[Path] = typer.Option(
-        None, "--output", "-o", help="Write the lexicon here (written whole or not at all). Default: standard output.",
+        None, "--output", "-o", help="Write the lexicon here: a file is written whole or not at all (a temporary file "
+        "beside it, renamed at the end; a symbolic link is followed; a device or FIFO is written directly). "
+        "Default: standard output.",
         show_default=False,
     ),
     order: int = typer.Option(DEFAULT_ORDER, "--order", help="Longest n-gram counted, from 1 to 4."),

@@ -29,6 +29,7 @@ def score_command(
     line (whitespace aside); otherwise scoring stops and says at which line and character.
     """
     from ..score import score_files
+    from ..textio import open_output
 
     result = score_files(gold, pred, training_words, encoding)
     rows = [
@@ -46,4 +47,5 @@ def score_command(
     ]
     if result.n_oov is not None:
         rows.append(("gold_oov_words", str(result.n_oov)))
-    typer.echo("\n".join(f"{name}\t{value}" for name, value in rows))
+    with open_output(None) as out:
+        out.write("".join(f"{name}\t{value}\n" for name, value in rows))

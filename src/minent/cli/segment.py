@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -35,8 +32,9 @@ def segment_command(
         "-", metavar="INPUT", help="UTF-8 text to segment ('-' or nothing: standard input).",
     ),
     output: str = typer.Option(
-        "-", "--output", "-o", help="Write the segmented text here ('-': standard output). Written whole "
-        "or not at all: on an error no partial output is left.",
+        "-", "--output", "-o", help="Write the segmented text here ('-': standard output, written as the work goes on). A file "
+        "is written to a temporary file beside it and renamed at the end, so on an error or Ctrl-C no partial "
+        "file is left; a symbolic link is followed; a device or FIFO is written directly.",
     ),
     lexicon_format: str = typer.Option(
         "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba), tsv or jieba.",
@@ -62,7 +60,7 @@ def segment_command(
     from ..errors import MinentError
     from ..lexicon import FORMATS
     from ..segment import Segmenter
-    from ..textio import STDIN, atomic_output, check_encoding, check_readable, check_writable
+    from ..textio import STDIN, check_encoding, check_readable, check_writable, open_output
 
     if lexicon_format not in ("auto", *FORMATS):
         raise MinentError(f"--lexicon-format must be auto, {' or '.join(FORMATS)}; got '{lexicon_format}'")
@@ -73,11 +71,9 @@ def segment_command(
     if str(lexicon) == STDIN:
         raise MinentError("the lexicon must be a file, not standard input")
     set_jobs(jobs)
-    to_stdout = output == STDIN
-    if not to_stdout:
-        check_writable(output)  # fail on an unwritable output before any work
+    check_writable(output)  # fail on an unwritable output before any work
     segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs)
-    progress = progress_for(quiet)
+    progress = progress_for(quiet, streams_to_stdout=output == STDIN)
     segment_file = segmenter.segment_file
     if scheduler and scheduler.strip():  # the same output, segmented on the Dask cluster
         from functools import partial
@@ -86,17 +82,10 @@ def segment_command(
 
         segment_file = partial(distributed.segment_file, scheduler.strip(), segmenter)
     try:
-        if to_stdout:
-            # spooled, so that an error half-way (a bad byte, say) leaves no partial output
-            with tempfile.TemporaryFile("w+b") as spool:
-                stats = segment_file(source, spool, sep, encoding, progress)
-                spool.seek(0)
-                sys.stdout.flush()
-                shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
-                sys.stdout.buffer.flush()
-        else:
-            with atomic_output(output) as out:
-                stats = segment_file(source, out, sep, encoding, progress)
+        # standard output is written chunk by chunk as the work goes on (| head sees the first
+        # lines at once); a file is written whole or not at all
+        with open_output(output, binary=True) as out:
+            stats = segment_file(source, out, sep, encoding, progress)
     finally:
         progress.close()
     if not quiet:
