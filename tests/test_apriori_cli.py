@@ -146,7 +146,7 @@ def test_bad_files_give_one_line_errors_and_no_output(tmp_path, content, message
 @pytest.mark.parametrize("args,message", [
     (["--min-support", "0"], "(0, 1]"),
     (["--min-support", "1.01"], "(0, 1]"),
-    (["--min-count", "0"], "at least 1"),
+    (["--min-count", "0"], "between 1 and"),
     (["--min-confidence", "1.5"], "[0, 1]"),
     (["--min-confidence", "-0.5"], "[0, 1]"),
     (["--format", "xml"], "--format"),
@@ -183,3 +183,147 @@ def test_jobs_one_gives_the_same_output(tmp_path):
     write_csv(src, random_baskets(4, n=120))
     outputs = [invoke("apriori", src, "-s", "0.1", "-c", "0.3", "-q", "-j", j).stdout for j in (1, 0)]
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 5
+
+
+# ---------------------------------------------------------------------------------------
+# issue 10: header lines, the no-rules hint, numeric ranges, byte-order marks (real process)
+
+
+def run_minent(*args, input=None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "minent", *map(str, args)], input=input,
+                          capture_output=True, text=True, timeout=120)
+
+
+GROCERY_ROWS = ["milk,bread", "milk,eggs", "bread,eggs,milk", "bread,jam", "milk,bread", "eggs,jam"]
+
+
+def itemset_names(path):
+    _, rows = read_tsv(path)
+    return {item for r in rows for item in r[0].split(" | ")}
+
+
+def test_a_csv_header_is_detected_noted_and_can_be_kept(tmp_path):
+    src = tmp_path / "b.csv"
+    src.write_text("item_1,item_2,item_3\n" + "\n".join(GROCERY_ROWS) + "\n", encoding="utf-8")
+    sets_out = tmp_path / "sets.tsv"
+    result = run_minent("apriori", src, "--min-count", "1", "--itemsets", sets_out, "-o", tmp_path / "r.tsv")
+    assert result.returncode == 0, result.stderr
+    note = [line for line in result.stderr.splitlines() if "header" in line]
+    assert note == [f"minent: treating the first line of '{src}' as a header ('item_1,item_2,item_3': labels "
+                    "that are no item elsewhere); use --no-header to keep it as a basket"]
+    assert itemset_names(sets_out) == {"milk", "bread", "eggs", "jam"}
+    result = run_minent("apriori", src, "--min-count", "1", "--no-header", "--itemsets", sets_out, "-q")
+    assert result.returncode == 0 and result.stderr == ""
+    assert {"item_1", "item_2", "item_3"} <= itemset_names(sets_out)
+
+
+@pytest.mark.parametrize("first", [
+    "milk,bread",  # its items recur: a basket
+    "7,9",  # numbers are item ids, not labels
+    "tea",  # one field
+])
+def test_a_first_basket_is_not_taken_for_a_header(tmp_path, first):
+    src = tmp_path / "b.csv"
+    src.write_text(first + "\n" + "\n".join(GROCERY_ROWS) + "\n", encoding="utf-8")
+    sets_out = tmp_path / "sets.tsv"
+    result = run_minent("apriori", src, "--min-count", "1", "--itemsets", sets_out, "-o", tmp_path / "r.tsv")
+    assert result.returncode == 0 and "header" not in result.stderr
+    assert set(first.split(",")) <= itemset_names(sets_out)
+
+
+def test_one_off_items_keep_their_first_line():
+    """In a file of mostly one-off items an unseen first line is no evidence of a header."""
+    from minent.baskets import parse_baskets
+
+    text = "a,b\nc,d\ne,f\ng,h\nc,x\n"
+    assert parse_baskets(text, "csv")[0] == ["a", "b"]
+    assert parse_baskets(text, "csv", header=True)[0] == ["c", "d"]
+
+
+def test_long_format_header_detected_and_forced(tmp_path):
+    src = tmp_path / "l.csv"
+    src.write_text("order_id,product\n1,milk\n1,bread\n2,milk\n2,eggs\n3,milk\n3,bread\n", encoding="utf-8")
+    sets_out = tmp_path / "sets.tsv"
+    result = run_minent("apriori", src, "-f", "long", "--min-count", "1", "--itemsets", sets_out, "-q")
+    assert result.returncode == 0, result.stderr
+    assert itemset_names(sets_out) == {"milk", "bread", "eggs"}
+    result = run_minent("apriori", src, "-f", "long", "--min-count", "1", "--no-header", "--itemsets", sets_out,
+                        "-q")
+    assert result.returncode == 0 and "product" in itemset_names(sets_out)
+
+
+def test_fimi_files_have_no_header_unless_told(tmp_path):
+    src = tmp_path / "b.dat"
+    src.write_text("id name\n1 2\n1 3\n1 2\n2 3\n", encoding="utf-8")
+    sets_out = tmp_path / "sets.tsv"
+    result = run_minent("apriori", src, "--min-count", "1", "--itemsets", sets_out, "-q")
+    assert result.returncode == 0 and {"id", "name"} <= itemset_names(sets_out)
+    result = run_minent("apriori", src, "--min-count", "1", "--header", "--itemsets", sets_out, "-q")
+    assert result.returncode == 0 and itemset_names(sets_out) == {"1", "2", "3"}
+
+
+def test_no_rule_passing_the_confidence_is_explained(tmp_path):
+    src = tmp_path / "b.csv"
+    src.write_text("\n".join(GROCERY_ROWS) + "\n", encoding="utf-8")
+    out = tmp_path / "r.tsv"
+    result = run_minent("apriori", src, "--min-count", "2", "-c", "0.9", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "\t".join(
+        ["antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction"]) + "\n"
+    # best rule: bread => milk, 3 of the 4 bread baskets
+    assert "minent: no rule reaches --min-confidence 0.9 (the highest confidence seen is 0.75); lower it with -c" \
+        in result.stderr.splitlines()
+    result = run_minent("apriori", src, "--min-count", "5", "-o", out)
+    assert result.returncode == 0 and "no itemset of 2 or more items reaches the minimum support" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--min-count", "18446744073709551616"],  # past int64: was a Numba TypingError traceback
+    ["--max-len", "99999999999999999999"],
+    ["--top", "99999999999999999999"],
+    ["--min-support", "nan"],
+    ["--min-support", "inf"],
+    ["--min-confidence", "nan"],
+    ["--min-confidence", "inf"],
+])
+def test_numeric_options_out_of_range_are_one_line_errors(tmp_path, args):
+    src = tmp_path / "b.csv"
+    src.write_text("a,b\nb,c\n", encoding="utf-8")
+    out = tmp_path / "rules.tsv"
+    result = run_minent("apriori", src, "-o", out, *args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith(f"minent: {args[0]} ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_library_rejects_counts_past_int64():
+    import minent
+
+    with pytest.raises(minent.MinentError, match="minimum count"):
+        minent.apriori([["a", "b"]], min_count=2**64)
+    with pytest.raises(minent.MinentError, match="maximum itemset length"):
+        minent.apriori([["a", "b"]], min_count=1, max_len=2**64)
+
+
+@pytest.mark.parametrize("fmt,text", [
+    ("csv", "milk,bread\nmilk,eggs\n"),
+    ("fimi", "milk bread\nmilk eggs\n"),
+    ("long", "1,milk\n1,bread\n2,milk\n2,eggs\n"),
+])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_a_byte_order_mark_is_not_part_of_the_first_item(tmp_path, fmt, text, stdin):
+    data = "\ufeff" + text
+    sets_out = tmp_path / "sets.tsv"
+    if stdin:
+        result = run_minent("apriori", "-", "-f", fmt, "--min-count", "1", "--itemsets", sets_out, "-q",
+                            "-o", tmp_path / "r.tsv", input=data)
+    else:
+        src = tmp_path / f"b.{fmt}"
+        src.write_text(data, encoding="utf-8")
+        result = run_minent("apriori", src, "-f", fmt, "--min-count", "1", "--itemsets", sets_out, "-q",
+                            "-o", tmp_path / "r.tsv")
+    assert result.returncode == 0, result.stderr
+    assert itemset_names(sets_out) == {"milk", "bread", "eggs"}

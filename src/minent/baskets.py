@@ -6,10 +6,26 @@
 * ``long``: one ``basket_id,item`` pair a line (CSV quoting allowed); baskets are listed
   in order of their first line. A first line ``basket_id,item`` is a header and skipped.
 
-Surrounding spaces of items are removed, empty fields and blank lines are ignored.
+Surrounding spaces of items are removed, empty fields and blank lines are ignored; a
+UTF-8 byte-order mark at the start is dropped.
 When no format is given it is taken from the extension (``.csv`` -> csv, ``.dat``,
 ``.txt``, ``.fimi`` -> fimi); otherwise (standard input, other extensions) a first line
 with a comma means csv, else fimi. The long format is never guessed.
+
+Header line (``header=None``, the default, decides; True skips the first record, False
+keeps it): in csv and long files the first record is taken as a header when all of
+
+* the file has at least 3 records;
+* the first record has 2 or more fields, all different, none of them a number;
+* none of those fields is an item anywhere else in the file (in the long format: the
+  first field is no other line's basket id and the second no other line's item);
+* the data repeats: at least half of the item occurrences of the other records are of
+  items found in 2 or more records, so a first line whose labels never recur stands
+  out (in a file of mostly one-off items the first line stays a basket).
+
+A long-format first line ``basket_id,item`` (or ``basket,item``, ``transaction,item``,
+``tid,item``) is always a header unless ``header=False``. Fimi files have no header
+unless ``header=True``.
 """
 
 from __future__ import annotations
@@ -18,6 +34,7 @@ import csv
 import io
 import os
 import sys
+from collections import Counter
 from typing import Optional, Union
 
 from .errors import MinentError
@@ -83,51 +100,117 @@ def _csv_rows(text: str, name: str):
         yield first_line, row
 
 
-def parse_baskets(text: str, fmt: str, name: str = "<text>") -> list[list[str]]:
-    """Baskets (lists of item strings) from text in format ``fmt`` (csv, fimi or long)."""
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_header(first: list[str], rest: list[list[str]], long: bool) -> bool:
+    """The conservative rule of the module docstring, on parsed records."""
+    if len(rest) < 2 or len(first) < 2 or len(set(first)) != len(first):
+        return False
+    if any(_is_number(x) for x in first):
+        return False
+    if long:
+        if any(row[0] == first[0] for row in rest) or any(row[1] == first[1] for row in rest):
+            return False
+        baskets: dict[str, set] = {}
+        for row in rest:
+            baskets.setdefault(row[0], set()).add(row[1])
+        rest = list(baskets.values())
+    else:
+        labels = set(first)
+        if any(x in labels for row in rest for x in row):
+            return False
+    seen = Counter(x for row in rest for x in set(row))
+    repeated = sum(c for c in seen.values() if c >= 2)
+    return 2 * repeated >= sum(seen.values())
+
+
+def _records(text: str, fmt: str, name: str) -> list[tuple[int, list[str]]]:
+    """(line number, non-empty stripped fields) of each non-blank record; long rows checked."""
+    if fmt == "fimi":
+        return [(n, line.split()) for n, line in enumerate(text.splitlines(), 1) if line.split()]
+    records = []
+    for line_no, row in _csv_rows(text, name):
+        fields = [field.strip() for field in row]
+        if fmt == "csv":
+            items = [x for x in fields if x]
+            if items:
+                records.append((line_no, items))
+            continue
+        if not any(fields):
+            continue
+        if len(fields) != 2 or not fields[0] or not fields[1]:
+            raise MinentError(
+                f"{name}, line {line_no}: expected two fields 'basket_id,item' (long format), "
+                f"got {len(fields)}: {','.join(row)[:60]!r}"
+            )
+        records.append((line_no, fields))
+    return records
+
+
+def _parse(text: str, fmt: str, name: str, header: Optional[bool]) -> tuple[list[list[str]], Optional[str]]:
+    """Baskets, and the first record when it was skipped as a header detected by the rule (else None)."""
     if fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
-    baskets: list[list[str]] = []
-    if fmt == "fimi":
-        for line in text.splitlines():
-            items = line.split()
-            if items:
-                baskets.append(items)
-    elif fmt == "csv":
-        for _, row in _csv_rows(text, name):
-            items = [field.strip() for field in row]
-            items = [x for x in items if x]
-            if items:
-                baskets.append(items)
-    else:
+    records = _records(text, fmt, name)
+    detected = None
+    if records and header is not False:
+        first = records[0][1]
+        skip = header is True
+        if header is None and fmt != "fimi":
+            if fmt == "long" and (first[0].lower(), first[1].lower()) in _LONG_HEADERS:
+                skip = True
+            elif _looks_like_header(first, [r for _, r in records[1:]], fmt == "long"):
+                skip = detected = True
+        if skip:
+            if detected:
+                detected = ",".join(first)
+            records = records[1:]
+    if fmt == "long":
         by_id: dict[str, list[str]] = {}
-        first = True
-        for line_no, row in _csv_rows(text, name):
-            fields = [field.strip() for field in row]
-            if not any(fields):
-                continue
-            if len(fields) != 2 or not fields[0] or not fields[1]:
-                raise MinentError(
-                    f"{name}, line {line_no}: expected two fields 'basket_id,item' (long format), "
-                    f"got {len(fields)}: {','.join(row)[:60]!r}"
-                )
-            if first and (fields[0].lower(), fields[1].lower()) in _LONG_HEADERS:
-                first = False
-                continue
-            first = False
-            by_id.setdefault(fields[0], []).append(fields[1])
+        for _, (basket_id, item) in records:
+            by_id.setdefault(basket_id, []).append(item)
         baskets = list(by_id.values())
+    else:
+        baskets = [items for _, items in records]
     if not baskets:
         raise MinentError(f"{name} holds no items")
-    return baskets
+    return baskets, detected
 
 
-def read_baskets(path: Union[str, os.PathLike], fmt: Optional[str] = None) -> list[list[str]]:
-    """Read the baskets of a file (``-`` = standard input) in format csv, fimi or long (None: guess)."""
+def parse_baskets(text: str, fmt: str, name: str = "<text>", header: Optional[bool] = None) -> list[list[str]]:
+    """Baskets (lists of item strings) from text in format ``fmt`` (csv, fimi or long).
+
+    ``header``: None detects a header line (see the module docstring), True skips the
+    first record, False keeps it as data.
+    """
+    return _parse(text, fmt, name, header)[0]
+
+
+def read_baskets(path: Union[str, os.PathLike], fmt: Optional[str] = None,
+                 header: Optional[bool] = None) -> list[list[str]]:
+    """Read the baskets of a file (``-`` = standard input) in format csv, fimi or long (None: guess).
+
+    ``header``: None detects a header line (see the module docstring), True skips the
+    first record, False keeps it as data.
+    """
+    return read_baskets_noting_header(path, fmt, header)[0]
+
+
+def read_baskets_noting_header(path: Union[str, os.PathLike], fmt: Optional[str] = None,
+                               header: Optional[bool] = None) -> tuple[list[list[str]], Optional[str]]:
+    """:func:`read_baskets`, plus the first line when it was detected as a header (the CLI says so)."""
     path = str(path)
     if fmt is not None and fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+    if header not in (None, True, False):
+        raise MinentError(f"header must be None, True or False, got {header!r}")
     text = _read_text(path)
     if not text.strip():
         raise MinentError(f"{_name(path)} holds no items (only blank lines)")
-    return parse_baskets(text, fmt or detect_format(path, text), _name(path))
+    return _parse(text, fmt or detect_format(path, text), _name(path), header)

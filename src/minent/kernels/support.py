@@ -20,20 +20,86 @@ dense Q (as in chess) as whole words, in vectorised loops.
 
 Memory: one bitset per frequent item (n_baskets / 8 bytes each) plus CSR copies of the
 baskets; never an item-by-basket table of all items.
+
+Every kernel is serial and releases the GIL (``nogil``). The costly steps (pairs,
+candidate joins, support counts) are Python drivers that cut the work into batches of
+bounded cost and run them on a few Python threads: each kernel call returns within a
+fraction of a second, so Ctrl-C is honoured between batches (a signal handler only runs
+between bytecodes), and the kernels compile in a few seconds instead of the ~20 s that
+``parallel=True`` cost on a first run.
 """
 
 from __future__ import annotations
 
-import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Callable, Sequence
 
-# Numba's OpenMP workers spin after each parallel loop; on a busy machine the spinning
-# steals the cores from the serial steps between kernels (3x slower on 2 shared cores).
-# Only effective before OpenMP starts, and only if the user did not choose a policy.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+import numba
+import numpy as np
+from numba import njit, types
+from numba.extending import intrinsic
 
-import numpy as np  # noqa: E402
-from numba import njit, prange, types  # noqa: E402
-from numba.extending import intrinsic  # noqa: E402
+# Work units (roughly one memory access each) of one kernel call: ~0.01-0.1 s, so a
+# Ctrl-C waits for at most one batch per thread.
+BATCH_COST = 1 << 23
+# below this much work, handing batches to threads costs more than it saves
+MIN_BATCH_COST = 1 << 17
+# baskets' items per call of the per-basket kernels (unique_per_basket, encode_baskets)
+BATCH_ITEMS = 1 << 22
+
+
+def _batches(cost: np.ndarray, min_batches: int = 1) -> list[tuple[int, int]]:
+    """Contiguous ranges [lo, hi) of the units whose summed cost stays near a budget.
+
+    The budget is BATCH_COST, smaller when needed to make at least ``min_batches``
+    ranges (so the threads share the work) but not below MIN_BATCH_COST; one unit costlier
+    than the budget is a range of its own.
+    """
+    n = cost.shape[0]
+    if n == 0:
+        return []
+    cum = np.cumsum(cost, dtype=np.int64)
+    total = int(cum[-1])
+    budget = max(MIN_BATCH_COST, min(BATCH_COST, -(-total // max(1, int(min_batches)))))
+    if total <= budget:
+        return [(0, n)]
+    ends = np.searchsorted(cum, np.arange(budget, total, budget, dtype=np.int64), side="left") + 1
+    ends = np.unique(np.append(np.minimum(ends, n), n))
+    starts = np.concatenate(([0], ends[:-1]))
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def _run(calls: Sequence[Callable]) -> list:
+    """Results of the calls (kernels that release the GIL), on Numba's number of threads.
+
+    The main thread only waits, and an interrupt stops the queued calls at once and the
+    running ones at the end of their batch.
+    """
+    threads = min(numba.get_num_threads(), len(calls))
+    if threads <= 1:
+        return [call() for call in calls]
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="minent-apriori")
+    try:
+        futures = [pool.submit(call) for call in calls]
+        return [f.result() for f in futures]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _by_baskets(kernel: Callable, codes: np.ndarray, starts: np.ndarray, *args) -> tuple[np.ndarray, np.ndarray]:
+    """``kernel(codes, starts, *args) -> (codes, starts)`` run on ranges of whole baskets, joined."""
+    n = starts.shape[0] - 1
+    sizes = np.diff(starts)
+    bounds = _batches(sizes + 1, -(-len(codes) // BATCH_ITEMS)) if n else [(0, 0)]
+    parts = _run([partial(kernel, codes[starts[lo]:starts[hi]], starts[lo:hi + 1] - starts[lo], *args)
+                  for lo, hi in bounds])
+    if len(parts) == 1:
+        return parts[0]
+    out_starts = np.zeros(n + 1, dtype=np.int64)
+    for (lo, hi), (_, part_starts) in zip(bounds, parts):
+        out_starts[lo + 1:hi + 1] = part_starts[1:] + out_starts[lo]
+    return np.concatenate([p[0] for p in parts]), out_starts
 
 
 @intrinsic
@@ -49,35 +115,77 @@ def popcount64(typingctx, x):
     return sig, codegen
 
 
+@njit(cache=True, nogil=True)
+def _sift_down(a, lo, root, end):
+    while True:
+        child = 2 * root + 1
+        if child >= end:
+            return
+        if child + 1 < end and a[lo + child] < a[lo + child + 1]:
+            child += 1
+        if a[lo + root] >= a[lo + child]:
+            return
+        a[lo + root], a[lo + child] = a[lo + child], a[lo + root]
+        root = child
+
+
+@njit(cache=True, nogil=True)
+def sort_range(a, lo, hi):
+    """Sort a[lo:hi] in place: insertion sort when short, else heapsort.
+
+    Written out because ndarray.sort compiles Numba's generic quicksort (~1 s per
+    kernel on a first run); baskets and partner lists are mostly short.
+    """
+    n = hi - lo
+    if n <= 16:
+        for i in range(lo + 1, hi):
+            v = a[i]
+            j = i - 1
+            while j >= lo and a[j] > v:
+                a[j + 1] = a[j]
+                j -= 1
+            a[j + 1] = v
+        return
+    for root in range(n // 2 - 1, -1, -1):
+        _sift_down(a, lo, root, n)
+    for end in range(n - 1, 0, -1):
+        a[lo], a[lo + end] = a[lo + end], a[lo]
+        _sift_down(a, lo, 0, end)
+
+
 # ---------------------------------------------------------------------------------------
 # Encoding baskets
 
 
-@njit(cache=True, parallel=True)
 def unique_per_basket(codes: np.ndarray, starts: np.ndarray):
     """Sort the codes of each basket and drop repeats; returns the new CSR (codes, starts)."""
+    return _by_baskets(_unique_per_basket, codes, starts)
+
+
+@njit(cache=True, nogil=True)
+def _unique_per_basket(codes: np.ndarray, starts: np.ndarray):
     n = starts.shape[0] - 1
     work = codes.copy()
     sizes = np.zeros(n + 1, dtype=np.int64)
-    for t in prange(n):
-        seg = work[starts[t]:starts[t + 1]]
-        seg.sort()
+    for t in range(n):
+        b0 = starts[t]
+        sort_range(work, b0, starts[t + 1])
         c = 0
-        for j in range(seg.shape[0]):
-            if j == 0 or seg[j] != seg[j - 1]:
-                seg[c] = seg[j]
+        for j in range(b0, starts[t + 1]):
+            if j == b0 or work[j] != work[j - 1]:
+                work[b0 + c] = work[j]
                 c += 1
         sizes[t + 1] = c
     out_starts = np.cumsum(sizes)
     out = np.empty(out_starts[n], dtype=codes.dtype)
-    for t in prange(n):
+    for t in range(n):
         b = starts[t]
         for j in range(sizes[t + 1]):
             out[out_starts[t] + j] = work[b + j]
     return out, out_starts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def item_frequencies(codes: np.ndarray, n_labels: int) -> np.ndarray:
     """counts[c] = number of baskets holding label code c (codes are unique per basket)."""
     counts = np.zeros(n_labels, dtype=np.int64)
@@ -86,16 +194,20 @@ def item_frequencies(codes: np.ndarray, n_labels: int) -> np.ndarray:
     return counts
 
 
-@njit(cache=True, parallel=True)
 def encode_baskets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray):
     """Keep the frequent items (id_of_code >= 0) of each basket, as sorted dense ids.
 
     Returns the CSR pair (items int32, starts int64) of the encoded baskets; a basket
     may become empty and still counts as a basket.
     """
+    return _by_baskets(_encode_baskets, codes, starts, id_of_code)
+
+
+@njit(cache=True, nogil=True)
+def _encode_baskets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray):
     n = starts.shape[0] - 1
     kept = np.zeros(n + 1, dtype=np.int64)
-    for t in prange(n):
+    for t in range(n):
         c = 0
         for j in range(starts[t], starts[t + 1]):
             if id_of_code[codes[j]] >= 0:
@@ -103,18 +215,18 @@ def encode_baskets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray
         kept[t + 1] = c
     out_starts = np.cumsum(kept)
     items = np.empty(out_starts[n], dtype=np.int32)
-    for t in prange(n):
+    for t in range(n):
         p = out_starts[t]
         for j in range(starts[t], starts[t + 1]):
             i = id_of_code[codes[j]]
             if i >= 0:
                 items[p] = i
                 p += 1
-        items[out_starts[t]:p].sort()
+        sort_range(items, out_starts[t], p)
     return items, out_starts
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def vertical_lists(items: np.ndarray, starts: np.ndarray, n_items: int):
     """Tid-lists of every item with the position of the item inside each basket.
 
@@ -138,13 +250,13 @@ def vertical_lists(items: np.ndarray, starts: np.ndarray, n_items: int):
     return offsets, tids, positions
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def item_bitsets(offsets: np.ndarray, tids: np.ndarray, n_baskets: int) -> np.ndarray:
     """bits[a, w]: bit (t % 64) of word w = t // 64 is set when basket t holds item a."""
     n_items = offsets.shape[0] - 1
     words = (n_baskets + 63) // 64
     bits = np.zeros((n_items, words), dtype=np.uint64)
-    for a in prange(n_items):
+    for a in range(n_items):
         for j in range(offsets[a], offsets[a + 1]):
             t = tids[j]
             bits[a, t >> 6] |= np.uint64(1) << np.uint64(t & 63)
@@ -156,46 +268,75 @@ def item_bitsets(offsets: np.ndarray, tids: np.ndarray, n_baskets: int) -> np.nd
 # each basket after the first item (no candidate array: there may be tens of millions).
 
 
-@njit(cache=True)
-def _count_tails(a, items, starts, offsets, tids, positions, counts):
-    for j in range(offsets[a], offsets[a + 1]):
-        t = tids[j]
-        for p in range(starts[t] + positions[j] + 1, starts[t + 1]):
-            counts[items[p]] += 1
+def frequent_pairs(items, starts, offsets, tids, positions, n_items: int, min_count: int, n_blocks: int = 1):
+    """All frequent 2-itemsets as (L2 int32[n, 2] in lexicographic order, counts int64).
+
+    Items are cut into ranges of first items of bounded work (the tails they scan), at
+    least ``n_blocks`` of them; each range gives its pairs in order, so the ranges are
+    simply joined.
+    """
+    tails = np.repeat(starts[1:], np.diff(starts)) - 1 - np.arange(items.shape[0], dtype=np.int64)
+    cost = np.bincount(items, weights=tails, minlength=n_items).astype(np.int64) + 1
+    parts = _run([partial(_pairs_of_range, lo, hi, items, starts, offsets, tids, positions, n_items, min_count)
+                  for lo, hi in _batches(cost, n_blocks)])
+    keys = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
+    level = np.empty((len(keys), 2), dtype=np.int32)
+    np.floor_divide(keys, n_items, out=level[:, 0], casting="unsafe")
+    np.remainder(keys, n_items, out=level[:, 1], casting="unsafe")
+    return level, (np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64))
 
 
-@njit(cache=True, parallel=True)
-def frequent_pairs(items, starts, offsets, tids, positions, n_items: int, min_count: int, n_blocks: int):
-    """All frequent 2-itemsets as (L2 int32[n, 2] in lexicographic order, counts int64)."""
-    n_freq = np.zeros(n_items + 1, dtype=np.int64)
-    for blk in prange(n_blocks):
-        counts = np.zeros(n_items, dtype=np.int32)
-        for a in range(blk, n_items, n_blocks):
-            _count_tails(a, items, starts, offsets, tids, positions, counts)
-            c = 0
-            for b in range(a + 1, n_items):
-                if counts[b] >= min_count:
-                    c += 1
+@njit(cache=True, nogil=True)
+def _pairs_of_range(lo, hi, items, starts, offsets, tids, positions, n_items, min_count):
+    """Frequent pairs (a, b) with lo <= a < hi, in lexicographic order, as (keys a * n_items + b, counts).
+
+    The partners of a are counted from the tails of its baskets; only the counters that
+    were touched are read and reset, and the frequent ones sorted, so a million rare items
+    cost no million-long scan per item (the old scan made level 2 quadratic in items).
+    """
+    counts = np.zeros(n_items, dtype=np.int32)
+    touched = np.empty(n_items, dtype=np.int32)
+    keys = np.empty(1024, dtype=np.int64)
+    key_counts = np.empty(1024, dtype=np.int64)
+    r = 0
+    for a in range(lo, hi):
+        n_touched = 0
+        for j in range(offsets[a], offsets[a + 1]):
+            t = tids[j]
+            for p in range(starts[t] + positions[j] + 1, starts[t + 1]):
+                b = items[p]
+                if counts[b] == 0:
+                    touched[n_touched] = b
+                    n_touched += 1
+                counts[b] += 1
+        # keep the frequent partners (resetting the others' counters), then sort them
+        n_hits = 0
+        for q in range(n_touched):
+            b = touched[q]
+            if counts[b] >= min_count:
+                touched[n_hits] = b
+                n_hits += 1
+            else:
                 counts[b] = 0
-            n_freq[a + 1] = c
-    row_starts = np.cumsum(n_freq)
-    level = np.empty((row_starts[n_items], 2), dtype=np.int32)
-    level_counts = np.empty(row_starts[n_items], dtype=np.int64)
-    for blk in prange(n_blocks):
-        counts = np.zeros(n_items, dtype=np.int32)
-        for a in range(blk, n_items, n_blocks):
-            if n_freq[a + 1] == 0:
-                continue
-            _count_tails(a, items, starts, offsets, tids, positions, counts)
-            r = row_starts[a]
-            for b in range(a + 1, n_items):
-                if counts[b] >= min_count:
-                    level[r, 0] = a
-                    level[r, 1] = b
-                    level_counts[r] = counts[b]
-                    r += 1
-                counts[b] = 0
-    return level, level_counts
+        sort_range(touched, 0, n_hits)
+        if r + n_hits > keys.shape[0]:
+            size = max(2 * keys.shape[0], r + n_hits)
+            keys = _grown(keys, r, size)
+            key_counts = _grown(key_counts, r, size)
+        for q in range(n_hits):
+            b = touched[q]
+            keys[r] = a * n_items + b
+            key_counts[r] = counts[b]
+            counts[b] = 0
+            r += 1
+    return keys[:r].copy(), key_counts[:r].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grown(a, used, size):
+    out = np.empty(size, dtype=a.dtype)
+    out[:used] = a[:used]
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -283,8 +424,7 @@ def _find_group(level, table, row, skip) -> int:
         slot = (slot + np.uint64(1)) & mask
 
 
-@njit(cache=True, parallel=True)
-def candidate_extensions(level: np.ndarray, n_blocks: int):
+def candidate_extensions(level: np.ndarray, n_blocks: int = 1):
     """Candidates of level k+1 as extensions of the rows of ``level`` (k-itemsets).
 
     Row i = P + (x,) joins each later row j = P + (y,) of its group (same first k-1
@@ -295,6 +435,26 @@ def candidate_extensions(level: np.ndarray, n_blocks: int):
     Returns (ext_starts int64[n+1], ext_items int32).
     """
     n, k = level.shape
+    ends, group_starts, pair_starts, table = _join_setup(level)
+    keep = np.zeros(pair_starts[n], dtype=np.uint8)
+    n_ext = np.zeros(n + 1, dtype=np.int64)
+    sizes = ends[group_starts] - group_starts
+    cost = sizes * sizes * k // 2 + 1
+    _run([partial(_join_groups, lo, hi, level, ends, group_starts, table, pair_starts, keep, n_ext)
+          for lo, hi in _batches(cost, n_blocks)])
+    ext_starts = np.cumsum(n_ext)
+    ext_items = np.empty(ext_starts[n], dtype=np.int32)
+    row_cost = ends - np.arange(n) + 1
+    _run([partial(_gather_extensions, lo, hi, level, ends, keep, pair_starts, ext_starts, ext_items)
+          for lo, hi in _batches(row_cost, n_blocks)])
+    return ext_starts, ext_items
+
+
+@njit(cache=True, nogil=True)
+def _join_setup(level: np.ndarray):
+    """Group ends of the rows, first rows of the groups, where each row's joined pairs
+    start, and the hash table of the groups."""
+    n = level.shape[0]
     ends = _group_ends(level)
     pair_starts = np.zeros(n + 1, dtype=np.int64)
     n_groups = 0
@@ -308,57 +468,63 @@ def candidate_extensions(level: np.ndarray, n_blocks: int):
         if i == 0 or ends[i] != ends[i - 1]:
             group_starts[g] = i
             g += 1
-    table = _group_table(level, group_starts)
-    keep = np.zeros(pair_starts[n], dtype=np.uint8)
-    n_ext = np.zeros(n + 1, dtype=np.int64)
-    for blk in prange(n_blocks):
-        pointers = np.empty(k, dtype=np.int64)
-        group_ends = np.empty(k, dtype=np.int64)
-        for g in range(blk, n_groups, n_blocks):
-            g0 = group_starts[g]
-            g1 = ends[g0]
-            if g1 - g0 < 2:
+    return ends, group_starts, pair_starts, _group_table(level, group_starts)
+
+
+@njit(cache=True, nogil=True)
+def _join_groups(lo, hi, level, ends, group_starts, table, pair_starts, keep, n_ext):
+    """Mark the kept joins (keep[pair]) and count them per row (n_ext[i + 1]) for groups lo..hi-1."""
+    k = level.shape[1]
+    pointers = np.empty(k, dtype=np.int64)
+    group_ends = np.empty(k, dtype=np.int64)
+    for g in range(lo, hi):
+        g0 = group_starts[g]
+        g1 = ends[g0]
+        if g1 - g0 < 2:
+            continue
+        for i in range(g0, g1 - 1):
+            found = True
+            for skip in range(k - 1):
+                r = _find_group(level, table, i, skip)
+                if r < 0:
+                    found = False
+                    break
+                pointers[skip] = r
+                group_ends[skip] = ends[r]
+            if not found:
                 continue
-            for i in range(g0, g1 - 1):
-                found = True
+            c = 0
+            for j in range(i + 1, g1):
+                y = level[j, k - 1]
+                ok = True
                 for skip in range(k - 1):
-                    r = _find_group(level, table, i, skip)
-                    if r < 0:
-                        found = False
-                        break
+                    r = pointers[skip]
+                    e = group_ends[skip]
+                    while r < e and level[r, k - 1] < y:
+                        r += 1
                     pointers[skip] = r
-                    group_ends[skip] = ends[r]
-                if not found:
-                    continue
-                c = 0
-                for j in range(i + 1, g1):
-                    y = level[j, k - 1]
-                    ok = True
-                    for skip in range(k - 1):
-                        r = pointers[skip]
-                        e = group_ends[skip]
-                        while r < e and level[r, k - 1] < y:
-                            r += 1
-                        pointers[skip] = r
-                        if r == e or level[r, k - 1] != y:
-                            ok = False
-                            break
-                    if ok:
-                        keep[pair_starts[i] + j - i - 1] = 1
-                        c += 1
-                n_ext[i + 1] = c
-    ext_starts = np.cumsum(n_ext)
-    ext_items = np.empty(ext_starts[n], dtype=np.int32)
-    for i in prange(n):
+                    if r == e or level[r, k - 1] != y:
+                        ok = False
+                        break
+                if ok:
+                    keep[pair_starts[i] + j - i - 1] = 1
+                    c += 1
+            n_ext[i + 1] = c
+
+
+@njit(cache=True, nogil=True)
+def _gather_extensions(lo, hi, level, ends, keep, pair_starts, ext_starts, ext_items):
+    """Write the kept extension items of rows lo..hi-1."""
+    k = level.shape[1]
+    for i in range(lo, hi):
         p = ext_starts[i]
         for j in range(i + 1, ends[i]):
             if keep[pair_starts[i] + j - i - 1]:
                 ext_items[p] = level[j, k - 1]
                 p += 1
-    return ext_starts, ext_items
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def nonzero_words(bits: np.ndarray):
     """CSR of the indices of the non-zero words of each item's bitset (sparse items have few)."""
     n_items, words = bits.shape
@@ -449,37 +615,50 @@ def _count_group(g0, g1, level, ext_starts, ext_items, bits, word_starts, word_i
             out_counts[e] = c
 
 
-@njit(cache=True, parallel=True)
 def count_groups(level, ext_starts, ext_items, bits, word_starts, word_index, group_starts, group_ends,
-                 n_blocks: int, method: int = 0) -> np.ndarray:
+                 n_blocks: int = 1, method: int = 0) -> np.ndarray:
     """Support count of every candidate extension (aligned with ``ext_items``), group by group.
 
     ``group_starts``/``group_ends`` list the groups of rows (same first k-1 items) that
-    have extensions, most expensive first; block b takes groups b, b + n_blocks, ... so the
-    threads get similar work. ``method``: 0 chooses sparse or dense words per group by the
-    density of the group's rarest item; 1 forces dense, 2 sparse (for tests).
+    have extensions, most expensive first; they are cut into runs of bounded work (at
+    least ``n_blocks``), counted on the threads. ``method``: 0 chooses sparse or dense
+    words per group by the density of the group's rarest item; 1 forces dense, 2 sparse
+    (for tests).
     """
     out_counts = np.zeros(ext_items.shape[0], dtype=np.int64)
     words = bits.shape[1]
-    for blk in prange(n_blocks):
-        q_words = np.empty(words, dtype=np.int32)
-        q_values = np.empty(words, dtype=np.uint64)
-        p_words = np.empty(words, dtype=np.int32)
-        p_values = np.empty(words, dtype=np.uint64)
-        dense_q = np.empty(words, dtype=np.uint64)
-        dense_p = np.empty(words, dtype=np.uint64)
-        for g in range(blk, group_starts.shape[0], n_blocks):
-            _count_group(group_starts[g], group_ends[g], level, ext_starts, ext_items, bits, word_starts,
-                         word_index, q_words, q_values, p_words, p_values, dense_q, dense_p, out_counts, method)
+    rows = group_ends - group_starts
+    n_ext = ext_starts[group_ends] - ext_starts[group_starts]
+    first_words = np.diff(word_starts)[level[group_starts, 0]] if len(group_starts) else rows
+    cost = (n_ext + rows) * (np.minimum(first_words, words // 8 + 1) + 1)
+    _run([partial(_count_groups, lo, hi, level, ext_starts, ext_items, bits, word_starts, word_index,
+                  group_starts, group_ends, out_counts, int(method))
+          for lo, hi in _batches(cost, n_blocks)])
     return out_counts
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
+def _count_groups(lo, hi, level, ext_starts, ext_items, bits, word_starts, word_index, group_starts, group_ends,
+                  out_counts, method):
+    """Count the candidates of the groups lo..hi-1 of (group_starts, group_ends) into out_counts."""
+    words = bits.shape[1]
+    q_words = np.empty(words, dtype=np.int32)
+    q_values = np.empty(words, dtype=np.uint64)
+    p_words = np.empty(words, dtype=np.int32)
+    p_values = np.empty(words, dtype=np.uint64)
+    dense_q = np.empty(words, dtype=np.uint64)
+    dense_p = np.empty(words, dtype=np.uint64)
+    for g in range(lo, hi):
+        _count_group(group_starts[g], group_ends[g], level, ext_starts, ext_items, bits, word_starts,
+                     word_index, q_words, q_values, p_words, p_values, dense_q, dense_p, out_counts, method)
+
+
+@njit(cache=True, nogil=True)
 def next_level(level, ext_starts, ext_items, ext_counts, min_count: int):
     """The frequent candidates as the next level (rows in lexicographic order) and counts."""
     n, k = level.shape
     n_keep = np.zeros(n + 1, dtype=np.int64)
-    for i in prange(n):
+    for i in range(n):
         c = 0
         for e in range(ext_starts[i], ext_starts[i + 1]):
             if ext_counts[e] >= min_count:
@@ -488,7 +667,7 @@ def next_level(level, ext_starts, ext_items, ext_counts, min_count: int):
     row_starts = np.cumsum(n_keep)
     out = np.empty((row_starts[n], k + 1), dtype=np.int32)
     out_counts = np.empty(row_starts[n], dtype=np.int64)
-    for i in prange(n):
+    for i in range(n):
         r = row_starts[i]
         for e in range(ext_starts[i], ext_starts[i + 1]):
             if ext_counts[e] >= min_count:
