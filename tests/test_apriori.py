@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from itertools import chain
+from itertools import chain, combinations
 from pathlib import Path
 
 import numpy as np
@@ -343,3 +343,165 @@ def test_matches_pyfim_on_fimi_sets(name, min_support):
     theirs = pyfim_itemsets(fim, baskets, ours.min_count)
     assert len(theirs) > 100
     assert same_as_pyfim(as_dict(ours), theirs, baskets)
+
+
+# ---------------------------------------------------------------------------------------
+# rules: same list, order and values as the plain-Python implementation they replaced
+
+
+def previous_rules(itemsets, min_confidence, n_baskets=None, sort="lift", top=None):
+    """The rules code before it moved to numpy arrays (Rule objects, one list.sort)."""
+    Rule = itemsets_module.Rule
+    if isinstance(itemsets, itemsets_module.FrequentItemsets):
+        n_baskets = itemsets.n_baskets
+        pairs = itemsets
+    else:
+        pairs = itemsets.items() if isinstance(itemsets, dict) else itemsets
+    count_of, order = {}, {}
+    for itemset, count in pairs:
+        count_of[frozenset(itemset)] = int(count)
+        for item in itemset:
+            order.setdefault(item, len(order))
+    n = float(n_baskets)
+
+    def as_tuple(items):
+        return tuple(sorted(items, key=order.__getitem__))
+
+    def grow(consequents):
+        passed, grown = set(consequents), set()
+        for a, b in combinations(consequents, 2):
+            union = a | b
+            if len(union) == len(a) + 1 and all(union - {x} in passed for x in union):
+                grown.add(union)
+        return list(grown)
+
+    rules = []
+    for itemset, count in count_of.items():
+        if len(itemset) < 2:
+            continue
+        consequents = [frozenset([x]) for x in itemset]
+        while consequents:
+            passed = []
+            for consequent in consequents:
+                antecedent = itemset - consequent
+                a_count, b_count = count_of[antecedent], count_of[consequent]
+                confidence = count / a_count
+                if confidence + 1e-12 < min_confidence:
+                    continue
+                passed.append(consequent)
+                support, b_support = count / n, b_count / n
+                conviction = math.inf if confidence >= 1.0 else (1.0 - b_support) / (1.0 - confidence)
+                rules.append(Rule(as_tuple(antecedent), as_tuple(consequent), count, support, confidence,
+                                  confidence / b_support, support - (a_count / n) * b_support, conviction))
+            if not passed or len(passed[0]) + 1 >= len(itemset):
+                break
+            consequents = grow(passed)
+    rules.sort(key=lambda r: (-getattr(r, sort), -r.confidence, -r.support, len(r.antecedent),
+                              [str(x) for x in r.antecedent], [str(x) for x in r.consequent]))
+    return rules if top is None else rules[:top]
+
+
+def labelled_baskets(rng, n_baskets, labels, density):
+    """Baskets over ``labels`` (any hashables), denser for the first labels: many equal counts."""
+    return [[x for i, x in enumerate(labels) if rng.random() < density / (1 + i / 4)] for _ in range(n_baskets)]
+
+
+LABEL_SETS = [
+    [f"i{j}" for j in range(9)],
+    [10, "9", 2, "b", "a|b", 1.5, ("t", 1), "Z", "é"],  # text order differs from id and insertion order
+]
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+@pytest.mark.parametrize("seed", range(6))
+def test_rules_same_list_order_and_values_as_before(monkeypatch, seed, chunk):
+    if chunk:  # every bounded piece: row batches, consequent pieces, sort merges and windows
+        monkeypatch.setattr(itemsets_module, "_CHUNK", chunk)
+    rng = random.Random(seed)
+    labels = LABEL_SETS[seed % 2]
+    baskets = labelled_baskets(rng, rng.choice([12, 40, 90]), labels, rng.choice([0.5, 0.8]))
+    found = minent.apriori(baskets, min_count=rng.choice([1, 2, 3]))
+    for sort in itemsets_module.SORT_KEYS:
+        for min_confidence in (0.0, 0.45, 0.8, 1.0):
+            want = previous_rules(found, min_confidence, sort=sort)
+            assert minent.association_rules(found, min_confidence, sort=sort) == want
+            assert minent.association_rules(found, min_confidence, sort=sort, top=7) == want[:7]
+    pairs = list(found)
+    rng.shuffle(pairs)  # another first-sight order of the items: another order inside each side
+    assert minent.association_rules(pairs, 0.3, n_baskets=len(baskets)) == previous_rules(pairs, 0.3, len(baskets))
+    best = itemsets_module.max_confidence(found)
+    confidences = [r.confidence for r in previous_rules(found, 0.0)]
+    assert best == (max(confidences) if confidences else None)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lexorder_is_a_stable_lexsort_in_bounded_pieces(monkeypatch, seed):
+    monkeypatch.setattr(itemsets_module, "_CHUNK", 16)
+    rng = np.random.default_rng(seed)
+    n = 3000
+    first = rng.integers(0, 3, n).astype(float) * np.where(rng.random(n) < 0.5, -0.0, 0.0)  # -0.0 == 0.0
+    keys = [first, rng.integers(0, 2, n), np.zeros(n), rng.integers(0, 40, n), rng.integers(0, 3, n)]
+    lazy = keys[:3] + [lambda rows: keys[3][rows], keys[4]]
+    want = np.lexsort(list(reversed(keys)))  # stable: ties keep row order
+    assert np.array_equal(itemsets_module._lexorder(lazy, n), want)
+    assert np.array_equal(itemsets_module._lexorder([keys[1]], n), np.argsort(keys[1], kind="stable"))
+
+
+def test_str_ranks_merge_pieces(monkeypatch):
+    monkeypatch.setattr(itemsets_module, "_CHUNK", 3)
+    labels = ["b", 10, "a", 2, "10", "é", "A", "b ", 1.0, "1.0"]
+    ranks = itemsets_module._str_ranks(labels)
+    texts = sorted(set(map(str, labels)))
+    assert ranks.tolist() == [texts.index(str(x)) + 1 for x in labels]
+
+
+@pytest.mark.parametrize("itemsets,message", [
+    ({("a",): 3, ("a", "b"): 2}, "not closed under subsets"),
+    ({("a",): 3, ("b",): 2, ("c",): 2, ("a", "b", "c"): 2, ("a", "b"): 2, ("b", "c"): 2}, "not closed"),
+    ({("a",): 0, ("b",): 2, ("a", "b"): 0}, "count of 0"),
+    ({("a",): 2**70, ("b",): 2, ("a", "b"): 1}, "counts must be between"),
+    ({("a",): "many"}, "whole-number counts"),
+    ([("a", 1, 2)], r"\(itemset, count\) pairs"),
+])
+def test_rules_from_bad_itemsets_raise_minent_error(itemsets, message):
+    with pytest.raises(MinentError, match=message):
+        minent.association_rules(itemsets, 0.0, n_baskets=10)
+
+
+def test_rules_never_sort_or_search_more_than_a_chunk_at_once(monkeypatch):
+    """The rules code returns to Python (where Ctrl-C is handled) between bounded C calls."""
+    chunk = 64
+    monkeypatch.setattr(itemsets_module, "_CHUNK", chunk)
+    baskets = labelled_baskets(random.Random(5), 300, [f"i{j}" for j in range(14)], 0.9)
+    found = minent.apriori(baskets, min_count=3)
+    want = previous_rules(found, 0.2)
+    assert len(want) > 50 * chunk and len(found) > 10 * chunk
+    largest = {}
+
+    def bounded(name, size_of):
+        original = getattr(np, name)
+
+        def call(*args, **kwargs):
+            largest[name] = max(largest.get(name, 0), size_of(*args))
+            return original(*args, **kwargs)
+        monkeypatch.setattr(np, name, call)
+
+    bounded("argsort", lambda a, *rest: len(a))
+    bounded("lexsort", lambda keys, *rest: len(keys[0]))
+    bounded("searchsorted", lambda a, v, *rest: np.size(v))
+    assert minent.association_rules(found, 0.2) == want
+    assert largest.keys() == {"argsort", "lexsort", "searchsorted"} and max(largest.values()) <= chunk
+
+
+def test_a_confidence_a_rounding_error_under_the_minimum_passes():
+    baskets = [["a", "b"]] * 3 + [["a"]] * 7  # a => b: 3 / 10 = 0.3, just under 0.1 + 0.2
+    found = minent.apriori(baskets, min_count=1)
+    rules = minent.association_rules(found, 0.1 + 0.2)
+    assert [(r.antecedent, r.consequent, r.confidence) for r in rules] == [(("b",), ("a",), 1.0),
+                                                                         (("a",), ("b",), 0.3)]
+
+
+def test_no_itemsets_no_rules():
+    nothing = minent.apriori([["a", "b"], ["c"]], min_count=5)  # not even one frequent item
+    assert minent.association_rules(nothing, 0.0) == [] and itemsets_module.max_confidence(nothing) is None
+    assert minent.association_rules({}, 0.0, n_baskets=3) == []

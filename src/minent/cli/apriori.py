@@ -11,6 +11,7 @@ import typer
 
 from ._app import app, guarded, progress_for, quiet_option, set_jobs
 
+INT64_MAX = 2**63 - 1  # the kernels' integers: larger values are a Numba typing error, not a result
 RULE_HEADER = ("antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction")
 ITEMSET_HEADER = ("itemset", "size", "count", "support")
 
@@ -62,6 +63,13 @@ def apriori_command(
         "csv if the first line has a comma, else fimi.",
         show_default=False,
     ),
+    header: Optional[bool] = typer.Option(
+        None, "--header/--no-header",
+        help="The first line is a header (skipped) or a basket. Default: detected in csv and long files "
+        "(a first line of 2+ labels, no numbers, none of them an item elsewhere in a file whose items "
+        "repeat; a note on stderr says so); fimi files have none.",
+        show_default=False,
+    ),
     sort: str = typer.Option(
         "lift", "--sort", help="Sort rules by lift, confidence, support, leverage or conviction (highest first; "
         "ties by confidence, then support)."
@@ -87,26 +95,30 @@ def apriori_command(
     and conviction ('inf' when confidence is 1), sorted by lift then confidence.
     Duplicate items in a basket count once. A summary goes to stderr.
     """
-    from ..baskets import FORMATS, read_baskets
+    from ..baskets import FORMATS, read_baskets_noting_header
     from ..errors import MinentError
-    from ..itemsets import SORT_KEYS, _check_support, apriori, association_rules
-    from ..textio import STDIN, atomic_output, check_writable
+    from ..itemsets import SORT_KEYS, _check_support, apriori, rule_table
+    from ..textio import STDIN, atomic_output, check_writable, same_output
 
     started = time.perf_counter()
+    if min_support is not None and not (0.0 < min_support <= 1.0):  # also nan and inf
+        raise MinentError(f"--min-support must be in (0, 1], got {min_support}")
+    if min_count is not None and not (1 <= min_count <= INT64_MAX):
+        raise MinentError(f"--min-count must be between 1 and {INT64_MAX}, got {min_count}")
     _check_support(min_support, min_count)
     if not (0.0 <= min_confidence <= 1.0):
         raise MinentError(f"--min-confidence must be in [0, 1], got {min_confidence}")
-    if max_len is not None and max_len < 1:
-        raise MinentError(f"--max-len must be at least 1, got {max_len}")
+    if max_len is not None and not (1 <= max_len <= INT64_MAX):
+        raise MinentError(f"--max-len must be between 1 and {INT64_MAX}, got {max_len}")
     if fmt is not None and fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if sort not in SORT_KEYS:
         raise MinentError(f"--sort must be one of {', '.join(SORT_KEYS)}, got '{sort}'")
-    if top is not None and top < 0:
-        raise MinentError(f"--top must be 0 or more, got {top}")
+    if top is not None and not (0 <= top <= INT64_MAX):
+        raise MinentError(f"--top must be between 0 and {INT64_MAX}, got {top}")
     if any(c in separator for c in "\t\n\r"):
         raise MinentError("--item-separator cannot hold a tab or a line break (the outputs are TSV)")
-    if output is not None and itemsets is not None and str(output) == str(itemsets):
+    if output is not None and itemsets is not None and str(output) != STDIN and same_output(output, itemsets):
         raise MinentError("--output and --itemsets name the same file")
     if str(output) == STDIN and str(itemsets) == STDIN:
         raise MinentError("only one of --output and --itemsets can be standard output")
@@ -116,7 +128,13 @@ def apriori_command(
 
     read_started = time.perf_counter()
     on_cluster = bool(scheduler and scheduler.strip())
-    transactions = None if on_cluster else read_baskets(baskets, fmt)  # a cluster's workers read the file
+    transactions = None
+    if not on_cluster:  # a cluster's workers read the file
+        transactions, header_line = read_baskets_noting_header(baskets, fmt, header)
+        if header_line is not None and not quiet:
+            name = "standard input" if str(baskets) == STDIN else f"'{baskets}'"
+            typer.echo(f"minent: treating the first line of {name} as a header ({header_line[:60]!r}: labels "
+                       "that are no item elsewhere); use --no-header to keep it as a basket", err=True)
     read_seconds = time.perf_counter() - read_started
     progress = progress_for(quiet, units={"apriori levels": "level"})
     try:
@@ -131,7 +149,7 @@ def apriori_command(
     finally:
         progress.close()
     rules_started = time.perf_counter()
-    rules = association_rules(found, min_confidence=min_confidence, sort=sort, top=top)
+    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top)
     rules_seconds = time.perf_counter() - rules_started
 
     def joined(items) -> str:
@@ -146,13 +164,57 @@ def apriori_command(
                 out.write(f"{joined(items)}\t{len(items)}\t{count}\t{_number(count / n)}\n")
     with atomic_output(output) as out:
         out.write("\t".join(RULE_HEADER) + "\n")
-        for r in rules:
-            out.write(
-                f"{joined(r.antecedent)}\t{joined(r.consequent)}\t{r.count}\t{_number(r.support)}\t"
-                f"{_number(r.confidence)}\t{_number(r.lift)}\t{_number(r.leverage)}\t{_number(r.conviction)}\n"
-            )
+        _write_rules(out, rules, separator)
+    if not len(rules) and top != 0 and not quiet:
+        _no_rules_hint(found, min_confidence, rules.best_confidence)
     if not quiet:
         _summary(found, len(rules), read_seconds, rules_seconds, time.perf_counter() - started)
+
+
+_SLICE = 1 << 15  # rules turned into text per step: a few milliseconds of C calls at a time
+
+
+def _write_rules(out, rules, separator: str) -> None:
+    """Write the rule table as TSV lines, a slice at a time (millions of rules never exist as
+    objects at once, and Ctrl-C is seen between slices)."""
+    import numpy as np
+
+    from ..itemsets import _gc_paused
+
+    labels = rules.levels.labels
+    with _gc_paused():  # millions of new strings: the collector would rescan them again and again
+        cells = np.empty(len(labels) if len(rules) else 0, dtype=object)  # the items as TSV cells
+        for lo in range(0, len(cells), _SLICE):
+            texts = [str(x) for x in labels[lo:lo + _SLICE]]
+            plain = not any(c in "".join(texts) for c in "\\\t\n\r")
+            cells[lo:lo + _SLICE] = texts if plain else [_cell(x) for x in texts]
+        for lo in range(0, len(rules), _SLICE):
+            hi = min(lo + _SLICE, len(rules))
+            sides = [rules.names(side, lo, hi, cells, join=separator) for side in ("antecedent", "consequent")]
+            count = rules.columns["count"][lo:hi].tolist()
+            measures = [_numbers(rules.columns[m][lo:hi])
+                        for m in ("support", "confidence", "lift", "leverage", "conviction")]
+            out.write("".join(f"{a}\t{b}\t{c}\t{s}\t{f}\t{li}\t{le}\t{v}\n"
+                              for a, b, c, s, f, li, le, v in zip(*sides, count, *measures)))
+
+
+def _numbers(values) -> list[str]:
+    """``_number`` of each value, formatting each distinct value (bit pattern) once."""
+    import numpy as np
+
+    distinct, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    text = np.array([_number(x) for x in distinct.view(np.float64).tolist()], dtype=object)
+    return text[inverse].tolist()
+
+
+def _no_rules_hint(found, min_confidence: float, best: Optional[float]) -> None:
+    """Say why the rules file is empty: the confidence or the support thresholds."""
+    if best is None:
+        typer.echo("minent: no rules: no itemset of 2 or more items reaches the minimum support; "
+                   "lower it with -s/--min-count", err=True)
+    else:
+        typer.echo(f"minent: no rule reaches --min-confidence {min_confidence:g} (the highest confidence "
+                   f"seen is {best:.2g}); lower it with -c", err=True)
 
 
 def _summary(found, n_rules: int, read_seconds: float, rules_seconds: float, total_seconds: float) -> None:
