@@ -60,7 +60,7 @@ def test_sigint_while_mining_stops_promptly_and_leaves_nothing(tmp_path, delay):
         proc.communicate()
         pytest.fail("apriori ignored SIGINT for 10 s")
     waited = time.monotonic() - sent
-    assert waited < 3.0, f"took {waited:.1f} s to stop"
+    assert waited < 5.0, f"took {waited:.1f} s to stop"  # wall time, on a machine that may be busy
     assert proc.returncode == 130
     assert stderr == "minent: interrupted\n" and stdout == ""
     assert sorted(os.listdir(tmp_path)) == ["many.csv"]  # no output, no .part temporary
@@ -85,7 +85,7 @@ def interrupt_and_check(proc, folder, names):
         proc.communicate()
         pytest.fail("apriori ignored SIGINT for 10 s")
     waited = time.monotonic() - sent
-    assert waited < 3.0, f"took {waited:.1f} s to stop"
+    assert waited < 5.0, f"took {waited:.1f} s to stop"  # wall time, on a machine that may be busy
     assert proc.returncode == 130
     assert stderr.decode().rsplit("\r", 1)[-1].strip().splitlines()[-1] == "minent: interrupted"
     assert sorted(os.listdir(folder)) == names  # no output, no .part temporary
@@ -138,21 +138,23 @@ def test_rules_phase_returns_to_python_often(many_items):
     from minent.itemsets import rule_table
 
     found = minent.apriori(read_baskets_noting_header(many_items, None, None)[0], min_count=1, max_len=2)
-    last, longest = [time.monotonic()], [0.0]
+    # the main thread's CPU time, not the wall clock: a loaded machine (CI, parallel tests)
+    # may deschedule the process for a while, which is no fault of the code
+    last, longest = [time.thread_time()], [0.0]
 
     def beat(signum, frame):
-        now = time.monotonic()
+        now = time.thread_time()
         longest[0] = max(longest[0], now - last[0])
         last[0] = now
 
     previous = signal.signal(signal.SIGALRM, beat)
     signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
     try:
-        last[0] = time.monotonic()
+        last[0] = time.thread_time()
         rules = minent.association_rules(found, 0.8)
         _write_rules(io.StringIO(), rule_table(found, 0.8), " | ")
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, previous)
     assert len(rules) > 2_000_000
-    assert longest[0] < 1.0, f"no signal handled for {longest[0]:.1f} s"
+    assert longest[0] < 1.0, f"no signal handled for {longest[0]:.1f} s of CPU"
