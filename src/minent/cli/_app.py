@@ -128,13 +128,13 @@ def _check_numbers(kwargs: dict) -> None:
 
 def _announce_compiling(command_name: str, kwargs: dict) -> None:
     """One line on stderr when this run will compile kernels (the first run after an install
-    takes seconds more, and must not look hung)."""
-    if kwargs.get("quiet"):
-        return
-    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling
+    takes seconds more, and must not look hung), then compile them on both cores."""
+    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling, prepare
 
     if needs_compiling(command_name, kwargs):
-        typer.echo(COMPILE_NOTICE, err=True)
+        if not kwargs.get("quiet"):
+            typer.echo(COMPILE_NOTICE, err=True)
+        prepare(command_name, kwargs)  # on two processes: half the kernels in a child that fills the cache
 
 
 def _silence_stdout() -> None:
@@ -176,6 +176,7 @@ def guarded(command: Callable) -> Callable:
         except MinentError as e:
             raise fail(str(e)) from None
         except KeyboardInterrupt as e:
+            sys.unraisablehook = lambda unraisable: None  # half-built LLVM objects complain at exit
             raise fail(_interrupted_message(getattr(e, "signum", signal.SIGINT)),
                        128 + getattr(e, "signum", signal.SIGINT)) from None
         except SystemError as e:
@@ -183,6 +184,7 @@ def guarded(command: Callable) -> Callable:
             if interrupt is None:
                 raise
             signum = getattr(interrupt, "signum", signal.SIGINT)
+            sys.unraisablehook = lambda unraisable: None
             raise fail(_interrupted_message(signum), 128 + signum) from None
         except BrokenPipeError:
             # the reader of our stdout went away (e.g. `| head`): quietly stop
