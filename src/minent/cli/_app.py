@@ -59,12 +59,46 @@ _HANDLED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM",
 _INT64_MAX = (1 << 63) - 1
 
 
+#: while Numba builds or loads a kernel, a signal is held back (an exception raised inside
+#: LLVM's callbacks can leave it half-built: a crash at exit) and raised between two kernels
+_DEFERRED: dict = {"on": False, "signum": None}
+
+
 def _interrupt(signum: int, frame) -> None:
     """First signal: unwind (finally blocks remove temporaries); a second one leaves at once."""
+    if _DEFERRED["on"]:
+        if _DEFERRED["signum"] is not None:  # a second signal while held back: leave now
+            _leave_now(signum, frame)
+        _DEFERRED["signum"] = signum
+        return
     for s in _HANDLED_SIGNALS:
         if signal.getsignal(s) is _interrupt:
             signal.signal(s, _leave_now)
     raise Interrupted(signum)
+
+
+def _raise_deferred() -> None:
+    """Raise the signal held back while a kernel was being built, if any."""
+    signum = _DEFERRED["signum"]
+    if signum is not None:
+        _DEFERRED["signum"] = None
+        _DEFERRED["on"] = False
+        _interrupt(signum, None)
+
+
+@contextlib.contextmanager
+def _kernels_being_built():
+    """Hold signals back while kernels are compiled or loaded; raise them between kernels."""
+    from ..kernels import warmup
+
+    _DEFERRED["on"], _DEFERRED["signum"] = True, None
+    warmup.CHECKPOINT = _raise_deferred
+    try:
+        yield
+    finally:
+        warmup.CHECKPOINT = warmup._no_checkpoint
+        _DEFERRED["on"] = False
+    _raise_deferred()
 
 
 def _leave_now(signum: int, frame) -> None:
@@ -129,12 +163,16 @@ def _check_numbers(kwargs: dict) -> None:
 def _announce_compiling(command_name: str, kwargs: dict) -> None:
     """One line on stderr when this run will compile kernels (the first run after an install
     takes seconds more, and must not look hung), then compile them on both cores."""
-    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling, prepare
+    if command_name.removesuffix("_command") == "score":  # no kernels
+        return
+    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling, prepare, preload
 
-    if needs_compiling(command_name, kwargs):
-        if not kwargs.get("quiet"):
-            typer.echo(COMPILE_NOTICE, err=True)
-        prepare(command_name, kwargs)  # on two processes: half the kernels in a child that fills the cache
+    with _kernels_being_built():
+        if needs_compiling(command_name, kwargs):
+            if not kwargs.get("quiet"):
+                typer.echo(COMPILE_NOTICE, err=True)
+            prepare(command_name, kwargs)  # on two processes: half the kernels in a child that fills the cache
+        preload(command_name, kwargs)  # the rest loaded now, not in the middle of the work
 
 
 def _silence_stdout() -> None:

@@ -289,8 +289,44 @@ def _compile(names: Iterable[str]) -> None:
                 pass
             if dropped:
                 raise dropped[0]
+            CHECKPOINT()
     finally:
         sys.unraisablehook = previous
+
+
+def _no_checkpoint() -> None:
+    """The default :data:`CHECKPOINT`: nothing to do between two kernels."""
+
+
+#: called between two kernels compiled or loaded here; the CLI sets it to raise a signal it
+#: deferred while Numba and LLVM were busy (an exception raised inside LLVM's callbacks can
+#: leave it half-built: a crash or a traceback at exit instead of a clean stop)
+CHECKPOINT = _no_checkpoint
+
+
+def preload(command: str, options: Optional[Mapping] = None) -> None:
+    """Load (or compile) every kernel ``command`` may call, now, one at a time with
+    :data:`CHECKPOINT` between them, instead of on first call in the middle of the work.
+
+    Loading a cached kernel runs LLVM too; done here, the CLI can hold a signal back until a
+    kernel is whole. Kernels whose signature is not in the table load on first call.
+    """
+    options = options or {}
+    if str(options.get("scheduler") or "").strip():
+        return
+    signatures = kernel_signatures()
+    names = [n for n in prepare_kernels(command, options) if n in signatures]
+    names += [n for n in signatures if n.split(".")[0] in _MODULES_OF.get(
+        command.removesuffix("_command").replace("_", "-"), ()) and n not in names]
+    _compile(names)
+
+
+#: the kernel modules of each command: their kernels in the table are preloaded
+_MODULES_OF = {
+    "build-lexicon": ("ngrams", "entropy", "viterbi", "trie", "utf8"),
+    "segment": ("viterbi", "trie", "utf8", "lexfile"),
+    "apriori": ("support",),
+}
 
 
 def _usable_cpus() -> int:
