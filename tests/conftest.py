@@ -38,3 +38,21 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (../shared is absent)")
     return path
+
+
+def pytest_configure(config) -> None:
+    """Before the tests, compile every kernel once, on two processes, into Numba's cache.
+
+    Under pytest-xdist only the controller does it: each worker would otherwise compile the
+    same kernels itself on a cold cache (CI), twice the work for the same result.
+    """
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller has done it
+        return
+    from minent.kernels import warmup
+
+    try:
+        names = warmup.missing_kernels(list(warmup.kernel_signatures()))
+        if names:
+            warmup.compile_in_parallel(names)
+    except Exception as e:  # the tests compile on first call, as a user's run would
+        print(f"conftest: kernels not compiled ahead: {e}", file=sys.stderr)
