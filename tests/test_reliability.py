@@ -484,3 +484,42 @@ def test_a_stream_named_twice_is_refused(tmp_path):
     result = minent("build-lexicon", "-q", fifo, fifo)
     assert result.returncode == 2
     assert "can be named only once" in one_error_line(result)
+
+
+def test_a_pipe_named_by_a_path_is_written_directly(work):
+    """`-o /dev/stdout` or `-o >(cmd)`: a /proc/self/fd link to a pipe is opened as it is."""
+    result = minent(*command_args("segment", work), "-o", "/dev/stdout")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == minent(*command_args("segment", work)).stdout and result.stdout
+
+
+def test_odd_output_paths(work, tmp_path):
+    keep = tmp_path / "keep.txt"
+    keep.write_text("keep\n")
+    for path, words in ((f"{keep}/", "not a directory"), (f"{tmp_path / 'new'}/", "no such directory")):
+        result = minent(*command_args("segment", work), "-o", path)
+        assert result.returncode == 2 and words in one_error_line(result), path
+    assert keep.read_text() == "keep\n" and not (tmp_path / "new").exists()
+    long_name = tmp_path / ("长" * 80)  # 240 bytes: the temporary's name must still fit in 255
+    result = minent(*command_args("segment", work), "-o", long_name)
+    assert result.returncode == 0, result.stderr
+    assert long_name.stat().st_size > 0 and leftovers(tmp_path) == []
+
+
+def test_closed_standard_streams(work, tmp_path):
+    out = tmp_path / "out.txt"
+    args = [sys.executable, "-m", "minent", *map(str, command_args("segment", work))]
+    closed_stdin = subprocess.run(args + ["-o", str(out)], stdin=subprocess.DEVNULL, capture_output=True,
+                                  preexec_fn=lambda: os.close(0))
+    assert closed_stdin.returncode == 0, closed_stdin.stderr
+    closed_stdout = subprocess.run(args, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   preexec_fn=lambda: os.close(1))
+    assert closed_stdout.returncode == 1
+    assert one_error_line(closed_stdout) == "minent: cannot write output: standard output is closed"
+
+
+def test_unsupported_encodings_and_stdin_twice(work, tmp_path):
+    result = minent("segment", "-q", "-l", work / "lexicon.tsv", "--encoding", "utf-16", work / "small.txt")
+    assert result.returncode == 2 and "not supported" in one_error_line(result)
+    result = minent("score", "-", "-", input=b"a b\n")
+    assert result.returncode == 2 and "only once" in one_error_line(result)

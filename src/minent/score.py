@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Optional, Sequence
 
 from .errors import MinentError
-from .textio import PathLike, _describe, read_input
+from .textio import STDIN, PathLike, _describe, read_input
 
 
 @dataclass
@@ -137,6 +137,9 @@ def score_files(
     encoding: str = "utf-8",
 ) -> SegmentationScore:
     """:func:`score_segmentation` of two files (and a word list, one word a line)."""
+    named = [str(p) for p in (gold, pred, training_words) if p is not None]
+    if named.count(STDIN) > 1:
+        raise MinentError("standard input ('-') can be named only once")
     gold_lines = read_lines(gold, encoding)
     pred_lines = read_lines(pred, encoding)
     words = None

@@ -43,10 +43,16 @@ def check_readable(path: PathLike) -> None:
 
 
 def check_encoding(encoding: str) -> str:
+    """The codec's name; encodings whose line feed is not the byte 0x0A (UTF-16, UTF-32) are
+    refused, since inputs are cut into chunks after that byte."""
     try:
-        return codecs.lookup(encoding).name
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise MinentError(f"unknown encoding '{encoding}'") from None
+    if name.startswith(("utf-16", "utf-32")):
+        raise MinentError(f"the encoding '{encoding}' is not supported (a line feed is not one byte there); "
+                          f"convert the file first, e.g. iconv -f {encoding} -t utf-8")
+    return name
 
 
 def _decode(data: bytes, name: str, offset: int, encoding: str) -> str:
@@ -122,6 +128,8 @@ def open_input(path: PathLike, encoding: str = "utf-8") -> Iterator[IO[bytes]]:
     name = _describe(path)
     utf8 = check_encoding(encoding) in ("utf-8", "utf-8-sig")
     check_readable(path)
+    if str(path) == STDIN and sys.stdin is None:
+        raise MinentError("cannot read standard input: it is closed")
     try:
         stream = sys.stdin.buffer if str(path) == STDIN else open(path, "rb")
     except OSError as e:
@@ -136,7 +144,7 @@ def open_input(path: PathLike, encoding: str = "utf-8") -> Iterator[IO[bytes]]:
                 stream.read(3)
         yield stream
     finally:
-        if stream is not sys.stdin.buffer:
+        if str(path) != STDIN:
             stream.close()
 
 
@@ -311,6 +319,8 @@ class _Sink(io.RawIOBase):
 
 
 def _stdout_sink() -> _Sink:
+    if sys.stdout is None:
+        raise OutputError("cannot write output: standard output is closed")
     try:
         return _Sink("output", fd=sys.stdout.fileno())
     except (AttributeError, ValueError, io.UnsupportedOperation):
@@ -348,50 +358,78 @@ def _resolve(path: PathLike) -> str:
     return os.path.realpath(os.fspath(path))
 
 
-def check_writable(path: Optional[PathLike]) -> None:
-    """Fail early, with a one-line message, if ``path`` cannot be written (stdout always can)."""
-    if path is None or str(path) == STDIN:
-        return
-    real = _resolve(path)
+def _target(path: PathLike) -> tuple[str, str, Optional[os.stat_result]]:
+    """How an output path is written: ``(kind, file, stat)`` with kind ``direct`` (a device, a
+    FIFO, a pipe reached through /dev/stdout or ``>(cmd)``: opened as it is), ``in-place`` (a
+    writable file in a directory we cannot create files in) or ``atomic`` (a temporary beside
+    the file, symbolic links followed, renamed at the end). One-line errors for the rest."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
     try:
-        st = os.stat(real)
+        st: Optional[os.stat_result] = os.stat(text)  # follows links, /proc/self/fd ones included
     except FileNotFoundError:
         st = None
+    except NotADirectoryError:
+        raise MinentError(f"cannot write '{path}': not a directory") from None
     except OSError as e:
         raise MinentError(f"cannot write '{path}': {e.strerror or e}") from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise MinentError(f"cannot write '{path}': it is a directory")
+    if text.endswith(os.sep):
+        raise MinentError(f"cannot write '{path}': {'not a directory' if st is not None else 'no such directory'}")
     if st is not None and stat.S_ISSOCK(st.st_mode):
         raise MinentError(f"cannot write '{path}': it is a socket")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        if not os.access(real, os.W_OK):
+        if not os.access(text, os.W_OK):
             raise MinentError(f"cannot write '{path}': permission denied")
-        return  # a device or a FIFO: written directly
+        return "direct", text, st
+    real = _resolve(text)
     folder = os.path.dirname(real) or "."
     if not os.path.isdir(folder):
-        raise MinentError(f"cannot write '{path}': no such directory '{os.path.dirname(os.fspath(path)) or folder}'")
-    if not os.access(folder, os.W_OK | os.X_OK) or (st is not None and not os.access(real, os.W_OK)):
+        raise MinentError(f"cannot write '{path}': no such directory '{os.path.dirname(text) or folder}'")
+    if st is not None and not os.access(real, os.W_OK):
         raise MinentError(f"cannot write '{path}': permission denied")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        if st is not None:
+            return "in-place", real, st
+        raise MinentError(f"cannot write '{path}': permission denied (directory '{folder}')")
+    return "atomic", real, st
+
+
+def check_writable(path: Optional[PathLike]) -> None:
+    """Fail early, with a one-line message, if ``path`` cannot be written (stdout always can)."""
+    if path is None or str(path) == STDIN:
+        return
+    _target(path)
 
 
 def same_output(a: Optional[PathLike], b: Optional[PathLike]) -> bool:
-    """Whether two outputs are the same place (both stdout, or the same file after links)."""
+    """Whether two outputs are the same file (after links); devices and FIFOs never clash."""
     if a is None or b is None:
         return False
     if str(a) == STDIN or str(b) == STDIN:
         return str(a) == str(b)
-    return _resolve(a) == _resolve(b)
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return _resolve(a) == _resolve(b)
+    return stat.S_ISREG(sa.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def _temporary_beside(real: str, mode: int) -> tuple[int, str]:
-    """Create ``.NAME.XXXXXXXX.part`` beside ``real``, opened for writing with ``mode`` (umask applies)."""
+    """Create ``.NAME.XXXXXXXX.part`` beside ``real``, opened for writing with ``mode`` (umask
+    applies), and registered in :data:`TEMPORARIES` at once. A long NAME is shortened so the
+    temporary's name stays within the 255 bytes a file name may have."""
     folder, name = os.path.split(real)
+    short = os.fsencode(name)[:200].decode("utf-8", "ignore") or "out"
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.part")
+        tmp = os.path.join(folder, f".{short}.{os.urandom(4).hex()}.part")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
         except FileExistsError:
             continue
+        TEMPORARIES.add(tmp)
         return fd, tmp
     raise FileExistsError(f"no free temporary name beside {real}")
 
@@ -406,8 +444,9 @@ def open_output(
     file is in place only when the ``with`` block ends without an exception.
     """
     if path is None or str(path) == STDIN:
+        sink = _stdout_sink()
         sys.stdout.flush()  # what was printed before goes first
-        stream = _stream(_stdout_sink(), binary, encoding, newline)
+        stream = _stream(sink, binary, encoding, newline)
         try:
             yield stream
             stream.close()
@@ -415,18 +454,12 @@ def open_output(
             _close_quietly(stream)
             raise
         return
-    check_writable(path)
-    real = _resolve(path)
-    try:
-        st: Optional[os.stat_result] = os.stat(real)
-    except FileNotFoundError:
-        st = None
-    except OSError as e:
-        raise MinentError(f"cannot write '{path}': {e.strerror or e}") from None
+    kind, real, st = _target(path)
     name = f"'{path}'"
-    if st is not None and not stat.S_ISREG(st.st_mode):  # a device or a FIFO: no rename
+    if kind != "atomic":  # a device, a FIFO, a pipe: as it is; a file in a read-only folder: in place
+        flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_TRUNC if kind == "in-place" else 0)
         try:
-            fd = os.open(real, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = os.open(real, flags)
         except OSError as e:
             raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
         stream = _stream(_Sink(name, fd=fd, owns_fd=True), binary, encoding, newline)
@@ -441,7 +474,6 @@ def open_output(
         fd, tmp = _temporary_beside(real, 0o600 if st is not None else 0o666)
     except OSError as e:
         raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
-    TEMPORARIES.add(tmp)
     try:
         if st is not None:  # an overwritten file keeps its mode and, where permitted, its owner
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
@@ -471,6 +503,7 @@ def open_output(
 
 
 def _remove(path: str) -> None:
+    TEMPORARIES.discard(path)
     try:
         os.unlink(path)
     except OSError:

@@ -179,7 +179,7 @@ def _silence_stdout() -> None:
     """Point stdout at /dev/null so that Python's final flush cannot fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, 1 if sys.stdout is None else sys.stdout.fileno())
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
 
@@ -201,7 +201,8 @@ def guarded(command: Callable) -> Callable:
                 _announce_compiling(command.__name__, kwargs)
                 result = command(*args, **kwargs)
                 try:
-                    sys.stdout.flush()
+                    if sys.stdout is not None:
+                        sys.stdout.flush()
                 except BrokenPipeError:
                     raise
                 except OSError as e:
@@ -261,6 +262,9 @@ def progress_for(quiet: bool, units: Optional[dict] = None, streams_to_stdout: b
     terminal too, a bar would be drawn into the middle of it, so there is none."""
     from ..progress import TqdmProgress
 
-    wanted = sys.stderr.isatty() or os.environ.get("MINENT_PROGRESS") == "1"
-    mixed = streams_to_stdout and sys.stdout.isatty() and os.environ.get("MINENT_PROGRESS") != "1"
+    def is_terminal(stream) -> bool:  # a closed stream (2>&-) is None
+        return stream is not None and stream.isatty()
+
+    wanted = is_terminal(sys.stderr) or os.environ.get("MINENT_PROGRESS") == "1" and sys.stderr is not None
+    mixed = streams_to_stdout and is_terminal(sys.stdout) and os.environ.get("MINENT_PROGRESS") != "1"
     return TqdmProgress(disable=quiet or not wanted or mixed, unit_of=units)
