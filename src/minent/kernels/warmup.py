@@ -315,18 +315,7 @@ def preload(command: str, options: Optional[Mapping] = None) -> None:
     if str(options.get("scheduler") or "").strip():
         return
     signatures = kernel_signatures()
-    names = [n for n in prepare_kernels(command, options) if n in signatures]
-    names += [n for n in signatures if n.split(".")[0] in _MODULES_OF.get(
-        command.removesuffix("_command").replace("_", "-"), ()) and n not in names]
-    _compile(names)
-
-
-#: the kernel modules of each command: their kernels in the table are preloaded
-_MODULES_OF = {
-    "build-lexicon": ("ngrams", "entropy", "viterbi", "trie", "utf8"),
-    "segment": ("viterbi", "trie", "utf8", "lexfile"),
-    "apriori": ("support",),
-}
+    _compile([n for n in prepare_kernels(command, options) if n in signatures])  # what this run will call
 
 
 def _usable_cpus() -> int:
