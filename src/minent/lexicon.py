@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Optional, Union
 
 from .errors import MinentError
-from .textio import PathLike, _describe, atomic_output, read_input
+from .textio import PathLike, _describe, open_output, read_input
 
 FORMATS = ("tsv", "jieba")
 
@@ -116,7 +116,7 @@ class Lexicon:
             word = next(w for w in self._counts if any("\ud800" <= c <= "\udfff" for c in w))
             raise MinentError(f"cannot write the lexicon as UTF-8: the word {word!r} holds a lone surrogate "
                               f"(U+{ord(e.object[e.start]):04X})") from None
-        with atomic_output(path) as f:
+        with open_output(path) as f:
             f.writelines(f"{w}{sep}{c}\n" for w, c in self.items())
 
     @classmethod

@@ -411,7 +411,7 @@ class Segmenter:
             raise MinentError(f"the delimiter {delimiter!r} cannot be written as UTF-8") from None
         stats = SegmentStats()
         start = time.perf_counter()
-        name = "standard input" if str(source) == STDIN else f"'{source}'"
+        name = _describe(source)
         total = os.path.getsize(source) if is_regular_file(source) else None
         with open_input(source, encoding) as stream:
             line_open = False

@@ -443,63 +443,52 @@ def open_output(
     Errors while writing raise :class:`OutputError` (a MinentError) naming the output. The
     file is in place only when the ``with`` block ends without an exception.
     """
+    tmp: Optional[str] = None  # the temporary renamed into place at the end (regular files)
     if path is None or str(path) == STDIN:
         sink = _stdout_sink()
         sys.stdout.flush()  # what was printed before goes first
-        stream = _stream(sink, binary, encoding, newline)
+    else:
+        kind, real, st = _target(path)
+        name = f"'{path}'"
         try:
-            yield stream
-            stream.close()
-        except BaseException:
-            _close_quietly(stream)
-            raise
-        return
-    kind, real, st = _target(path)
-    name = f"'{path}'"
-    if kind != "atomic":  # a device, a FIFO, a pipe: as it is; a file in a read-only folder: in place
-        flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_TRUNC if kind == "in-place" else 0)
-        try:
-            fd = os.open(real, flags)
+            if kind == "atomic":
+                fd, tmp = _temporary_beside(real, 0o600 if st is not None else 0o666)
+            else:  # a device, a FIFO, a pipe: as it is; a file in a read-only folder: in place
+                flags = os.O_WRONLY | getattr(os, "O_CLOEXEC", 0) | (os.O_TRUNC if kind == "in-place" else 0)
+                fd = os.open(real, flags)
         except OSError as e:
             raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
-        stream = _stream(_Sink(name, fd=fd, owns_fd=True), binary, encoding, newline)
         try:
-            yield stream
-            stream.close()
+            if tmp is not None and st is not None:  # an overwritten file keeps its mode and, where permitted, its owner
+                os.fchmod(fd, stat.S_IMODE(st.st_mode))
+                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                    try:
+                        os.fchown(fd, st.st_uid, st.st_gid)
+                    except OSError:
+                        pass
+            sink = _Sink(name, fd=fd, owns_fd=True)
         except BaseException:
-            _close_quietly(stream)
+            os.close(fd)
+            if tmp is not None:
+                _remove(tmp)
             raise
-        return
-    try:
-        fd, tmp = _temporary_beside(real, 0o600 if st is not None else 0o666)
-    except OSError as e:
-        raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
-    try:
-        if st is not None:  # an overwritten file keeps its mode and, where permitted, its owner
-            os.fchmod(fd, stat.S_IMODE(st.st_mode))
-            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(fd, st.st_uid, st.st_gid)
-                except OSError:
-                    pass
-        stream = _stream(_Sink(name, fd=fd, owns_fd=True), binary, encoding, newline)
-    except BaseException:
-        os.close(fd)
-        _remove(tmp)
-        raise
+    stream = _stream(sink, binary, encoding, newline)
     try:
         yield stream
         stream.close()
-        try:
-            os.replace(tmp, real)
-        except OSError as e:
-            raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
+        if tmp is not None:
+            try:
+                os.replace(tmp, real)
+            except OSError as e:
+                raise MinentError(f"cannot write {name}: {e.strerror or e}") from None
     except BaseException:
         _close_quietly(stream)
-        _remove(tmp)
+        if tmp is not None:
+            _remove(tmp)
         raise
     finally:
-        TEMPORARIES.discard(tmp)
+        if tmp is not None:
+            TEMPORARIES.discard(tmp)
 
 
 def _remove(path: str) -> None:
@@ -508,11 +497,6 @@ def _remove(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def atomic_output(path: Optional[PathLike], encoding: str = "utf-8", newline: str = "\n"):
-    """Text output, as :func:`open_output` (kept for the callers that use this name)."""
-    return open_output(path, binary=False, encoding=encoding, newline=newline)
 
 
 def remove_temporaries() -> None:

@@ -98,7 +98,7 @@ def apriori_command(
     from ..baskets import FORMATS, read_baskets_noting_header
     from ..errors import MinentError
     from ..itemsets import SORT_KEYS, _check_support, apriori, rule_table
-    from ..textio import STDIN, atomic_output, check_writable, same_output
+    from ..textio import STDIN, open_output, check_writable, same_output
 
     started = time.perf_counter()
     if min_support is not None and not (0.0 < min_support <= 1.0):  # also nan and inf
@@ -158,11 +158,11 @@ def apriori_command(
     n = found.n_baskets
     if itemsets is not None:
         listing = sorted(found, key=lambda pair: (-pair[1], len(pair[0])))
-        with atomic_output(itemsets) as out:
+        with open_output(itemsets) as out:
             out.write("\t".join(ITEMSET_HEADER) + "\n")
             for items, count in listing:
                 out.write(f"{joined(items)}\t{len(items)}\t{count}\t{_number(count / n)}\n")
-    with atomic_output(output) as out:
+    with open_output(output) as out:
         out.write("\t".join(RULE_HEADER) + "\n")
         _write_rules(out, rules, separator)
     if not len(rules) and top != 0 and not quiet:
