@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-REFERENCE = ROOT / "tests" / "reference_lexicon.py"
+REFERENCE = ROOT / "tests" / "lexicon" / "reference_lexicon.py"
 
 
 def build_corpus(folder: Path) -> Path:

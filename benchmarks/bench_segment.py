@@ -90,7 +90,7 @@ def run(cmd: list[str], folder: Path) -> tuple[float, int]:
 
 def compare_outputs(minent_out: Path, jieba_out: Path) -> dict:
     """Same lines and characters (whitespace aside)? And how far the cuts agree."""
-    from minent.score import read_lines, score_segmentation
+    from minent.segment.score import read_lines, score_segmentation
 
     mine, theirs = read_lines(minent_out), read_lines(jieba_out)
     if len(mine) != len(theirs):

@@ -33,7 +33,7 @@ TRAINING_WORDS = CWS / "pku_training_words.utf8"
 def run(**build_kwargs) -> dict:
     """Learn, segment and score once; return the figures (keywords go to ``build_lexicon``)."""
     import minent
-    from minent.score import read_lines, score_segmentation
+    from minent.segment.score import read_lines, score_segmentation
 
     with tempfile.TemporaryDirectory(prefix="minent-pku-") as tmp:
         raw = Path(tmp) / "peoples_daily_raw.txt"

@@ -9,9 +9,16 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the plain-Python references live beside the tests
+# the tests of each job live in its folder, beside the plain-Python references of its kernels;
+# the tests of another job may use them too (discovery's reference segments, as minent does)
+sys.path.insert(0, str(HERE))
+for _job in ("lexicon", "segment", "itemsets"):
+    sys.path.insert(0, str(HERE / _job))
 
 SHARED = HERE.parents[1] / "shared"
+
+# the cluster fixtures (a LocalCluster, the corpus the cluster tests share)
+pytest_plugins = ["cluster_fixtures"]
 
 # a few ideographs (so n-grams repeat), ext-A, 〇, and every kind of separator
 IDEOGRAPHS = "中国人民的大学生在"
@@ -48,7 +55,7 @@ def pytest_configure(config) -> None:
     """
     if hasattr(config, "workerinput"):  # an xdist worker: the controller has done it
         return
-    from minent.kernels import warmup
+    from minent.cli import warmup
 
     try:
         names = warmup.missing_kernels(list(warmup.kernel_signatures()))

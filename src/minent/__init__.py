@@ -4,41 +4,36 @@
     >>> lexicon = minent.build_lexicon(["...texts..."])       # or paths: [Path("corpus.txt")]
     >>> lexicon.save("lexicon.tsv")
 
-Heavy modules (Numba kernels) load on first use, so ``import minent`` and ``minent --help``
-stay fast.
+One subpackage a job: :mod:`minent.lexicon` (discover words), :mod:`minent.segment` (cut
+text into words, score a segmentation), :mod:`minent.itemsets` (frequent itemsets and
+association rules); :mod:`minent.common` holds what they share and :mod:`minent.cli` the
+command line. Heavy modules (Numba kernels) load on first use, so ``import minent`` and
+``minent --help`` stay fast.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .common.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "MinentError": "errors",
-    "Lexicon": "lexicon",
-    "BuildStats": "lexicon",
-    "Corpus": "textio",
-    "build_lexicon": "discover",
-    "LexiconBuilder": "discover",
-    "Segmenter": "segment",
-    "score_segmentation": "score",
-    "apriori": "itemsets",
-    "association_rules": "itemsets",
+    "MinentError": ".common.errors",
+    "Lexicon": ".common.lexicon",
+    "BuildStats": ".common.lexicon",
+    "Corpus": ".common.textio",
+    "build_lexicon": ".lexicon.discover",
+    "LexiconBuilder": ".lexicon.discover",
+    "Segmenter": ".segment.segmenter",
+    "score_segmentation": ".segment.score",
+    "apriori": ".itemsets.mining",
+    "association_rules": ".itemsets.rules",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'minent' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, _dir = lazy_exports(__name__, _EXPORTS)
 
 
 def __dir__() -> list[str]:

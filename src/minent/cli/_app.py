@@ -14,7 +14,7 @@ from typing import Callable, Optional
 import typer
 
 from .. import __version__
-from ..errors import MinentError
+from ..common.errors import MinentError
 
 app = typer.Typer(
     name="minent",
@@ -89,7 +89,7 @@ def _raise_deferred() -> None:
 @contextlib.contextmanager
 def _kernels_being_built():
     """Hold signals back while kernels are compiled or loaded; raise them between kernels."""
-    from ..kernels import warmup
+    from . import warmup
 
     _DEFERRED["on"], _DEFERRED["signum"] = True, None
     warmup.CHECKPOINT = _raise_deferred
@@ -102,7 +102,7 @@ def _kernels_being_built():
 
 
 def _leave_now(signum: int, frame) -> None:
-    from ..textio import remove_temporaries
+    from ..common.textio import remove_temporaries
 
     remove_temporaries()
     try:
@@ -165,7 +165,7 @@ def _announce_compiling(command_name: str, kwargs: dict) -> None:
     takes seconds more, and must not look hung), then compile them on both cores."""
     if command_name.removesuffix("_command") == "score":  # no kernels
         return
-    from ..kernels.warmup import COMPILE_NOTICE, needs_compiling, prepare, preload
+    from .warmup import COMPILE_NOTICE, needs_compiling, prepare, preload
 
     with _kernels_being_built():
         if needs_compiling(command_name, kwargs):
@@ -193,7 +193,7 @@ def guarded(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from ..textio import OutputError
+        from ..common.textio import OutputError
 
         try:
             with _signals_unwind():
@@ -257,10 +257,10 @@ def quiet_option() -> bool:
 
 def progress_for(quiet: bool, units: Optional[dict] = None, streams_to_stdout: bool = False):
     """One progress line on stderr when it is a terminal (or MINENT_PROGRESS=1), none with --quiet;
-    the command must ``close()`` it before printing its summary (see minent.progress.TqdmProgress).
+    the command must ``close()`` it before printing its summary (see minent.common.progress.TqdmProgress).
     ``streams_to_stdout``: the command writes its output while it runs; when that goes to the
     terminal too, a bar would be drawn into the middle of it, so there is none."""
-    from ..progress import TqdmProgress
+    from ..common.progress import TqdmProgress
 
     def is_terminal(stream) -> bool:  # a closed stream (2>&-) is None
         return stream is not None and stream.isatty()

@@ -95,10 +95,11 @@ def apriori_command(
     and conviction ('inf' when confidence is 1), sorted by lift then confidence.
     Duplicate items in a basket count once. A summary goes to stderr.
     """
-    from ..baskets import FORMATS, read_baskets_noting_header
-    from ..errors import MinentError
-    from ..itemsets import SORT_KEYS, _check_support, apriori, rule_table
-    from ..textio import STDIN, open_output, check_writable, same_output
+    from ..itemsets.baskets import FORMATS, read_baskets_noting_header
+    from ..common.errors import MinentError
+    from ..itemsets.rules import SORT_KEYS, rule_table
+    from ..itemsets.mining import _check_support, apriori
+    from ..common.textio import STDIN, open_output, check_writable, same_output
 
     started = time.perf_counter()
     if min_support is not None and not (0.0 < min_support <= 1.0):  # also nan and inf
@@ -139,7 +140,7 @@ def apriori_command(
     progress = progress_for(quiet, units={"apriori levels": "level"})
     try:
         if on_cluster:
-            from ..distributed import apriori as apriori_on_cluster
+            from ..itemsets.cluster import apriori as apriori_on_cluster
 
             found = apriori_on_cluster(scheduler.strip(), str(baskets), min_support=min_support, max_len=max_len,
                                        min_count=min_count, fmt=fmt, progress=progress)
@@ -179,7 +180,7 @@ def _write_rules(out, rules, separator: str) -> None:
     objects at once, and Ctrl-C is seen between slices)."""
     import numpy as np
 
-    from ..itemsets import _gc_paused
+    from ..itemsets.mining import _gc_paused
 
     labels = rules.levels.labels
     with _gc_paused():  # millions of new strings: the collector would rescan them again and again

@@ -7,12 +7,12 @@ from typing import List, Optional
 
 import typer
 
-from ..defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE
+from ..lexicon.defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE
 from ._app import app, guarded, progress_for, quiet_option
 
 
 def _parse_pmi(text: Optional[str]) -> Optional[list[float]]:
-    from ..errors import MinentError
+    from ..common.errors import MinentError
 
     if text is None:
         return None
@@ -75,10 +75,10 @@ def build_lexicon_command(
     The lexicon lists one word a line with its count, most frequent first, single
     characters included. A summary (sizes, bits per character, time) goes to stderr.
     """
-    from ..discover import LexiconBuilder
-    from ..errors import MinentError
-    from ..lexicon import FORMATS
-    from ..textio import Corpus, check_writable
+    from ..lexicon.discover import LexiconBuilder
+    from ..common.errors import MinentError
+    from ..common.lexicon import FORMATS
+    from ..common.textio import Corpus, check_writable
 
     if fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
@@ -92,7 +92,7 @@ def build_lexicon_command(
     builder.progress = progress
     try:
         if scheduler and scheduler.strip():
-            from ..distributed import build_lexicon as build_on_cluster
+            from ..lexicon.cluster import build_lexicon as build_on_cluster
 
             builder.lexicon_ = build_on_cluster(scheduler.strip(), corpus, order, min_count, builder.min_pmi,
                                                 encoding, progress, refine=refine, iterations=iterations)

@@ -28,8 +28,8 @@ def score_command(
     Prints tab-separated name/value lines. The files must hold the same characters line for
     line (whitespace aside); otherwise scoring stops and says at which line and character.
     """
-    from ..score import score_files
-    from ..textio import open_output
+    from ..segment.score import score_files
+    from ..common.textio import open_output
 
     result = score_files(gold, pred, training_words, encoding)
     rows = [

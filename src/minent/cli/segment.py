@@ -11,7 +11,7 @@ from ._app import app, guarded, jobs_option, progress_for, quiet_option, set_job
 
 
 def _delimiter(text: str) -> str:
-    from ..errors import MinentError
+    from ..common.errors import MinentError
 
     text = {"\\t": "\t", "\\s": " "}.get(text, text)
     if not text:
@@ -57,10 +57,10 @@ def segment_command(
 
     A character missing from the lexicon counts as seen 0.5 times. Digits, Latin words and punctuation are grouped by rules (a number such as -3.5% or 1,000; a word such as e-mail; a run of one dash or ellipsis character; every other mark alone), never split. Whitespace is a word boundary: it is replaced by the delimiter (LF line ends are kept; a CR is whitespace).
     """
-    from ..errors import MinentError
-    from ..lexicon import FORMATS
-    from ..segment import Segmenter
-    from ..textio import STDIN, check_encoding, check_readable, check_writable, open_output
+    from ..common.errors import MinentError
+    from ..common.lexicon import FORMATS
+    from ..segment.segmenter import Segmenter
+    from ..common.textio import STDIN, check_encoding, check_readable, check_writable, open_output
 
     if lexicon_format not in ("auto", *FORMATS):
         raise MinentError(f"--lexicon-format must be auto, {' or '.join(FORMATS)}; got '{lexicon_format}'")
@@ -78,9 +78,9 @@ def segment_command(
     if scheduler and scheduler.strip():  # the same output, segmented on the Dask cluster
         from functools import partial
 
-        from .. import distributed
+        from ..segment import cluster
 
-        segment_file = partial(distributed.segment_file, scheduler.strip(), segmenter)
+        segment_file = partial(cluster.segment_file, scheduler.strip(), segmenter)
     try:
         # standard output is written chunk by chunk as the work goes on (| head sees the first
         # lines at once); a file is written whole or not at all

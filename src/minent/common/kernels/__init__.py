@@ -1,0 +1,86 @@
+"""Numba kernels: plain functions over numpy arrays, compiled once and cached on disk.
+
+This package holds the kernels more than one job uses: ``utf8`` (decoding and encoding),
+``tokens`` (character classes and the grouping rules), ``trie`` (the lexicon's trie),
+``counts`` (sorted count tables), ``lexfile`` (reading lexicon files); and the plumbing
+every kernel module shares (:func:`readonly`, :func:`run_blocks`, :func:`numba_threads`).
+Each job keeps its own kernels beside its code: ``minent.lexicon.kernels`` (n-gram
+counting, cohesion, cutting, branching entropy), ``minent.segment.kernels`` (Viterbi),
+``minent.itemsets.kernels`` (support counting). ``minent.cli.warmup`` tells whether a
+command's kernels are compiled yet.
+
+Compiling is what a first run waits for (the cache then makes later runs start in
+milliseconds), so the kernels are kept cheap to compile: no ``parallel=True`` (a parfor
+costs seconds to compile; the kernels release the GIL instead and :func:`run_blocks` runs
+their blocks on threads), and one signature each: a public function that Python calls
+puts its arguments in one form (dtype, layout, read-only flag) before calling its
+``@njit`` kernel, so a kernel is never compiled twice for two forms of the same data.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from ..errors import MinentError
+
+
+def readonly(a: np.ndarray, dtype=None) -> np.ndarray:
+    """A read-only, C-contiguous view of ``a`` (a copy only when its dtype or layout differs).
+
+    Arrays made from ``bytes`` are read-only and the others are not; Numba compiles a
+    kernel once for each, so input arrays are always handed over read-only.
+    """
+    a = np.ascontiguousarray(a, dtype=dtype)
+    if a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a
+
+
+def thread_count(threads: int = 0) -> int:
+    """``threads``, or Numba's thread count when it is 0 (what ``--jobs``/``jobs`` set)."""
+    if threads > 0:
+        return threads
+    import numba
+
+    return numba.get_num_threads()
+
+
+@contextmanager
+def numba_threads(jobs: int) -> Iterator[int]:
+    """Let the kernels use ``jobs`` threads (0 = all cores) inside the block; yields the number
+    set, and restores the previous setting after (a library call must not change it for good)."""
+    import numba
+
+    if jobs < 0:
+        raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
+    before = numba.get_num_threads()
+    limit = numba.config.NUMBA_NUM_THREADS
+    numba.set_num_threads(limit if jobs == 0 else min(jobs, limit))
+    try:
+        yield numba.get_num_threads()
+    finally:
+        numba.set_num_threads(before)
+
+
+def run_blocks(kernel: Callable, jobs: Sequence[tuple], threads: int) -> list:
+    """``kernel(*args)`` for each ``args`` of ``jobs``, on up to ``threads`` threads; results in order.
+
+    The kernel must be ``nogil``. The calling thread only waits, so a signal handler (Ctrl-C)
+    runs at once; then the blocks not started are cancelled and the running ones (short)
+    finish before the exception goes on.
+    """
+    if threads <= 1 or len(jobs) <= 1:
+        return [kernel(*args) for args in jobs]
+    with ThreadPoolExecutor(min(threads, len(jobs))) as pool:
+        futures = [pool.submit(kernel, *args) for args in jobs]
+        try:
+            return [f.result() for f in futures]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise

@@ -1,0 +1,1 @@
+"""Numba kernels of support counting for Apriori (``support``)."""

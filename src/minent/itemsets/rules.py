@@ -1,0 +1,445 @@
+"""Association rules from frequent itemsets, with their measures (support, confidence,
+lift, leverage, conviction).
+
+Rules are found and sorted on dense item ids with numpy and kept as arrays (a RuleTable)
+until Python objects or text are asked for, slice by slice. No numpy call looks at more
+than _CHUNK rows: a signal handler (Ctrl-C) only runs between C calls, and one sort of, or
+one garbage collection over, millions of Rule objects held it off for 5-20 s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Hashable, Iterable, Optional, Sequence
+
+import numpy as np
+
+from ..common.errors import MinentError
+from .mining import _INT64_MAX, _SLICE, FrequentItemsets, _gc_paused
+
+__all__ = ["association_rules", "Rule", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS"]
+
+_CHUNK = 1 << 17  # rows per numpy call in the rules code
+_TOLERANCE = 1e-12  # a confidence this close under the minimum still passes
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``antecedent => consequent`` with its measures (supports are fractions of baskets)."""
+
+    antecedent: tuple
+    consequent: tuple
+    count: int  # baskets holding antecedent and consequent together
+    support: float
+    confidence: float
+    lift: float
+    leverage: float
+    conviction: float  # inf when confidence is 1
+
+
+SORT_KEYS = ("lift", "confidence", "support", "leverage", "conviction")
+_NOT_CLOSED = ("the itemsets are not closed under subsets (an antecedent or consequent of a rule has "
+               "no count); mine them with minent.apriori")
+
+
+class _Levels:
+    """Itemsets as levels of dense ids (ids ascending in a row, rows in lexicographic order)
+    with a vectorised lookup of rows: the key of a row of size w is
+    ``index of its first w-1 ids in level w-1 * n_items + last id``, ascending within a level."""
+
+    def __init__(self, labels: list, levels: list, check_closed: bool = False):
+        self.labels = labels
+        self.n_items = max(1, len(labels))
+        self.rows: list = []
+        self.counts: list = []
+        self.keys: list = []
+        for rows, counts in levels:
+            rows = np.asarray(rows, dtype=np.int32)
+            counts = np.asarray(counts, dtype=np.int64)
+            key = self._row_keys(rows)
+            if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):  # not in lexicographic order
+                order = _lexorder([key], len(key))
+                rows, counts, key = rows[order], counts[order], key[order]
+            self.rows.append(rows)
+            self.counts.append(counts)
+            self.keys.append(key)
+        if check_closed:
+            for w in range(2, len(self.rows) + 1):
+                for d in range(w):
+                    if bool(np.any(self.find(np.delete(self.rows[w - 1], d, axis=1)) < 0)):
+                        raise MinentError(_NOT_CLOSED)
+
+    def _row_keys(self, rows: np.ndarray) -> np.ndarray:
+        if rows.shape[1] == 1:
+            return rows[:, 0].astype(np.int64)
+        prefix = self.find(rows[:, :-1])
+        if bool(np.any(prefix < 0)):
+            raise MinentError(_NOT_CLOSED)
+        return prefix * self.n_items + rows[:, -1]
+
+    def find(self, q: np.ndarray) -> np.ndarray:
+        """Index of each row of ``q`` in the level of its size, -1 for rows that are no itemset."""
+        out = np.empty(len(q), dtype=np.int64)
+        for lo in range(0, len(q), _CHUNK):
+            out[lo:lo + _CHUNK] = self._find(q[lo:lo + _CHUNK])
+        return out
+
+    def _find(self, q: np.ndarray) -> np.ndarray:
+        w = q.shape[1]
+        if w > len(self.keys) or len(self.keys[w - 1]) == 0:
+            return np.full(len(q), -1, dtype=np.int64)
+        if w == 1:
+            key = q[:, 0].astype(np.int64)
+        else:
+            prefix = self._find(q[:, :-1])
+            key = np.where(prefix < 0, -1, prefix * self.n_items + q[:, -1])
+        keys = self.keys[w - 1]
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        return np.where(keys[at] == key, at, -1)
+
+
+def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
+    """Dense levels from apriori's result, or from a mapping / iterable of (itemset, count)."""
+    if isinstance(itemsets, FrequentItemsets):
+        n_baskets = itemsets.n_baskets if n_baskets is None else n_baskets
+        # ids ascend with frequency, which is also the order the items are printed in
+        levels = _Levels(itemsets.labels, itemsets.levels)
+    else:
+        if n_baskets is None:
+            raise MinentError("give n_baskets when the itemsets do not come from minent.apriori")
+        pairs = itemsets.items() if isinstance(itemsets, dict) else itemsets
+        count_of: dict = {}
+        order: dict = {}  # item -> dense id: order of first sight, the order items are printed in
+        with _gc_paused():
+            try:
+                for itemset, count in pairs:
+                    key = frozenset(itemset)
+                    count_of[key] = int(count)
+                    for item in itemset:
+                        order.setdefault(item, len(order))
+            except (TypeError, ValueError) as e:
+                raise MinentError(f"itemsets must be (itemset, count) pairs with whole-number counts ({e})") from None
+            by_size: dict = {}
+            for key, count in count_of.items():
+                if key:
+                    by_size.setdefault(len(key), []).append((sorted(map(order.__getitem__, key)), count))
+        size = max(by_size, default=0)
+        try:
+            levels = [(np.array([r for r, _ in by_size.get(w, [])], dtype=np.int32).reshape(-1, w),
+                       np.array([c for _, c in by_size.get(w, [])], dtype=np.int64)) for w in range(1, size + 1)]
+        except OverflowError:
+            raise MinentError(f"itemset counts must be between {-_INT64_MAX - 1} and {_INT64_MAX}") from None
+        levels = _Levels(list(order), levels, check_closed=True)
+    if n_baskets is None or n_baskets < 1:
+        raise MinentError("n_baskets must be at least 1")
+    return levels, n_baskets
+
+
+def _candidate_rules(levels: _Levels, min_confidence: float) -> tuple[dict, Optional[float]]:
+    """Every rule A => B of confidence >= min_confidence, as arrays; and the highest confidence
+    of any rule (None without itemsets of 2+ items).
+
+    Consequents grow one position at a time, only from consequents that passed: the
+    antecedent of a larger consequent is a subset, so it has at least as many baskets and
+    the confidence cannot rise (also in floating point: the division is monotonic).
+    """
+    parts: dict = {name: [] for name in ("a_len", "a_idx", "b_len", "b_idx", "count", "a_count", "b_count")}
+    best = None
+    for k in range(2, len(levels.rows) + 1):
+        rows, counts = levels.rows[k - 1], levels.counts[k - 1]
+        step = max(1, _CHUNK // k)
+        for lo in range(0, len(rows), step):
+            hi = min(lo + step, len(rows))
+            # (itemset row, consequent positions in it): first every single position
+            pending = [(np.repeat(np.arange(lo, hi, dtype=np.int64), k),
+                        np.tile(np.arange(k, dtype=np.int8), hi - lo).reshape(-1, 1))]
+            while pending:
+                which, pos = pending.pop()
+                j = pos.shape[1]
+                held = np.zeros((len(which), k), dtype=bool)
+                np.put_along_axis(held, pos.astype(np.intp), True, axis=1)
+                rest = np.nonzero(~held)[1].reshape(len(which), k - j)
+                these = rows[which]
+                a_idx = levels.find(np.take_along_axis(these, rest, axis=1))
+                a_count = levels.counts[k - j - 1][a_idx]
+                if bool(np.any(a_count == 0)):
+                    raise MinentError("an antecedent has a count of 0: itemset counts must be at least 1")
+                confidence = counts[which] / a_count
+                if j == 1 and len(confidence):
+                    top = float(confidence.max())
+                    best = top if best is None or top > best else best
+                ok = ~(confidence + _TOLERANCE < min_confidence)
+                if not bool(ok.any()):
+                    continue
+                which, pos = which[ok], pos[ok]
+                b_idx = levels.find(np.take_along_axis(these[ok], pos.astype(np.intp), axis=1))
+                b_count = levels.counts[j - 1][b_idx]
+                if bool(np.any(b_count == 0)):
+                    raise MinentError("a consequent has a count of 0: itemset counts must be at least 1")
+                for name, value in (("a_len", np.full(len(which), k - j, dtype=np.int8)), ("a_idx", a_idx[ok]),
+                                    ("b_len", np.full(len(which), j, dtype=np.int8)), ("b_idx", b_idx),
+                                    ("count", counts[which]), ("a_count", a_count[ok]), ("b_count", b_count)):
+                    parts[name].append(value)
+                if j + 1 < k:  # grow each passing consequent by a later position
+                    last = pos[:, -1].astype(np.int64)
+                    n_more = k - 1 - last
+                    parent = np.repeat(np.arange(len(which)), n_more)
+                    first = np.cumsum(n_more) - n_more
+                    added = last[parent] + 1 + (np.arange(len(parent)) - first[parent])
+                    grown = np.concatenate([pos[parent], added.astype(np.int8).reshape(-1, 1)], axis=1)
+                    for s in reversed(range(0, len(parent), _CHUNK)):  # popped first piece first
+                        pending.append((which[parent[s:s + _CHUNK]], grown[s:s + _CHUNK]))
+    dtypes = {"a_len": np.int8, "b_len": np.int8}
+    return {name: np.concatenate(p) if p else np.empty(0, dtype=dtypes.get(name, np.int64))
+            for name, p in parts.items()}, best
+
+
+def _str_ranks(labels: list) -> np.ndarray:
+    """1 + dense rank of ``str(label)`` (code point order), sorted in bounded pieces then merged."""
+    import heapq
+
+    with _gc_paused():
+        texts = [str(x) for x in labels]
+        n = len(texts)
+        runs = [sorted(range(lo, min(lo + _CHUNK, n)), key=texts.__getitem__) for lo in range(0, n, _CHUNK)]
+        order = runs[0] if len(runs) == 1 else list(heapq.merge(*runs, key=texts.__getitem__))
+        ranks = [0] * n
+        rank, previous = 0, None
+        for i in order:
+            if rank == 0 or texts[i] != previous:
+                rank += 1
+                previous = texts[i]
+            ranks[i] = rank
+    return np.array(ranks, dtype=np.int64)
+
+
+class _TextRanks:
+    """Dense rank of every itemset by the text of its items (shorter prefix first): the last
+    tie-break of the rules. Computed on first use only: most rule sets never get that far."""
+
+    def __init__(self, levels: _Levels):
+        self.levels = levels
+        self.ranks: Optional[np.ndarray] = None
+        self.offsets = np.concatenate(([0], np.cumsum([len(c) for c in levels.counts]))).astype(np.int64)
+
+    def of(self, sizes: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        if self.ranks is None:
+            self.ranks = self._compute()
+        return self.ranks[self.offsets[sizes.astype(np.int64) - 1] + idx]
+
+    def _compute(self) -> np.ndarray:
+        item_ranks = _str_ranks(self.levels.labels)
+        rows = self.levels.rows
+        width = len(rows)
+        total = int(self.offsets[-1])
+        columns = [np.zeros(total, dtype=np.int64) for _ in range(width)]
+        for w, level in enumerate(rows, start=1):
+            for c in range(w):
+                for lo in range(0, len(level), _CHUNK):
+                    at = self.offsets[w - 1] + lo
+                    columns[c][at:at + len(level[lo:lo + _CHUNK])] = item_ranks[level[lo:lo + _CHUNK, c]]
+        order = _lexorder(columns, total)
+        new = np.zeros(total, dtype=bool)
+        for column in columns:
+            for lo in range(0, total, _CHUNK):
+                piece = column[order[lo:lo + _CHUNK + 1]]
+                new[lo + 1:lo + len(piece)] |= piece[1:] != piece[:-1]
+        ranks = np.empty(total, dtype=np.int64)
+        ranks[order] = np.cumsum(new)
+        return ranks
+
+
+def _lexorder(keys: list, n: int) -> np.ndarray:
+    """The order of rows 0..n-1 by ``keys`` (first most significant; arrays or callables
+    ``rows -> values``), ties by row number, like a stable ``np.lexsort``.
+
+    One lexsort over millions of rows runs seconds inside C; here no sort sees more than
+    _CHUNK values: the first key is sorted in pieces that are merged, and each run of equal
+    first keys is ordered on the next keys, small runs together.
+    """
+    return _order_rows(list(keys), np.arange(n, dtype=np.int64))
+
+
+def _column(key, rows: np.ndarray) -> np.ndarray:
+    return key(rows) if callable(key) else key[rows]
+
+
+def _order_rows(keys: list, rows: np.ndarray) -> np.ndarray:
+    n = len(rows)
+    if n <= _CHUNK:
+        return rows[np.lexsort([rows] + [_column(k, rows) for k in reversed(keys)])]
+    if not keys:
+        return rows[_argsort_bounded(rows)]
+    values = _column(keys[0], rows)
+    if values.min() == values.max():
+        return _order_rows(keys[1:], rows)
+    order = _argsort_bounded(values)
+    rows, values = rows[order], values[order]
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    out = np.empty_like(rows)
+    lo = 0
+    while lo < n:
+        hi = min(lo + _CHUNK, n)
+        if hi < n:
+            r = int(np.searchsorted(starts, hi, side="right")) - 1
+            if starts[r] <= lo:  # one run of equal values fills the window: order it on the next keys
+                end = int(starts[r + 1]) if r + 1 < len(starts) else n
+                out[lo:end] = _order_rows(keys[1:], rows[lo:end])
+                lo = end
+                continue
+            hi = int(starts[r])
+        window = rows[lo:hi]
+        out[lo:hi] = window[np.lexsort([window] + [_column(k, window) for k in reversed(keys[1:])]
+                                       + [values[lo:hi]])]
+        lo = hi
+    return out
+
+
+def _argsort_bounded(values: np.ndarray) -> np.ndarray:
+    """A stable argsort made of sorts of _CHUNK values and merges by binary search."""
+    runs = [np.argsort(values[lo:lo + _CHUNK], kind="stable") + lo for lo in range(0, len(values), _CHUNK)]
+    while len(runs) > 1:
+        runs = [_merge(values, runs[i], runs[i + 1]) if i + 1 < len(runs) else runs[i]
+                for i in range(0, len(runs), 2)]
+    return runs[0]
+
+
+def _merge(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Merge two sorted runs of row numbers (a's rows first among equal values)."""
+    va, vb = values[a], values[b]
+    out = np.empty(len(a) + len(b), dtype=np.int64)
+    for lo in range(0, len(a), _CHUNK):
+        piece = va[lo:lo + _CHUNK]
+        out[np.searchsorted(vb, piece, side="left") + np.arange(lo, lo + len(piece))] = a[lo:lo + _CHUNK]
+    for lo in range(0, len(b), _CHUNK):
+        piece = vb[lo:lo + _CHUNK]
+        out[np.searchsorted(va, piece, side="right") + np.arange(lo, lo + len(piece))] = b[lo:lo + _CHUNK]
+    return out
+
+
+class RuleTable:
+    """Association rules as arrays, in their final order; ``rules(lo, hi)`` and
+    ``itemsets(...)`` turn a slice into Python objects, so a caller writing millions of
+    rules never holds them all as objects (``len`` is the number of rules)."""
+
+    MEASURES = ("count", "support", "confidence", "lift", "leverage", "conviction")
+
+    def __init__(self, levels: _Levels, columns: dict, best_confidence: Optional[float]):
+        self.levels = levels
+        self.columns = columns  # a_len, a_idx, b_len, b_idx and the MEASURES, one value a rule
+        self.best_confidence = best_confidence  # highest confidence of any rule, below the minimum too
+        self._names: Optional[np.ndarray] = None
+
+    def __len__(self) -> int:
+        return len(self.columns["count"])
+
+    def names(self, side: str, lo: int, hi: int, names: Optional[np.ndarray] = None,
+              join: Optional[str] = None) -> list:
+        """The ``side`` ('antecedent' or 'consequent') of rules lo..hi-1 as tuples of
+        ``names`` (object array by item id; default: the items), or as strings joined by ``join``."""
+        if names is None:
+            if self._names is None:
+                self._names = np.fromiter(self.levels.labels, dtype=object, count=len(self.levels.labels))
+            names = self._names
+        prefix = "a" if side == "antecedent" else "b"
+        sizes = self.columns[prefix + "_len"][lo:hi]
+        idx = self.columns[prefix + "_idx"][lo:hi]
+        out: list = [None] * len(sizes)
+        for w in np.unique(sizes).tolist():
+            where = np.flatnonzero(sizes == w)
+            named = names[self.levels.rows[w - 1][idx[where]]]
+            if w == 1:
+                named = named[:, 0].tolist()
+                named = named if join is not None else list(zip(named))
+            else:
+                named = list(map(tuple if join is None else join.join, named.tolist()))
+            if len(where) == len(sizes):
+                return named
+            for i, items in zip(where.tolist(), named):
+                out[i] = items
+        return out
+
+    def rules(self, lo: int = 0, hi: Optional[int] = None) -> list[Rule]:
+        """Rules lo..hi-1 as Rule objects."""
+        hi = len(self) if hi is None else min(hi, len(self))
+        out: list = []
+        with _gc_paused():
+            for s in range(lo, hi, _SLICE):
+                e = min(s + _SLICE, hi)
+                measures = [self.columns[m][s:e].tolist() for m in self.MEASURES]
+                out.extend(map(Rule, self.names("antecedent", s, e), self.names("consequent", s, e), *measures))
+        return out
+
+
+def rule_table(
+    itemsets: "FrequentItemsets | dict | Iterable[tuple[Sequence[Hashable], int]]",
+    min_confidence: float = 0.8,
+    *,
+    n_baskets: Optional[int] = None,
+    sort: str = "lift",
+    top: Optional[int] = None,
+) -> RuleTable:
+    """What :func:`association_rules` returns, as a :class:`RuleTable` of arrays."""
+    try:
+        conf = float(min_confidence)
+    except (TypeError, ValueError):
+        raise MinentError(f"minimum confidence must be a number in [0, 1], got {min_confidence!r}") from None
+    if not (0.0 <= conf <= 1.0):
+        raise MinentError(f"minimum confidence must be in [0, 1], got {min_confidence!r}")
+    if sort not in SORT_KEYS:
+        raise MinentError(f"rules can be sorted by {', '.join(SORT_KEYS)}; got '{sort}'")
+    if top is not None and top < 0:
+        raise MinentError(f"--top must be 0 or more, got {top}")
+    levels, n_baskets = _levels_of(itemsets, n_baskets)
+    c, best = _candidate_rules(levels, conf)
+    n = float(n_baskets)
+    count, a_count, b_count = c["count"], c["a_count"], c["b_count"]
+    # the same float operations, in the same order, as on Python numbers: identical values
+    support = count / n
+    confidence = count / a_count
+    b_support = b_count / n
+    lift = confidence / b_support
+    leverage = support - (a_count / n) * b_support
+    certain = confidence >= 1.0
+    conviction = np.full(len(count), math.inf)
+    conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
+    measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
+                "leverage": leverage, "conviction": conviction}
+    # highest measure first, ties by confidence, support, then the text of the items
+    # (antecedent size, antecedent, consequent), then the order found
+    text = _TextRanks(levels)
+    keys: list = [-measures[sort]] + [-measures[m] for m in ("confidence", "support") if m != sort]
+    keys += [c["a_len"], lambda rows: text.of(c["a_len"][rows], c["a_idx"][rows]),
+             lambda rows: text.of(c["b_len"][rows], c["b_idx"][rows])]
+    order = _lexorder(keys, len(count))
+    if top is not None:
+        order = order[:top]
+    columns = {name: c[name][order] for name in ("a_len", "a_idx", "b_len", "b_idx")}
+    columns.update((name, values[order]) for name, values in measures.items())
+    return RuleTable(levels, columns, best)
+
+
+def association_rules(
+    itemsets: "FrequentItemsets | dict | Iterable[tuple[Sequence[Hashable], int]]",
+    min_confidence: float = 0.8,
+    *,
+    n_baskets: Optional[int] = None,
+    sort: str = "lift",
+    top: Optional[int] = None,
+) -> list[Rule]:
+    """Rules ``A => B`` (A, B disjoint, non-empty) from frequent itemsets with confidence >= min_confidence.
+
+    ``itemsets`` is what :func:`apriori` returns, or a mapping / iterable of
+    ``(itemset, count)`` closed under subsets (then give ``n_baskets``). Rules are sorted by
+    ``sort`` (one of lift, confidence, support, leverage, conviction), ties by confidence,
+    then support, highest first; ``top`` keeps the first ones. Items of a side are listed
+    in the order of the itemsets (for apriori's result: least frequent first).
+    """
+    return rule_table(itemsets, min_confidence, n_baskets=n_baskets, sort=sort, top=top).rules()
+
+
+def max_confidence(found: FrequentItemsets) -> Optional[float]:
+    """The highest confidence of any rule of ``found`` (None when no itemset has 2+ items),
+    to tell a user who got no rules how far the minimum confidence is."""
+    return _candidate_rules(_levels_of(found, None)[0], math.inf)[1]

@@ -1,0 +1,181 @@
+"""Candidate words from the boundary signal (branching entropy), the start of refinement.
+
+Cohesion (PMI) says which characters stick together; it cannot tell a word from a frequent
+phrase of words (改革开放, 进行了), whose parts stick too. Word boundaries leave a second,
+independent trace: after the end of a word the next character is hard to predict. The
+autonomy of an n-gram (see :mod:`minent.lexicon.kernels.entropy`) measures that on both sides, and
+the autonomy cut of the corpus (the cut maximising sum autonomy x length) gives words and
+counts that the minimum-entropy refinement then re-estimates and prunes.
+
+On PKU (People's Daily + test text, no gold used) the autonomy cut's lexicon segments with
+F1 0.777, the PMI first pass with 0.742, the cut's words with the first pass's two-character
+words (refined) with 0.795.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+
+from ..common import chars
+from .kernels import entropy as ke
+from .kernels import ngrams as k
+from ..common.progress import ProgressCallback, no_progress, reporting_chunks
+
+
+def _standardised(values: np.ndarray) -> np.ndarray:
+    if len(values) == 0:  # no n-grams of this length (every run is shorter)
+        return values
+    sd = values.std()
+    return (values - values.mean()) / sd if sd > 0 else values - values.mean()
+
+
+def key_indexes(tables: list, pool: Optional[ThreadPoolExecutor] = None) -> list:
+    """:func:`~minent.lexicon.kernels.entropy.build_key_index` of each table's keys (index 1..order)."""
+    mapper = pool.map if pool is not None else map
+    return [None] + list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, len(tables))))
+
+
+def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
+                          pool: Optional[ThreadPoolExecutor] = None) -> tuple:
+    """Counted (right, left) neighbour pairs of the ``order``-grams of one chunk of ids, as
+    (sorted keys, counts) tables; ``index`` is the key index of the global ``order``-gram table.
+    Summing the tables of all chunks (:func:`minent.common.kernels.counts.merge_tables`) gives exact counts."""
+    from .counts import CountTable
+
+    def count(right: bool) -> tuple:
+        table = CountTable()
+        table.add_occurrences(ke.neighbour_pairs(ids, order, *index, right))
+        return table.keys, table.counts
+
+    mapper = pool.map if pool is not None else map
+    right_pairs, left_pairs = mapper(count, (True, False))
+    return right_pairs, left_pairs
+
+
+def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,
+                        pool: Optional[ThreadPoolExecutor] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Autonomy of every n-gram, given the count tables (``tables[n]``, n = 1..order, keys sorted)
+    and the merged neighbour pairs of the ``order``-grams, each a (sorted keys, counts) table
+    (:func:`neighbour_pair_counts`). Pure: the same inputs give the same floats, wherever it runs.
+    Returns (the keys of the usable n-grams, and their autonomy); see :func:`autonomy`."""
+    order = len(tables) - 1
+    if index is None:
+        index = key_indexes(tables, pool)
+    mapper = pool.map if pool is not None else map
+    h_right: list = [None] * (order + 1)
+    h_left: list = [None] * (order + 1)
+
+    def from_table(job: tuple) -> None:
+        n, right = job
+        t = tables[n]
+        h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right)
+        (h_right if right else h_left)[n] = h
+
+    list(mapper(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))
+    # the longest n-grams have no longer table: their neighbours were counted in the text
+    h_right[order] = ke.branching_entropy(right_pairs[0], right_pairs[1], tables[order].counts)
+    h_left[order] = ke.branching_entropy(left_pairs[0], left_pairs[1], tables[order].counts)
+    char_counts = tables[1].counts.astype(np.float64)
+    p = char_counts / char_counts.sum()
+    h_empty = float(-(p * np.log(p)).sum())  # the entropy before any character
+    scores = []
+    for n in range(1, order + 1):
+        keys = tables[n].keys
+        if n == 1:
+            grow_right = h_right[1] - h_empty
+            grow_left = h_left[1] - h_empty
+        else:
+            prefix = ke.key_positions(keys >> k.BITS, *index[n - 1])
+            suffix = ke.key_positions(keys & ((np.uint64(1) << (k.BITS * np.uint64(n - 1))) - np.uint64(1)), *index[n - 1])
+            grow_right = h_right[n] - h_right[n - 1][prefix]
+            grow_left = h_left[n] - h_left[n - 1][suffix]
+        scores.append(_standardised(grow_right) + _standardised(grow_left))
+    # a string seen once cannot become a word (CANDIDATE_MIN_COUNT): the cut need not consider it
+    usable = [(t.counts >= 2) | (n == 1) for n, t in enumerate(tables[1:], 1)]
+    return (np.concatenate([t.keys[u] for t, u in zip(tables[1:], usable)]),
+            np.concatenate([s[u] for s, u in zip(scores, usable)]))
+
+
+def autonomy(
+    tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor,
+    progress: ProgressCallback = no_progress,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
+    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy).
+    Reports stage "branching entropy" (ideographs done of all)."""
+    from .counts import CountTable
+
+    order = len(tables) - 1
+    total = int(tables[1].counts.sum())
+    progress("branching entropy", 0, total)
+    index = key_indexes(tables, pool)
+    # the longest n-grams have no longer table: count their neighbours in the text
+    right_pairs, left_pairs = CountTable(), CountTable()
+    for ids in reporting_chunks(chunks(), "branching entropy", total, progress):
+        right, left = neighbour_pair_counts(ids, order, index[order], pool)
+        right_pairs.add(*right)
+        left_pairs.add(*left)
+    return autonomy_from_pairs(tables, (right_pairs.keys, right_pairs.counts), (left_pairs.keys, left_pairs.counts),
+                               index, pool)
+
+
+def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:
+    """What :func:`autonomy_cut_counts` needs: the key index of ``all_keys`` and the scores."""
+    return (*ke.build_key_index(all_keys), all_scores)
+
+
+def autonomy_cut_counts(ids: np.ndarray, scores: tuple, order: int, n_blocks: int) -> tuple:
+    """The words of the autonomy cut of one chunk of ids as a (sorted keys, counts) table;
+    ``scores`` is :func:`score_index`. The word counts of the corpus sum these tables."""
+    from .counts import CountTable
+
+    words = CountTable()
+    words.add_occurrences(ke.autonomy_cut(ids, *scores, order, n_blocks))
+    return words.keys, words.counts
+
+
+def boundary_counts(
+    all_keys: np.ndarray, all_scores: np.ndarray, order: int, chunks: Callable[[], Iterable[np.ndarray]],
+    n_blocks: int, progress: ProgressCallback = no_progress, total: Optional[int] = None,
+) -> dict[str, int]:
+    """Word counts of the autonomy cut of the corpus; reports stage "autonomy cut" (ideographs
+    done, of ``total``: the corpus's ideographs)."""
+    from .counts import CountTable
+
+    words = CountTable()
+    progress("autonomy cut", 0, total)
+    scores = score_index(all_keys, all_scores)
+    for ids in reporting_chunks(chunks(), "autonomy cut", total, progress):
+        words.add(*autonomy_cut_counts(ids, scores, order, n_blocks))
+    return word_counts(words.keys, words.counts)
+
+
+def word_counts(keys: np.ndarray, counts: np.ndarray) -> dict[str, int]:
+    """word -> count of a (sorted keys, counts) table of words."""
+    return dict(zip(chars.unpack_many(keys), counts.tolist()))
+
+
+def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:
+    """Every character, and the words of two or more seen at least ``min_count`` times that
+    hold at most one number (``#``): expressions of several numbers (dates 12月31日, scores
+    3胜2负, ranges 3至5, times 8时30分) are built of words, not words themselves."""
+    return {w: c for w, c in counts.items()
+            if len(w) == 1 or (c >= min_count and w.count(chars.NUMBER_SIGN) < 2)}
+
+
+def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int]) -> dict[str, int]:
+    """The candidates plus the two-character words of the first pass (pairs whose cohesion
+    passes theta_2, the merge rule of the minimum-entropy derivation) that they lack.
+
+    Cohesion is the better judge of two characters: the boundary signal misses words whose
+    second character is often followed by the same few characters. For three or more it
+    also holds for phrases (改革开放), so longer first-pass words are not added. On PKU
+    this takes F1 from 0.778 to 0.795; refinement then keeps the pairs that pay."""
+    result = dict(candidates)
+    for word, count in first_pass.items():
+        if len(word) == 2 and word not in result:
+            result[word] = count
+    return result

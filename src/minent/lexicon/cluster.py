@@ -1,0 +1,319 @@
+"""``minent build-lexicon`` on a Dask cluster: the same lexicon as a local run.
+
+Each pass of :class:`~minent.lexicon.discover.LexiconBuilder` runs per partition on the
+workers with the local functions (counting, the cut, the boundary signal, the refinement's
+re-segmentation), and the partial count tables are merged exactly in a tree; the global
+steps between the passes (the kept n-grams, the selection, the autonomy scores, the
+refinement loop itself) are the local ones, run once on the merged tables.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from ..common import chars
+from ..common.cluster import (Part, cluster_errors, connect, decode_part, merge_count_tables, partitions, track,
+                              tree_reduce, worker_threads)
+from ..common.errors import MinentError
+from ..common.lexicon import BuildStats, Lexicon
+from ..common.progress import ProgressCallback, no_progress
+from ..common.textio import check_encoding
+from . import boundary
+from .counts import CountTable, entropy_bits, ideograph_ids
+from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE
+from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder
+from .kernels import ngrams as k
+from ..segment.segmenter import Segmenter
+from .refine import chunk_word_counts, refine as refine_loop
+
+def _count_part(part: Part, order: int, encoding: str) -> dict:
+    """Pass 1 on one partition: exact count tables of n-grams, n = 1..order."""
+
+    text, n_bytes = decode_part(part, encoding)
+    has_text = text != "" and not text.isspace()
+    ids = ideograph_ids(text)
+    del text
+    tables = []
+    with worker_threads():
+        unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
+        present = np.flatnonzero(unigrams)
+        tables.append((present.astype(np.uint64), unigrams[present].astype(np.int64)))
+        for n in range(2, order + 1):
+            t = CountTable()
+            t.add_occurrences(k.window_keys(ids, n))
+            tables.append((t.keys, t.counts))
+    return {"tables": tables, "n_bytes": n_bytes, "has_text": has_text}
+
+
+def _merge_counts(*partials: dict) -> dict:
+    return {"tables": [merge_count_tables(*tables) for tables in zip(*(p["tables"] for p in partials))],
+            "n_bytes": sum(p["n_bytes"] for p in partials), "has_text": any(p["has_text"] for p in partials)}
+
+
+def _builder(params: dict):
+
+    return LexiconBuilder(order=params["order"], min_count=params["min_count"], min_pmi=params["min_pmi"])
+
+
+def _count_tables(counts: dict) -> list:
+    """The merged tables as :class:`~minent.lexicon.counts.CountTable` objects, index 1..order (0 unused)."""
+
+    tables = [CountTable()]
+    for keys, values in counts["tables"]:
+        t = CountTable()
+        t.keys, t.counts = keys, values
+        tables.append(t)
+    return tables
+
+
+def _kept(counts: dict, params: dict) -> dict:
+    """The global step between the passes: kept n-grams and the figures of the stats."""
+
+    tables = _count_tables(counts)
+    char_counts = tables[1].counts
+    n_chars = int(char_counts.sum())
+
+    n_ideographs = n_chars - int(char_counts[tables[1].keys == chars.NUM_ID].sum())  # numbers aside
+    summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_ideographs": n_ideographs,
+               "n_bytes": counts["n_bytes"], "n_ngrams": sum(len(t) for t in tables),
+               "bits_chars": entropy_bits(char_counts) / n_chars if n_chars else 0.0}
+    if n_ideographs == 0:
+        return {"summary": summary, "kept_set": None, "n_kept": 0}
+    with worker_threads():
+        kept_keys = _builder(params)._kept_ngrams(tables, n_chars)
+    return {"summary": summary, "kept_set": k.build_key_set(kept_keys), "n_kept": len(kept_keys)}
+
+
+def _kept_summary(kept: dict) -> dict:
+    return {"n_kept": kept["n_kept"], **kept["summary"]}
+
+
+def _kept_set(kept: dict) -> np.ndarray:
+    return kept["kept_set"]
+
+
+def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str) -> tuple:
+    """Pass 2 on one partition: the pieces of the cut, short ones as a count table, long ones as strings."""
+
+
+    text, _ = decode_part(part, encoding)
+    ids = ideograph_ids(text)
+    del text
+    short = CountTable()
+    long_pieces: Counter = Counter()
+    with worker_threads() as n:
+        short_keys, long_starts, long_lengths = k.cut(ids, kept_set, order, 4 * n)
+        short.add_occurrences(short_keys)
+    long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
+    return short.keys, short.counts, long_pieces
+
+
+def _merge_cuts(*partials: tuple) -> tuple:
+    keys, counts = merge_count_tables(*((keys, counts) for keys, counts, _ in partials))
+    long_pieces: Counter = Counter()
+    for _, _, pieces in partials:
+        long_pieces.update(pieces)  # in partition order: first occurrences stay in text order
+    return keys, counts, long_pieces
+
+
+def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int, float]:
+    """Steps 4-5 (min_count, backtrack) on the merged pieces; returns (word -> count, pieces, bits)."""
+
+    keys, counts, long_pieces = cuts
+    short = CountTable()
+    short.keys, short.counts = keys, counts
+    words = _builder(params)._select_pieces(short, long_pieces, kept_set)
+    bits = entropy_bits(np.concatenate([counts, np.fromiter(long_pieces.values(), np.int64)]))
+    return words, len(keys) + len(long_pieces), bits
+
+
+def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
+
+    text, _ = decode_part(part, encoding)
+    return ideograph_ids(text)
+
+
+def _top_index(counts: dict) -> tuple:
+    """Key index of the merged ``order``-gram table: where the neighbour pairs are counted."""
+
+    return k.build_key_index(counts["tables"][-1][0])
+
+
+def _pair_part(part: Part, index: tuple, order: int, encoding: str) -> tuple:
+    """Neighbour pairs of the ``order``-grams of one partition: ((right keys, counts), (left keys, counts))."""
+
+    ids = _ids_of_part(part, encoding)
+    with worker_threads():
+        return boundary.neighbour_pair_counts(ids, order, index)
+
+
+def _merge_pair_tables(*partials: tuple) -> tuple:
+    right, left = partials[0]
+    rest = partials[1:]
+    return merge_count_tables(right, *(r for r, _ in rest)), merge_count_tables(left, *(l for _, l in rest))
+
+
+def _autonomy(counts: dict, pairs: tuple) -> tuple:
+    """The autonomy of every usable n-gram, computed once (on one worker) and indexed for the cut:
+    every partition cuts with the very same floats, those of a local run."""
+
+    right, left = pairs
+    with worker_threads():
+        return boundary.score_index(*boundary.autonomy_from_pairs(_count_tables(counts), right, left))
+
+
+def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> tuple:
+    """The words of the autonomy cut of one partition, as a (sorted keys, counts) table."""
+
+    ids = _ids_of_part(part, encoding)
+    with worker_threads() as n:
+        return boundary.autonomy_cut_counts(ids, scores, order, 4 * n)
+
+
+def _candidates(words: tuple, min_count: int) -> dict:
+
+    return boundary.candidate_lexicon(boundary.word_counts(*words), min_count)
+
+
+def _boundary_candidates(client: Any, parts: list, counts: Any, order: int, encoding: str, total: int,
+                         progress: ProgressCallback) -> dict:
+    """:func:`minent.lexicon.boundary.autonomy`, the autonomy cut and :func:`~minent.lexicon.boundary.candidate_lexicon`
+    on the cluster (the start of refinement): the same candidates, in the same order, as a local run."""
+
+    index = client.submit(_top_index, counts, retries=2)
+    paired = [client.submit(_pair_part, p, index, order, encoding, retries=2) for p in parts]
+    track(paired, parts, "branching entropy", total, progress)
+    pairs = tree_reduce(client, paired, _merge_pair_tables)
+    scores = client.submit(_autonomy, counts, pairs, retries=2)
+    del index, paired, pairs
+    cut = [client.submit(_autonomy_cut_part, p, scores, order, encoding, retries=2) for p in parts]
+    track(cut, parts, "autonomy cut", total, progress)
+    words = tree_reduce(client, cut, merge_count_tables)
+    return client.submit(_candidates, words, CANDIDATE_MIN_COUNT, retries=2).result()
+
+
+def _make_segmenter(counts: dict) -> Any:
+
+    return Segmenter(counts)
+
+
+def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
+    """One partition cut by the unigram model (as refinement cuts it), its words counted like the pieces."""
+
+    text, _ = decode_part(part, encoding)
+    ids = ideograph_ids(text)
+    del text
+    with worker_threads() as n:
+        segmenter.jobs = n
+        return chunk_word_counts(segmenter, ids)
+
+
+def _as_word_counts(merged: tuple) -> dict:
+
+    keys, counts, long_words = merged
+    result = dict(zip(chars.unpack_many(keys), counts.tolist()))
+    result.update(long_words)
+    return result
+
+
+def _segment_counts(client: Any, parts: list, counts: dict, encoding: str) -> dict:
+    """``minent.lexicon.refine.segment_counts`` on the cluster: the same dict, in the same order."""
+    segmenter = client.submit(_make_segmenter, counts, retries=2)
+    partial = [client.submit(_segment_count_part, p, segmenter, encoding, retries=2) for p in parts]
+    return client.submit(_as_word_counts, tree_reduce(client, partial, _merge_cuts), retries=2).result()
+
+
+def _refine(client: Any, parts: list, counts: dict, n_chars: int, min_count: int, iterations: int,
+            encoding: str, progress: ProgressCallback) -> tuple[dict, list]:
+    """:func:`minent.lexicon.refine.refine` with its corpus passes on the cluster."""
+
+    return refine_loop(counts, None, n_chars, min_count, iterations, progress=progress,
+                  count_words=lambda lexicon: _segment_counts(client, parts, lexicon, encoding))
+
+
+def build_lexicon(
+    address: str,
+    paths: Sequence[Union[str, os.PathLike]],
+    order: int = 4,
+    min_count: int = 5,
+    min_pmi: Optional[Sequence[float]] = None,
+    encoding: str = "utf-8",
+    progress: ProgressCallback = no_progress,
+    partition_bytes: Optional[int] = None,
+    refine: bool = DEFAULT_REFINE,
+    iterations: Optional[int] = None,
+) -> Any:
+    """:func:`minent.build_lexicon` on a Dask cluster; the same lexicon and stats (but seconds).
+
+    Pass 1 counts n-grams per partition and merges the tables in a tree on the workers; the
+    kept set is computed on one worker and sent from there to the cut tasks; pass 2 cuts each
+    partition and merges the piece counts in a tree; the selection runs on a worker too.
+
+    With ``refine``, as :meth:`LexiconBuilder.fit`: the neighbours of the longest n-grams are
+    counted per partition and merged exactly; the autonomy of every n-gram is computed once, on
+    one worker, from the merged tables, and those same arrays go to every partition's autonomy
+    cut; the merged word counts give the candidates, which :func:`_refine` re-estimates and prunes
+    with corpus passes on the workers.
+    """
+
+    started = time.perf_counter()
+    builder = _builder({"order": order, "min_count": min_count, "min_pmi": min_pmi})  # checks the options
+    if iterations is None:
+        iterations = DEFAULT_ITERATIONS
+    if not isinstance(iterations, (int, np.integer)) or iterations < 0:
+        raise MinentError(f"iterations must be a whole number >= 0, got {iterations}")
+    params = {"order": builder.order, "min_count": builder.min_count, "min_pmi": builder.min_pmi}
+    encoding = check_encoding(encoding)
+    urls = [str(p) for p in paths]
+    if not urls:
+        raise MinentError("no input files given")
+    parts = partitions(urls, partition_bytes)
+    total = sum(p[2] - p[1] for p in parts)
+    names = ", ".join(urls)
+    with connect(address) as client, cluster_errors(address):
+        counted = [client.submit(_count_part, p, builder.order, encoding, retries=2) for p in parts]
+        track(counted, parts, "counting", total, progress)
+        merged = tree_reduce(client, counted, _merge_counts)
+        kept = client.submit(_kept, merged, params, retries=2)
+        summary = client.submit(_kept_summary, kept).result()
+        if not summary["has_text"]:
+            raise MinentError(f"the corpus {names} is empty")
+        if summary["n_ideographs"] == 0:
+            raise MinentError(f"the corpus {names} has no Chinese characters (CJK ideographs)")
+        kept_set = client.submit(_kept_set, kept)
+        del counted
+        if not refine:
+            del merged  # the n-gram tables are needed again only by the boundary signal
+        cut = [client.submit(_cut_part, p, kept_set, builder.order, encoding, retries=2) for p in parts]
+        track(cut, parts, "cutting", total, progress)
+        pieces = tree_reduce(client, cut, _merge_cuts)
+        words, n_pieces, cut_bits = client.submit(_select, pieces, kept_set, params, retries=2).result()
+        del cut, pieces, kept_set, kept
+        history: list = []
+        if refine:  # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
+
+            candidates = _boundary_candidates(client, parts, merged, builder.order, encoding, total, progress)
+            del merged
+
+            candidates = boundary.with_cohesive_pairs(candidates, words)
+            words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
+                                    int(iterations), encoding, progress)
+            history = [r.as_dict() for r in rounds]
+    n_chars = summary["n_chars"]
+    stats = BuildStats(
+        n_chars=n_chars,
+        n_bytes=summary["n_bytes"],
+        n_ngrams=summary["n_ngrams"],
+        n_kept=summary["n_kept"],
+        n_pieces=n_pieces,
+        bits_per_char_chars=summary["bits_chars"],
+        bits_per_char_words=cut_bits / n_chars,
+        seconds=time.perf_counter() - started,
+        history=history,
+    )
+    return Lexicon(words, stats=stats)

@@ -1,0 +1,200 @@
+"""Kernels of the boundary signal: branching entropy of n-grams and the autonomy cut.
+
+A string is likely a word when what follows it (and what precedes it) is hard to predict:
+its right (left) branching entropy is the entropy of the next (previous) ideograph. The
+autonomy of an n-gram x adds how much that uncertainty grows when x is extended by its
+last (first) character, standardised among the n-grams of the same length:
+
+    a(x) = z_n(h_r(x) - h_r(x[:-1])) + z_n(h_l(x) - h_l(x[1:]))
+
+and the autonomy cut of a run is the cut into n-grams that maximises sum a(w) * len(w).
+Each edge of a run counts as a neighbour of its own (a run edge is not predictable text).
+
+Keys and ids are those of :mod:`minent.lexicon.kernels.ngrams`; all counts are exact.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ...common.kernels import readonly, run_blocks, thread_count
+from .ngrams import BITS, EMPTY, HASH_MULT, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
+
+NEIGHBOUR_BITS = np.uint64(16)
+NEIGHBOUR_MASK = np.uint64((1 << 16) - 1)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> int:
+    """Position of ``key`` in the keys the index was built from, or -1."""
+    slot_mask = np.uint64(slots.shape[0] - 1)
+    slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+    while slots[slot] != EMPTY:
+        if slots[slot] == key:
+            return positions[slot]
+        slot = (slot + np.uint64(1)) & slot_mask
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.ndarray, right: bool) -> np.ndarray:
+    """For every window of ``n`` ideographs: (position of its key in the n-gram table) << 16 |
+    the id of its right (or left) neighbour, 0 at the edge of a run. The index
+    (:func:`build_key_index` of the table's keys) holds every n-gram of ``ids``."""
+    m = ids.shape[0]
+    out = np.empty(max(m - n + 1, 0), dtype=np.uint64)
+    mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    filled = 0
+    run = 0
+    key = EMPTY
+    for i in range(m):
+        c = ids[i]
+        if c == 0:
+            run = 0
+            key = EMPTY
+            continue
+        key = ((key << BITS) | np.uint64(c)) & mask
+        run += 1
+        if run >= n:
+            if right:
+                neighbour = ids[i + 1] if i + 1 < m else 0
+            else:
+                start = i - n + 1
+                neighbour = ids[start - 1] if start > 0 else 0
+            index = key_position(slots, positions, key)
+            out[filled] = (np.uint64(index) << NEIGHBOUR_BITS) | np.uint64(neighbour)
+            filled += 1
+    return out[:filled]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _entropy_from_sums(totals: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """H = ln t - sum(c ln c) / t: the neighbours seen c times each, plus t - sum(c) run edges,
+    each edge a distinct neighbour."""
+    h = np.empty(totals.shape[0], dtype=np.float64)
+    for i in range(totals.shape[0]):
+        t = totals[i]
+        h[i] = math.log(t) - sums[i] / t if t > 0 else 0.0
+    return h
+
+
+def branching_entropy(pair_keys: np.ndarray, pair_counts: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Entropy (nats) of the neighbours of each n-gram of a table (``totals``: its counts),
+    from the counted pairs of :func:`neighbour_pairs`."""
+    no_index = readonly(np.empty(0, dtype=np.uint64)), readonly(np.empty(0, dtype=np.int64))
+    return _neighbour_entropy(readonly(pair_keys, np.uint64), readonly(pair_counts, np.int64), 0, *no_index,
+                              readonly(totals, np.int64), _PAIRS)
+
+
+def extension_entropy(longer_keys: np.ndarray, longer_counts: np.ndarray, n: int, slots: np.ndarray,
+                      positions: np.ndarray, totals: np.ndarray, right: bool) -> np.ndarray:
+    """The same from the (n+1)-gram table: the n+1-grams that extend an n-gram to the right
+    (or left) are its neighbours. ``slots, positions`` index the n-gram table."""
+    return _neighbour_entropy(readonly(longer_keys, np.uint64), readonly(longer_counts, np.int64), int(n),
+                              readonly(slots, np.uint64), readonly(positions, np.int64), readonly(totals, np.int64),
+                              _RIGHT if right else _LEFT)
+
+
+_PAIRS, _RIGHT, _LEFT = 0, 1, 2  # what the keys of _neighbour_entropy are
+
+
+@njit(cache=True, nogil=True)
+def _neighbour_entropy(keys, counts, n, slots, positions, totals, kind) -> np.ndarray:
+    """Entropy of the neighbours of each n-gram, from neighbour pairs (``kind`` _PAIRS) or from
+    the (n+1)-grams that extend the n-grams to the right or left (_RIGHT, _LEFT: an index of
+    the n-gram table finds the n-gram each one extends)."""
+    sums = np.empty(totals.shape[0], dtype=np.float64)
+    for i in range(sums.shape[0]):
+        sums[i] = 0.0
+    mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    for j in range(keys.shape[0]):
+        if kind == _PAIRS:
+            if keys[j] & NEIGHBOUR_MASK == 0:
+                continue  # a run edge: only in the totals
+            owner = np.int64(keys[j] >> NEIGHBOUR_BITS)
+        else:
+            owner = key_position(slots, positions, keys[j] >> BITS if kind == _RIGHT else keys[j] & mask)
+        c = counts[j]
+        sums[owner] += c * math.log(c)
+    return _entropy_from_sums(totals, sums)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _score(slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, key: np.uint64) -> float:
+    i = key_position(slots, positions, key)
+    return scores[i] if i >= 0 else -np.inf
+
+
+def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, order: int,
+                 n_blocks: int, threads: int = 0) -> np.ndarray:
+    """Keys of the words of the autonomy cut of every run (the cut maximising sum score * length),
+    in text order; the index (:func:`build_key_index`) maps every n-gram of ids up to ``order``
+    to its score. The runs are cut in ``n_blocks`` blocks on ``threads`` threads (0: Numba's)."""
+    ids = readonly(ids, np.uint16)
+    index = (readonly(slots, np.uint64), readonly(positions, np.int64), readonly(scores, np.float64))
+    m = ids.shape[0]
+    n_blocks = max(1, min(int(n_blocks), m // 4096))
+    bounds = [b * m // n_blocks for b in range(n_blocks + 1)]
+    if n_blocks > 1:  # blocks begin at the start of a run: the first i >= bound with ids[i - 1] == 0
+        run_starts = np.flatnonzero(ids == 0) + 1
+        for b in range(1, n_blocks):
+            at = np.searchsorted(run_starts, bounds[b])
+            bounds[b] = int(run_starts[at]) if at < run_starts.shape[0] else m
+    jobs = [(ids, bounds[b], bounds[b + 1], *index, int(order)) for b in range(n_blocks) if bounds[b] < bounds[b + 1]]
+    words = run_blocks(_autonomy_cut_block, jobs, thread_count(threads))
+    if len(words) == 1:
+        return words[0]
+    return np.concatenate(words) if words else np.empty(0, dtype=np.uint64)
+
+
+@njit(cache=True, nogil=True)
+def _autonomy_cut_block(ids, first, last, slots, positions, scores, order) -> np.ndarray:
+    """Keys of the words of the autonomy cut of the runs in ids[first:last], in text order."""
+    lengths = np.empty(last - first, dtype=np.int64)  # lengths[i - first]: the word starting at i
+    for j in range(last - first):
+        lengths[j] = 0
+    best = np.empty(last - first + 1, dtype=np.float64)
+    back = np.empty(last - first + 1, dtype=np.int64)
+    i = first
+    while i < last:
+        if ids[i] == 0:
+            i += 1
+            continue
+        run_end = i
+        while run_end < last and ids[run_end] != 0:
+            run_end += 1
+        best[0] = 0.0
+        for e in range(1, run_end - i + 1):
+            best[e] = -np.inf
+            back[e] = e - 1
+            for s in range(max(0, e - order), e):
+                n = e - s
+                value = best[s] + _score(slots, positions, scores, key_at(ids, i + s, n)) * n
+                if value > best[e]:
+                    best[e] = value
+                    back[e] = s
+        e = run_end - i
+        while e > 0:
+            s = back[e]
+            lengths[i - first + s] = e - s
+            e = s
+        i = run_end
+    n_words = 0
+    for j in range(last - first):
+        if lengths[j] > 0:
+            n_words += 1
+    keys = np.empty(n_words, dtype=np.uint64)
+    w = 0
+    for j in range(last - first):
+        if lengths[j] > 0:
+            keys[w] = key_at(ids, first + j, lengths[j])
+            w += 1
+    return keys
+
+
+def key_positions(keys: np.ndarray, slots: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """:func:`key_position` of every key (-1 for keys not indexed)."""
+    return key_slots(keys, slots, positions)

@@ -1,0 +1,429 @@
+"""Kernels of lexicon discovery: count n-grams, test their cohesion, cut runs into pieces.
+
+Text arrives as an array of ideograph ids (uint16, 0 = separator; see ``minent.common.chars``).
+An n-gram of n <= 4 ideographs is one uint64 key, 15 bits a character, first character
+in the highest bits. Because ids are never 0, a key's length is implied by its size, so
+the keys of all orders live in one sorted array: every 1-gram key sorts before every
+2-gram key, and so on. Counts are tables of two aligned arrays (sorted unique keys, counts).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+import numpy as np
+from numba import njit
+
+from ...common.kernels import readonly, run_blocks, thread_count
+
+BITS = np.uint64(15)
+CHAR_MASK = np.uint64((1 << 15) - 1)
+EMPTY = np.uint64(0)  # never a key: keys hold at least one non-zero id
+HASH_MULT = np.uint64(0x9E3779B97F4A7C15)
+MAX_KEY_LENGTH = 4  # 15 bits a character in a 64-bit key
+
+
+@njit(cache=True, nogil=True, inline="always")
+def key_length(key: np.uint64) -> int:
+    """Number of characters packed in ``key``."""
+    n = 0
+    while key != EMPTY:
+        key >>= BITS
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def ideograph_ids(codepoints: np.ndarray, id_of_codepoint: np.ndarray, number_marks: np.ndarray,
+                  num_id: int) -> np.ndarray:
+    """Map code points to symbol ids: an ideograph's id, ``num_id`` for a whole number (its
+    first character, ``number_marks`` 1; the others, 2, are left out), 0 for everything else."""
+    limit = id_of_codepoint.shape[0]
+    ids = np.empty(codepoints.shape[0], dtype=np.uint16)
+    o = 0
+    for i in range(codepoints.shape[0]):
+        mark = number_marks[i]
+        if mark == 1:
+            ids[o] = num_id
+        elif mark == 2:
+            continue
+        else:
+            cp = codepoints[i]
+            ids[o] = id_of_codepoint[cp] if cp < limit else 0
+        o += 1
+    return ids[:o]
+
+
+def count_ideographs(ids: np.ndarray, n_ids: int) -> np.ndarray:
+    """counts[i] = occurrences of id i (counts[0], the separators, stays 0)."""
+    counts = np.bincount(ids, minlength=n_ids + 1).astype(np.int64, copy=False)
+    counts[0] = 0
+    return counts
+
+
+@njit(cache=True, nogil=True)
+def window_keys(ids: np.ndarray, n: int) -> np.ndarray:
+    """Keys of every window of ``n`` consecutive ideographs (no separator inside), in text order."""
+    m = ids.shape[0]
+    out = np.empty(max(m - n + 1, 0), dtype=np.uint64)
+    mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    filled = 0
+    run = 0
+    key = EMPTY
+    for i in range(m):
+        c = ids[i]
+        if c == 0:
+            run = 0
+            key = EMPTY
+            continue
+        key = ((key << BITS) | np.uint64(c)) & mask
+        run += 1
+        if run >= n:
+            out[filled] = key
+            filled += 1
+    return out[:filled]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def lookup_count(keys: np.ndarray, counts: np.ndarray, key: np.uint64) -> int:
+    """Count of ``key`` in a table (0 when absent), by binary search (written out: Numba's
+    ``np.searchsorted`` compiles comparisons for every dtype, complex numbers included)."""
+    lo = 0
+    hi = keys.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if keys[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < keys.shape[0] and keys[lo] == key:
+        return counts[lo]
+    return 0
+
+
+def weakest_split_pmi(
+    keys: np.ndarray, counts: np.ndarray, n: int, tables_keys: tuple, tables_counts: tuple, n_chars: int,
+    min_count: int, threads: int = 0,
+) -> np.ndarray:
+    """Cohesion of each n-gram in (keys, counts) with count >= min_count; -inf for the rest.
+
+    cohesion(w) = min over k of ln(N c(w) / (c(w[:k]) c(w[k:]))), N = number of ideographs;
+    ``tables_keys[j]``/``tables_counts[j]`` is the count table of the (j+1)-grams. Blocks of
+    keys run on ``threads`` threads (0: Numba's thread count).
+    """
+    keys, counts = readonly(keys, np.uint64), readonly(counts, np.int64)
+    # always MAX_KEY_LENGTH tables (empty ones for the orders not counted): one tuple type, one compile
+    empty_keys, empty_counts = readonly(np.empty(0, np.uint64)), readonly(np.empty(0, np.int64))
+    pad = MAX_KEY_LENGTH - len(tables_keys)
+    all_keys = tuple(readonly(t, np.uint64) for t in tables_keys) + (empty_keys,) * pad
+    all_counts = tuple(readonly(t, np.int64) for t in tables_counts) + (empty_counts,) * pad
+    m = keys.shape[0]
+    out = np.full(m, -np.inf)
+    n_blocks = max(1, min(thread_count(threads), m // 65536))
+    run_blocks(_weakest_split_block, [(keys, counts, int(n), all_keys, all_counts, int(n_chars), int(min_count),
+                                       b * m // n_blocks, (b + 1) * m // n_blocks, out) for b in range(n_blocks)],
+               n_blocks)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _weakest_split_block(keys, counts, n, tables_keys, tables_counts, n_chars, min_count, lo, hi, out) -> None:
+    """:func:`weakest_split_pmi` of keys[lo:hi], into out[lo:hi]."""
+    total = float(n_chars)
+    for i in range(lo, hi):
+        c = counts[i]
+        if c < min_count:
+            continue
+        key = keys[i]
+        weakest = np.inf
+        for k in range(1, n):
+            right_bits = BITS * np.uint64(n - k)
+            left = key >> right_bits
+            right = key & ((np.uint64(1) << right_bits) - np.uint64(1))
+            a = _count_in(tables_keys, tables_counts, k, left)
+            b = _count_in(tables_keys, tables_counts, n - k, right)
+            pmi = math.log(total * float(c) / (float(a) * float(b)))
+            if pmi < weakest:
+                weakest = pmi
+        out[i] = weakest
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count_in(tables_keys: tuple, tables_counts: tuple, length: int, key: np.uint64) -> int:
+    # literal_unroll is not needed: the tables are a homogeneous tuple, indexed at run time
+    return lookup_count(tables_keys[length - 1], tables_counts[length - 1], key)
+
+
+def build_key_set(keys: np.ndarray) -> np.ndarray:
+    """An open-addressing hash set of non-zero keys (a power-of-two table, 0 = empty slot):
+    the slots of :func:`build_key_index`."""
+    return build_key_index(keys)[0]
+
+
+def build_key_index(keys: np.ndarray) -> tuple:
+    """An open-addressing hash map key -> position in ``keys`` (non-zero, distinct keys):
+    ``(slots, positions)``, power-of-two tables, slot 0 = empty."""
+    return _build_key_index(readonly(keys, np.uint64))
+
+
+@njit(cache=True, nogil=True)
+def _build_key_index(keys: np.ndarray) -> tuple:
+    capacity = 16
+    while capacity < 2 * keys.shape[0]:
+        capacity *= 2
+    slots = np.empty(capacity, dtype=np.uint64)
+    positions = np.empty(capacity, dtype=np.int64)
+    for s in range(capacity):
+        slots[s] = EMPTY
+        positions[s] = -1
+    slot_mask = np.uint64(capacity - 1)
+    for i in range(keys.shape[0]):
+        key = keys[i]
+        slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+        while slots[slot] != EMPTY and slots[slot] != key:
+            slot = (slot + np.uint64(1)) & slot_mask
+        slots[slot] = key
+        positions[slot] = i
+    return slots, positions
+
+
+@njit(cache=True, nogil=True, inline="always")
+def set_contains(table: np.ndarray, key: np.uint64) -> bool:
+    slot_mask = np.uint64(table.shape[0] - 1)
+    slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+    while table[slot] != EMPTY:
+        if table[slot] == key:
+            return True
+        slot = (slot + np.uint64(1)) & slot_mask
+    return False
+
+
+@njit(cache=True, nogil=True, inline="always")
+def key_at(ids: np.ndarray, start: int, n: int) -> np.uint64:
+    """Key of ids[start:start+n], or EMPTY if a separator lies inside or the text ends."""
+    if start + n > ids.shape[0]:
+        return EMPTY
+    key = EMPTY
+    for j in range(start, start + n):
+        c = ids[j]
+        if c == 0:
+            return EMPTY
+        key = (key << BITS) | np.uint64(c)
+    return key
+
+
+@njit(cache=True, nogil=True)
+def _mark_joins(ids: np.ndarray, kept: np.ndarray, order: int, first: int, last: int, joined: np.ndarray) -> None:
+    """Mark joins for the windows starting in ids[first:last], with rolling keys per length."""
+    masks = np.empty(order + 1, dtype=np.uint64)
+    for n in range(order + 1):
+        masks[n] = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    key = EMPTY
+    run = 0
+    # warm the rolling key with up to order-1 ideographs before ``first``
+    i = max(first - (order - 1), 0)
+    stop = min(last + order - 1, ids.shape[0])
+    while i < stop:
+        c = ids[i]
+        if c == 0:
+            run = 0
+            key = EMPTY
+        else:
+            key = (key << BITS) | np.uint64(c)
+            run += 1
+            # windows ending at i, of length n, start at i-n+1
+            for n in range(2, min(run, order) + 1):
+                start = i - n + 1
+                if first <= start < last and set_contains(kept, key & masks[n]):
+                    for j in range(start, i):
+                        joined[j] = 1
+        i += 1
+
+
+def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, threads: int = 0) -> tuple:
+    """Cut runs between neighbours unless a kept n-gram (2 <= n <= order, in the hash set
+    ``kept``) covers both; returns the pieces as (short_keys, long_starts, long_lengths).
+
+    Pieces of at most 4 characters come back as packed keys, longer ones as spans. The
+    join marks are computed in ``n_blocks`` blocks (a few per thread) on ``threads``
+    threads (0: Numba's thread count).
+    """
+    ids, kept = readonly(ids, np.uint16), readonly(kept, np.uint64)
+    m = ids.shape[0]
+    joined = np.zeros(m, dtype=np.uint8)  # joined[i]: ids[i] and ids[i+1] stay together
+    n_blocks = max(1, min(int(n_blocks), m // 4096))
+    # neighbouring blocks may both write 1 into the same byte: harmless
+    run_blocks(_mark_joins, [(ids, kept, int(order), b * m // n_blocks, (b + 1) * m // n_blocks, joined)
+                             for b in range(n_blocks)], thread_count(threads))
+    return _pieces(ids, joined)
+
+
+@njit(cache=True, nogil=True)
+def _pieces(ids: np.ndarray, joined: np.ndarray) -> tuple:
+    """The pieces of the cut that ``joined`` marks: (short_keys, long_starts, long_lengths)."""
+    m = ids.shape[0]
+    n_pieces = 0
+    for i in range(m):  # a piece ends at i when ids[i] is an ideograph not joined to the next
+        if ids[i] != 0 and joined[i] == 0:
+            n_pieces += 1
+    short_keys = np.empty(n_pieces, dtype=np.uint64)
+    long_starts = np.empty(16, dtype=np.int64)
+    long_lengths = np.empty(16, dtype=np.int64)
+    n_short = 0
+    n_long = 0
+    start = -1
+    for i in range(m):
+        if ids[i] == 0:
+            continue
+        if start < 0:
+            start = i
+        if joined[i] == 0:
+            length = i - start + 1
+            if length <= 4:
+                short_keys[n_short] = key_at(ids, start, length)
+                n_short += 1
+            else:
+                if n_long == long_starts.shape[0]:
+                    long_starts = _grown(long_starts)
+                    long_lengths = _grown(long_lengths)
+                long_starts[n_long] = start
+                long_lengths[n_long] = length
+                n_long += 1
+            start = -1
+    return short_keys[:n_short], long_starts[:n_long].copy(), long_lengths[:n_long].copy()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _grown(a: np.ndarray) -> np.ndarray:
+    """A copy of ``a`` with twice the room."""
+    bigger = np.empty(2 * a.shape[0], dtype=np.int64)
+    for i in range(a.shape[0]):
+        bigger[i] = a[i]
+    return bigger
+
+
+def key_slots(keys: np.ndarray, slots: np.ndarray, positions: Optional[np.ndarray] = None) -> np.ndarray:
+    """Slot of each key in a hash table of :func:`build_key_index` (or :func:`build_key_set`),
+    -1 for the keys it does not hold; with the index's ``positions``, the key's position instead."""
+    with_positions = positions is not None
+    positions = readonly(positions if with_positions else np.empty(0, dtype=np.int64), np.int64)
+    return _key_slots(readonly(keys, np.uint64), readonly(slots, np.uint64), positions, with_positions)
+
+
+@njit(cache=True, nogil=True)
+def _key_slots(keys: np.ndarray, slots: np.ndarray, positions: np.ndarray, with_positions: bool) -> np.ndarray:
+    out = np.empty(keys.shape[0], dtype=np.int64)
+    slot_mask = np.uint64(slots.shape[0] - 1)
+    for i in range(keys.shape[0]):
+        key = keys[i]
+        out[i] = -1
+        slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+        while slots[slot] != EMPTY:
+            if slots[slot] == key:
+                out[i] = positions[slot] if with_positions else np.int64(slot)
+                break
+            slot = (slot + np.uint64(1)) & slot_mask
+    return out
+
+
+def keys_in_set(keys: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Whether each key is in the hash set ``kept`` (:func:`build_key_set`); the empty key never is."""
+    return key_slots(keys, kept) >= 0
+
+
+def key_lengths(keys: np.ndarray) -> np.ndarray:
+    """Number of characters packed in each key (the highest character is never 0)."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    n = np.zeros(keys.shape[0], dtype=np.int64)
+    for length in range(MAX_KEY_LENGTH):
+        n += keys >= (np.uint64(1) << (BITS * np.uint64(length)))
+    return n
+
+
+def _window_keys_of_keys(keys: np.ndarray, n: int, order: int, start: int) -> np.ndarray:
+    """Keys of the windows of ``order`` characters starting at character ``start`` of keys of ``n``."""
+    mask = (np.uint64(1) << (BITS * np.uint64(order))) - np.uint64(1)
+    return (keys >> (BITS * np.uint64(n - start - order))) & mask
+
+
+def windows_all_kept(ids: np.ndarray, start: int, length: int, kept: np.ndarray, order: int) -> bool:
+    """True when every window of ``order`` characters inside the span is a kept n-gram."""
+    span = np.asarray(ids[start : start + length], dtype=np.uint64)
+    count = length - order + 1
+    if count <= 0:
+        return True
+    keys = np.zeros(count, dtype=np.uint64)
+    separator = np.zeros(count, dtype=bool)
+    for j in range(order):
+        keys = (keys << BITS) | span[j : j + count]
+        separator |= span[j : j + count] == 0
+    keys[separator] = EMPTY  # never a member, as key_at gives for a window over a separator
+    return bool(keys_in_set(keys, kept).all())
+
+
+def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.ndarray:
+    """Which packed pieces survive the backtrack rule.
+
+    Length 1-2: always; 3..order: only kept n-grams; longer: every window of length
+    ``order`` must be a kept n-gram.
+    """
+    keys = np.asarray(piece_keys, dtype=np.uint64)
+    n = key_lengths(keys)
+    ok = n <= 2
+    mid = (n > 2) & (n <= order)
+    ok[mid] = keys_in_set(keys[mid], kept)
+    for length in range(max(3, order + 1), MAX_KEY_LENGTH + 1):
+        group = np.flatnonzero(n == length)
+        all_kept = np.ones(group.shape[0], dtype=bool)
+        for s in range(length - order + 1):
+            all_kept &= keys_in_set(_window_keys_of_keys(keys[group], length, order, s), kept)
+        ok[group] = all_kept
+    return ok
+
+
+@njit(cache=True, nogil=True)
+def marked_word_keys(ids: np.ndarray, marks: np.ndarray, start_mark: int, cont_mark: int) -> tuple:
+    """Keys of the words that segmentation marks (``start_mark`` at a word's first character,
+    ``cont_mark`` on the others) and hold only ideographs: returns (keys of the words of 1..4
+    ideographs, starts and lengths of the longer ones)."""
+    m = ids.shape[0]
+    n_short = 0
+    n_long = 0
+    i = 0
+    while i < m:
+        if marks[i] == start_mark:
+            j = i + 1
+            while j < m and marks[j] == cont_mark:
+                j += 1
+            if ids[i] != 0:
+                if j - i <= 4:
+                    n_short += 1
+                else:
+                    n_long += 1
+            i = j
+        else:
+            i += 1
+    keys = np.empty(n_short, dtype=np.uint64)
+    long_starts = np.empty(n_long, dtype=np.int64)
+    long_lengths = np.empty(n_long, dtype=np.int64)
+    a = 0
+    b = 0
+    i = 0
+    while i < m:
+        if marks[i] == start_mark:
+            j = i + 1
+            while j < m and marks[j] == cont_mark:
+                j += 1
+            if ids[i] != 0:
+                if j - i <= 4:
+                    keys[a] = key_at(ids, i, j - i)
+                    a += 1
+                else:
+                    long_starts[b] = i
+                    long_lengths[b] = j - i
+                    b += 1
+            i = j
+        else:
+            i += 1
+    return keys, long_starts, long_lengths

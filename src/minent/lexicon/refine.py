@@ -1,0 +1,194 @@
+"""Minimum-entropy refinement of a lexicon: re-segment, re-count, prune, repeat.
+
+The principle: the best lexicon is the one under which the corpus costs the least
+information per character, L = (total information of the corpus coded as words) / N.
+For a segmentation with word counts c (M tokens in all), coded by its own unigram model,
+the total is T = M log M - sum c log c; N, the number of ideographs, does not change.
+
+Two steps lower T, and refinement alternates them until L stops falling:
+
+* Re-estimation (Viterbi training): cut the corpus by the unigram model of the current
+  counts and count the words of that cut. The new cut costs no more than the old one under
+  the old model (it is the cheapest), and its own counts code it no worse (Gibbs), so L
+  never rises.
+* Pruning: a word w whose occurrences, coded as one unit, save less than the exact cost of
+  keeping it goes, and its count moves to the words of its cheapest split. To first order
+  removing w (c occurrences, split into k words a_i) changes T by c * (1 - g(w)), where
+  g(w) = ln p(w) - sum ln p(a_i) is what coding w as a unit saves per occurrence (nats):
+  w stays when g(w) > 1, the same bound as the merge rule theta_2 = 1 of the first pass.
+  Words seen fewer than ``min_count`` times also go. Pruning is followed by re-estimation,
+  and a round that would raise L is not taken: refinement stops there instead.
+
+The corpus is cut by :class:`minent.segment.segmenter.Segmenter` (its Numba Viterbi kernel) and the
+words are counted as packed keys (:mod:`minent.lexicon.kernels.ngrams`), never as Python strings,
+except the rare words longer than four characters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+
+from ..common import chars
+from ..common.kernels.counts import merge_tables, run_lengths
+from ..common.progress import ProgressCallback, no_progress, reporting_chunks
+from ..segment.kernels import viterbi
+from ..segment.segmenter import Segmenter
+from .kernels import ngrams as k
+
+#: refinement stops when a round lowers L by less than this (bits per character)
+TOLERANCE = 1e-3
+#: coding a word as a unit must save more than this (nats an occurrence) for it to stay
+MIN_GAIN = 1.0
+
+
+@dataclass
+class Round:
+    """Figures of one refinement round (round 0: the first-pass lexicon, re-segmented)."""
+
+    round: int
+    bits_per_char: float  #: L after the round
+    n_words: int  #: lexicon entries (single characters included)
+    n_pruned: int  #: words pruned in the round
+    accepted: bool  #: False for a round that would have raised L (its lexicon is not kept)
+
+    def as_dict(self) -> dict:
+        return dict(round=self.round, bits_per_char=self.bits_per_char, n_words=self.n_words,
+                    n_pruned=self.n_pruned, accepted=self.accepted)
+
+
+def total_bits(counts: Iterable[int]) -> float:
+    """Information, in bits, of a token sequence with these counts under its own unigram model."""
+    c = np.fromiter(counts, dtype=np.float64)
+    c = c[c > 0]
+    m = c.sum()
+    return float(m * math.log2(m) - (c * np.log2(c)).sum()) if m else 0.0
+
+
+def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, Counter]:
+    """Words of one chunk of ids cut by ``segmenter``: (sorted keys and counts of the words of
+    up to four symbols, a Counter of the longer ones)."""
+    codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
+    keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
+                                                         viterbi.CONT)
+    keys.sort()
+    keys, counts = run_lengths(keys)
+    return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
+
+
+def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndarray]], jobs: int = 0,
+                   progress: ProgressCallback = no_progress, stage: str = "refining",
+                   total: Optional[int] = None) -> dict[str, int]:
+    """Word counts of the corpus cut by the unigram model of ``counts``.
+
+    ``chunks()`` yields the corpus as arrays of ideograph ids (0 = separator). Every
+    ideograph of the corpus ends up in exactly one counted word, so the counts cover it.
+    Progress goes to ``progress`` as ``stage`` (ideographs done, of ``total``).
+    """
+    segmenter = Segmenter(counts, jobs=jobs)
+    keys_total = np.empty(0, dtype=np.uint64)
+    counts_total = np.empty(0, dtype=np.int64)
+    long_words: Counter = Counter()
+    for ids in reporting_chunks(chunks(), stage, total, progress):
+        keys, key_counts, long_chunk = chunk_word_counts(segmenter, ids)
+        keys_total, counts_total = merge_tables(keys_total, counts_total, keys, key_counts)
+        long_words.update(long_chunk)
+    result = dict(zip(chars.unpack_many(keys_total), counts_total.tolist()))
+    result.update(long_words)
+    return result
+
+
+def cheapest_split(word: str, log_p: dict[str, float], unknown: float) -> tuple[float, list[str]]:
+    """Least information (nats) of ``word`` coded as two or more lexicon words, and those words."""
+    n = len(word)
+    best = [0.0] + [math.inf] * n
+    back = [0] * (n + 1)
+    for end in range(1, n + 1):
+        for start in range(end):
+            if start == 0 and end == n:
+                continue  # not the word itself
+            piece = word[start:end]
+            cost = -log_p[piece] if piece in log_p else (-unknown if len(piece) == 1 else math.inf)
+            if best[start] + cost < best[end]:
+                best[end], back[end] = best[start] + cost, start
+    parts, end = [], n
+    while end > 0:
+        parts.append(word[back[end] : end])
+        end = back[end]
+    return best[n], parts[::-1]
+
+
+def prune(counts: dict[str, int], min_count: int, min_gain: float = MIN_GAIN) -> tuple[dict[str, int], int]:
+    """Drop words that save at most ``min_gain`` nats an occurrence, or are rarer than ``min_count``;
+    their counts move to the words of their cheapest split. Returns (new counts, words dropped)."""
+    total = sum(counts.values())
+    log_p = {w: math.log(c / total) for w, c in counts.items() if c > 0}
+    unknown = math.log(0.5 / total)
+    result = dict(counts)
+    dropped = 0
+    for word, count in counts.items():
+        if len(word) < 2:
+            continue
+        split_cost, parts = cheapest_split(word, log_p, unknown)
+        gain = split_cost + log_p.get(word, unknown)  # nats saved by coding word as one unit
+        if count >= min_count and gain > min_gain:
+            continue
+        del result[word]
+        dropped += 1
+        for part in parts:
+            result[part] = result.get(part, 0) + count
+    return result, dropped
+
+
+def refine(
+    counts: dict[str, int],
+    chunks: Optional[Callable[[], Iterable[np.ndarray]]],
+    n_chars: int,
+    min_count: int,
+    iterations: int = 5,
+    jobs: int = 0,
+    progress: Optional[ProgressCallback] = None,
+    count_words: Optional[Callable[[dict[str, int]], dict[str, int]]] = None,
+) -> tuple[dict[str, int], list[Round]]:
+    """Refine a lexicon (word -> count) on its corpus; returns the new counts and the rounds.
+
+    Round 0 re-segments the corpus with the given lexicon (its L is the starting point);
+    each further round prunes and re-segments, and is kept only if L does not rise.
+    ``count_words(counts)`` re-segments the corpus and counts its words; by default it is
+    :func:`segment_counts` over ``chunks()`` (a cluster passes its own, see minent.common.cluster).
+    Each round is a progress stage of its own, "refining: round N" (ideographs re-segmented,
+    of ``n_chars``; a custom ``count_words`` reports only the start and the end of a round).
+    """
+    report = progress or no_progress
+    stage = "refining: round 0"
+    if count_words is None:
+        def count_words(lexicon: dict[str, int]) -> dict[str, int]:
+            return segment_counts(lexicon, chunks, jobs, report, stage, n_chars)  # the round running now
+
+    report(stage, 0, n_chars)
+    current = count_words(counts)
+    report(stage, n_chars, n_chars)
+    bits = total_bits(current.values()) / n_chars
+    rounds = [Round(0, bits, len(current), 0, True)]
+    for i in range(1, iterations + 1):
+        stage = f"refining: round {i}"
+        report(stage, 0, n_chars)
+        pruned, n_dropped = prune(current, min_count)
+        if n_dropped == 0:
+            break
+        candidate = count_words(pruned)
+        report(stage, n_chars, n_chars)
+        new_bits = total_bits(candidate.values()) / n_chars
+        accepted = new_bits <= bits
+        rounds.append(Round(i, new_bits, len(candidate), n_dropped, accepted))
+        if not accepted:
+            break
+        gain = bits - new_bits
+        current, bits = candidate, new_bits
+        if gain < TOLERANCE:
+            break
+    return current, rounds

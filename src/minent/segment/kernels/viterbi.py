@@ -1,0 +1,353 @@
+"""Kernels of unigram segmentation: group characters, run Viterbi over ideograph runs, render.
+
+Text arrives as a uint32 array of code points. Each character gets a one-byte mark:
+
+``DROP``     whitespace other than a newline (a word boundary that is not written)
+``CONT``     continues the current word
+``START``    starts a word
+``NEWLINE``  a line feed (ends the line; written as it is)
+
+Runs of ideographs are cut into the words of least total cost (sum of -ln p(w)) by a
+Viterbi pass over the lattice of lexicon words found with the trie. Everything else is
+grouped by fixed rules: a run of letters and digits (with a decimal point or a thousands
+separator between digits, a hyphen or apostrophe inside a word, a sign before a number, a
+percent sign after it), a run of the same dash or ellipsis character, and one token per
+other character. Combining marks stay with the character before them.
+
+The character classes and the grouping rules are those of :mod:`minent.common.kernels.tokens`,
+which discovery shares.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ...common.kernels import readonly, run_blocks, thread_count
+from ...common.kernels.tokens import (DIGIT, HAN, KIND_MASK, MARK, NEWLINE_KIND, OTHER, SPACE, char_class,
+                                      end_of_alnum, is_number, kind_at, rule_token_end)
+from ...common.kernels.trie import ROOT_DIRECT, child
+from ...common.kernels.utf8 import decode_utf8, put_utf8, utf8_size
+
+
+#: the code point that stands for a whole number in lexicon words ("#年": a number, then 年)
+NUMBER_CP = 0x23
+
+# per-character marks
+DROP = 0
+CONT = 1
+START = 2
+NEWLINE = 3
+
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _can_split(cps, table, p) -> bool:
+    """Whether a token starts at ``p`` whatever came before (so blocks can start there)."""
+    here = kind_at(cps, p, table)
+    if here == MARK:
+        return False
+    before = char_class(cps[p - 1], table)
+    kind = before & KIND_MASK
+    return kind == SPACE or kind == NEWLINE_KIND or (kind == OTHER and before == OTHER)
+
+
+def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start."""
+    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks))
+
+
+@njit(cache=True, nogil=True)
+def _block_bounds(cps, table, n_blocks):
+    n = cps.shape[0]
+    n_blocks = max(1, n_blocks)
+    bounds = np.empty(n_blocks + 1, dtype=np.int64)
+    bounds[0] = 0
+    for b in range(1, n_blocks):
+        p = max(n * b // n_blocks, bounds[b - 1])
+        while 0 < p < n and not _can_split(cps, table, p):
+            p += 1
+        bounds[b] = min(max(p, bounds[b - 1]), n)
+    bounds[n_blocks] = n
+    return bounds
+
+
+@njit(cache=True, nogil=True)
+def _unit_end(cps, table, i, hi) -> np.int64:
+    """End of the lattice unit starting at ``i`` (an ideograph, or a whole plain number), or -1."""
+    kind = kind_at(cps, i, table)
+    if kind == HAN:
+        return i + 1
+    if kind == DIGIT:
+        j = end_of_alnum(cps, table, i, hi)
+        if is_number(cps, table, i, j):
+            return j
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge_keys, edge_children, shift,
+                 has_child, node_cost, unknown_cost, best, back, marks) -> None:
+    """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``, and the trie reads
+    it as ``unit_codes[u]``) into the words of least total cost; mark their starts."""
+    best[0] = 0.0
+    for k in range(1, n_units + 1):
+        best[k] = np.inf
+    for u in range(n_units):
+        base = best[u]
+        cp = unit_codes[u]
+        node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
+            root_edges, edge_keys, edge_children, shift, np.int64(0), cp)
+        cost = unknown_cost
+        if node >= 0 and node_cost[node] < cost:
+            cost = node_cost[node]
+        if base + cost < best[u + 1]:
+            best[u + 1] = base + cost
+            back[u + 1] = u
+        e = u + 1
+        while node >= 0 and e < n_units and has_child[node]:
+            node = child(root_edges, edge_keys, edge_children, shift, node, unit_codes[e])
+            if node < 0:
+                break
+            e += 1
+            cost = node_cost[node]
+            if base + cost < best[e]:
+                best[e] = base + cost
+                back[e] = u
+    e = n_units
+    while e > 0:
+        u = back[e]
+        start = a if u == 0 else unit_ends[u - 1]
+        marks[start] = START
+        for t in range(start + 1, unit_ends[e - 1]):
+            marks[t] = CONT
+        e = u
+
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _grown_ints(a, size):
+    """A copy of ``a`` with room for ``size`` elements (a loop: a slice assignment would
+    compile Numba's shape-mismatch error message, seconds of string formatting code)."""
+    b = np.empty(size, dtype=np.int64)
+    for i in range(a.shape[0]):
+        b[i] = a[i]
+    return b
+
+
+@njit(cache=True, nogil=True)
+def mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+               unknown_cost, marks) -> None:
+    """Marks of the characters cps[lo:hi] (a block that starts a token, see :func:`block_bounds`)."""
+    best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
+    back = np.empty(256, dtype=np.int64)
+    unit_ends = np.empty(256, dtype=np.int64)
+    unit_codes = np.empty(256, dtype=np.int64)
+    i = lo
+    while i < hi:
+        cls = char_class(cps[i], table)
+        kind = cls & KIND_MASK
+        if kind == HAN or kind == DIGIT:
+            # a run of units: ideographs, and whole numbers (read by the trie as #)
+            n_units = 0
+            j = i
+            while j < hi:
+                k = j
+                while k < hi and kind_at(cps, k, table) == HAN:
+                    k += 1
+                if n_units + (k - j) + 2 > unit_ends.shape[0]:
+                    size = 2 * (n_units + (k - j) + 2)
+                    unit_ends = _grown_ints(unit_ends, size)
+                    unit_codes = _grown_ints(unit_codes, size)
+                    best = np.empty(size, dtype=np.float64)
+                    back = np.empty(size, dtype=np.int64)
+                for t in range(j, k):
+                    unit_ends[n_units] = t + 1
+                    unit_codes[n_units] = cps[t]
+                    n_units += 1
+                if k >= hi:
+                    j = k
+                    break
+                end = _unit_end(cps, table, k, hi) if kind_at(cps, k, table) == DIGIT else -1
+                j = k
+                if end < 0:
+                    break
+                unit_ends[n_units] = end
+                unit_codes[n_units] = NUMBER_CP
+                n_units += 1
+                j = end
+            if n_units > 0:
+                _viterbi_run(cps, table, unit_ends, unit_codes, n_units, i, root_edges, edge_keys, edge_children,
+                             shift, has_child, node_cost, unknown_cost, best, back, marks)
+                i = j
+                continue
+        if kind == SPACE:
+            marks[i] = DROP
+            i += 1
+            continue
+        if kind == NEWLINE_KIND:
+            marks[i] = NEWLINE
+            i += 1
+            continue
+        if kind == MARK:
+            marks[i] = CONT if i > lo and (marks[i - 1] == START or marks[i - 1] == CONT) else START
+            i += 1
+            continue
+        j = rule_token_end(cps, table, i, hi, cls)
+        marks[i] = START
+        for t in range(i + 1, j):
+            marks[t] = CONT
+        i = j
+
+
+def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                      unknown_cost) -> np.ndarray:
+    """:func:`mark_words` on one thread, for short texts (no thread to start)."""
+    cps = readonly(cps, np.uint32)
+    marks = np.zeros(cps.shape[0], dtype=np.uint8)
+    mark_block(cps, readonly(table), 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
+               node_cost, float(unknown_cost), marks)
+    return marks
+
+
+def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+               unknown_cost, threads: int = 0) -> np.ndarray:
+    """One mark per character (DROP, CONT, START, NEWLINE); the blocks between ``bounds``
+    (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count)."""
+    cps = readonly(cps, np.uint32)
+    table = readonly(table)
+    marks = np.zeros(cps.shape[0], dtype=np.uint8)
+    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    run_blocks(mark_block, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, marks)
+                            for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]], thread_count(threads))
+    return marks
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _render_into(cps, marks, delimiter, line_open, out, o):
+    """Write the words of ``cps`` as UTF-8 at ``out[o:]``; return ``(end offset, line_open)``."""
+    d = delimiter.shape[0]
+    is_open = line_open
+    for i in range(cps.shape[0]):
+        m = marks[i]
+        if m == START:
+            if is_open:
+                for k in range(d):
+                    out[o + k] = delimiter[k]
+                o += d
+            o = put_utf8(out, o, cps[i])
+            is_open = True
+        elif m == CONT:
+            o = put_utf8(out, o, cps[i])
+        elif m == NEWLINE:
+            out[o] = 0x0A
+            o += 1
+            is_open = False
+    return o, is_open
+
+
+def render(cps, marks, delimiter, line_open):
+    """The segmented text as UTF-8 bytes: words joined by ``delimiter`` (UTF-8), line feeds kept.
+
+    ``line_open`` says whether the current line already has a word (when a giant line was
+    cut between chunks); returns ``(bytes as uint8, line_open)``.
+    """
+    return _render(readonly(cps, np.uint32), readonly(marks, np.uint8), readonly(delimiter, np.uint8),
+                   bool(line_open))
+
+
+@njit(cache=True, nogil=True)
+def _render(cps, marks, delimiter, line_open):
+    size = 0
+    for i in range(cps.shape[0]):
+        if marks[i] != DROP:
+            size += utf8_size(cps[i]) + delimiter.shape[0]
+    out = np.empty(size, dtype=np.uint8)
+    o, is_open = _render_into(cps, marks, delimiter, line_open, out, 0)
+    return out[:o], is_open
+
+
+def line_bounds(data: np.ndarray, n_blocks: int) -> np.ndarray:
+    """Cut bytes into about ``n_blocks`` equal blocks, each but the first starting a line."""
+    n = data.shape[0]
+    n_blocks = max(1, n_blocks)
+    bounds = np.empty(n_blocks + 1, dtype=np.int64)
+    bounds[0] = 0
+    line_starts = np.flatnonzero(data == 0x0A) + 1 if n_blocks > 1 else None
+    for b in range(1, n_blocks):
+        p = max(n * b // n_blocks, bounds[b - 1])
+        if p > 0:  # the first line start at or after p (or the end)
+            at = np.searchsorted(line_starts, p)
+            p = int(line_starts[at]) if at < line_starts.shape[0] else n
+        bounds[b] = p
+    bounds[n_blocks] = n
+    return bounds
+
+
+def _segment_block(data, table, trie, delimiter, line_open) -> tuple:
+    """Decode, mark and render one block of whole lines (three kernels, each releasing the GIL)."""
+    cps, bad = decode_utf8(data)
+    if bad >= 0:
+        return None, line_open, 0, int(bad)
+    cps = readonly(cps)
+    marks = np.empty(cps.shape[0], dtype=np.uint8)
+    mark_block(cps, table, 0, cps.shape[0], *trie, marks)
+    out, is_open = _render(cps, readonly(marks), delimiter, line_open)
+    return out, is_open, cps.shape[0], -1
+
+
+def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                 unknown_cost, delimiter, line_open, threads: int = 0):
+    """Segment UTF-8 bytes to UTF-8 bytes: blocks of whole lines are decoded, marked and
+    rendered on ``threads`` threads (0: Numba's thread count), then joined in order.
+
+    Returns ``(output bytes, line_open, characters read, bad byte offset)``; on a bad or NUL
+    byte the offset is >= 0 (the first one) and the output is empty.
+    """
+    data = readonly(data, np.uint8)
+    table = readonly(table)
+    delimiter = readonly(delimiter, np.uint8)
+    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    bounds = line_bounds(data, n_blocks).tolist()
+    jobs = [(data[bounds[b] : bounds[b + 1]], table, trie, delimiter, bool(line_open) if b == 0 else False)
+            for b in range(len(bounds) - 1)]
+    results = run_blocks(_segment_block, jobs, thread_count(threads))
+    for b, (_, _, _, bad) in enumerate(results):
+        if bad >= 0:
+            return np.empty(0, dtype=np.uint8), line_open, 0, bounds[b] + bad
+    is_open = results[0][1]
+    for b in range(1, len(results)):  # an empty block leaves the line as it was
+        if bounds[b + 1] > bounds[b]:
+            is_open = results[b][1]
+    outs = [r[0] for r in results]
+    out = outs[0] if len(outs) == 1 else np.concatenate(outs)
+    return out, is_open, sum(r[2] for r in results), -1
+
+
+def word_spans(marks: np.ndarray) -> tuple:
+    """``(starts, ends)`` of the words, as character offsets (ends exclusive): a word is a
+    START and the CONT marks that follow it."""
+    marks = np.asarray(marks)
+    starts = np.flatnonzero(marks == START)
+    not_cont = np.flatnonzero(marks != CONT)  # a word ends at the first of these after its start
+    at = np.searchsorted(not_cont, starts, side="right")
+    ends = np.append(not_cont, marks.shape[0])[at]
+    return starts, ends
+
+
+@njit(cache=True, nogil=True)
+def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost):
+    """Total cost of a given cut (for tests): unknown single characters cost ``unknown_cost``,
+    an unknown longer word costs infinity."""
+    total = 0.0
+    for w in range(starts.shape[0]):
+        node = np.int64(0)
+        for j in range(starts[w], ends[w]):
+            node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+            if node < 0:
+                break
+        cost = np.inf if node < 0 else node_cost[node]
+        if ends[w] - starts[w] == 1 and cost > unknown_cost:
+            cost = unknown_cost
+        total += cost
+    return total

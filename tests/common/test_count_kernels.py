@@ -1,0 +1,47 @@
+"""The count-table kernels every job sums with, and gathering spans of ids back into words,
+against plain-Python references (a Counter) on random and edge-case inputs."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from minent.common import chars
+from minent.common.kernels.counts import merge_tables, run_lengths
+from minent.lexicon.counts import ideograph_ids
+
+
+def table(c: Counter) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.array(sorted(c), dtype=np.uint64)
+    return keys, np.array([c[int(x)] for x in keys], dtype=np.int64)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 50, 5000])
+def test_run_lengths_counts_like_a_counter(size):
+    rng = random.Random(size)
+    values = [rng.choice([1, 2, 3, 2**63, 2**64 - 1, rng.randrange(1, 2**64)]) for _ in range(size)]
+    keys, counts = run_lengths(np.sort(np.array(values, dtype=np.uint64)))
+    assert dict(zip(keys.tolist(), counts.tolist())) == Counter(values)
+    assert keys.tolist() == sorted(set(values))
+
+
+def test_merge_tables_adds_counts():
+    rng = random.Random(3)
+    for _ in range(50):
+        a = Counter(rng.choices(range(1, 40), k=rng.randint(0, 30)))
+        b = Counter(rng.choices(range(1, 40), k=rng.randint(0, 30)))
+        keys, counts = merge_tables(*table(a), *table(b))
+        assert dict(zip(keys.tolist(), counts.tolist())) == dict(a + b)
+        assert keys.tolist() == sorted(keys.tolist())
+
+
+def test_span_words_gathers_the_spans():
+    text = "中国人民的大学生"
+    ids = ideograph_ids(text)
+    assert chars.span_words(ids, np.array([0, 3, 7]), np.array([2, 4, 1])) == ["中国", "民的大学", "生"]
+    assert chars.span_words(ids, np.array([], dtype=np.int64), np.array([], dtype=np.int64)) == []
+    ids = ideograph_ids("𠀀中〇1998年")  # beyond the BMP: a separator; a number: one symbol
+    assert chars.span_words(ids, np.array([1, 3]), np.array([2, 2])) == ["中〇", "#年"]

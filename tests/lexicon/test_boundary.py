@@ -1,0 +1,145 @@
+"""The boundary signal (branching entropy, autonomy, autonomy cut) against plain Python."""
+
+from __future__ import annotations
+
+import math
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+import reference_boundary as ref
+import reference_lexicon as ref_lex
+from conftest import random_text
+from minent.common import chars
+from minent.lexicon.boundary import autonomy, boundary_counts, candidate_lexicon
+from minent.lexicon.counts import CountTable, ideograph_ids, word_ids
+from minent.lexicon.kernels import entropy as ke
+from minent.lexicon.kernels import ngrams as k
+
+SMALL = "的一是在不了有和人这中大为上"
+
+
+def tables_of(texts: list[str], order: int) -> list:
+    ids = [ideograph_ids(t) for t in texts]
+    tables = [None]
+    for n in range(1, order + 1):
+        table = CountTable()
+        for a in ids:
+            table.add_occurrences(k.window_keys(a, n))
+        tables.append(table)
+    return tables, (lambda: iter(ids))
+
+
+def corpora():
+    rng = random.Random(11)
+    yield ["中国人民，中国。人民中国"]
+    yield ["中", "中中中中", "中国"]  # one character; a run of one repeated character
+    yield [random_text(rng, 400, 0.05) for _ in range(10)]
+    for seed in range(5):
+        rng = random.Random(seed)
+        words = ["".join(rng.choice(SMALL) for _ in range(rng.randint(1, 4))) for _ in range(25)]
+        texts = ["".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(80)]
+        texts.append("".join(rng.choice(words) for _ in range(2000)) + "𠀀中a1１中。")  # a long line, mixed
+        yield texts
+
+
+@pytest.mark.parametrize("case", range(8))
+@pytest.mark.parametrize("order", [1, 2, 4])
+def test_autonomy_matches_plain_python(case, order):
+    texts = list(corpora())[case]
+    tables, chunks = tables_of(texts, order)
+    with ThreadPoolExecutor(2) as pool:
+        keys, scores = autonomy(tables, chunks, pool)
+    expected, counts = ref.autonomy(texts, order)
+    got = dict(zip(chars.unpack_many(keys), scores.tolist()))
+    usable = {g for g, c in counts.items() if c >= 2 or len(g) == 1}  # strings seen once are left out
+    assert set(got) == usable
+    for gram in usable:
+        assert got[gram] == pytest.approx(expected[gram], abs=1e-9), gram
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_autonomy_cut_is_a_best_cut(case):
+    texts = list(corpora())[case]
+    order = 4
+    tables, chunks = tables_of(texts, order)
+    with ThreadPoolExecutor(2) as pool:
+        keys, scores = autonomy(tables, chunks, pool)
+    score = dict(zip(chars.unpack_many(keys), scores.tolist()))
+    counts = boundary_counts(keys, scores, order, chunks, n_blocks=3)
+    runs = [run for t in texts for run in ref_lex.runs(t)]
+    assert sum(len(w) * c for w, c in counts.items()) == sum(map(len, runs))  # every character, once
+    # the cut of each run (found again run by run) reaches the best score plain Python finds
+    for run in runs[:200]:
+        slots, positions = ke.build_key_index(keys)
+        got = ke.autonomy_cut(word_ids(run), slots, positions, scores, order, 1)
+        words = chars.unpack_many(got)
+        assert "".join(words) == run
+        assert ref.cut_score(words, score) == pytest.approx(ref.best_cut_score(run, score, order), abs=1e-6)
+
+
+def test_autonomy_cut_blocks_do_not_change_the_words():
+    texts = list(corpora())[-1]
+    tables, chunks = tables_of(["\n".join(texts)], 4)
+    with ThreadPoolExecutor(2) as pool:
+        keys, scores = autonomy(tables, chunks, pool)
+    ids = ideograph_ids("\n".join(texts))
+    slots, positions = ke.build_key_index(keys)
+    one = np.sort(ke.autonomy_cut(ids, slots, positions, scores, 4, 1))
+    for n_blocks in (2, 7, 64):
+        assert np.array_equal(np.sort(ke.autonomy_cut(ids, slots, positions, scores, 4, n_blocks)), one)
+
+
+def test_branching_entropy_counts_run_edges_as_distinct():
+    # "中" is followed by 国 twice and ends a run twice: H = -(1/2) ln(1/2) + 2 * (1/4) ln 4
+    texts = ["中国，中国，中，中"]
+    tables, chunks = tables_of(texts, 2)
+    _, right, _ = ref.neighbours(texts, 2)
+    assert ref.entropy(right["中"]) == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(4))
+    slots, positions = ke.build_key_index(tables[1].keys)
+    h = ke.extension_entropy(tables[2].keys, tables[2].counts, 1, slots, positions, tables[1].counts, True)
+    zhong = int(np.searchsorted(tables[1].keys, chars.pack("中")))
+    assert h[zhong] == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(4))
+
+
+def test_candidate_lexicon_keeps_every_character():
+    assert candidate_lexicon({"中": 1, "中国": 1, "人民": 2, "国": 7}, 2) == {"中": 1, "人民": 2, "国": 7}
+
+
+def test_the_refined_lexicon_beats_the_first_pass_on_real_text():
+    """The boundary start of refinement finds the names of the novel, as the first pass does."""
+    import minent
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "data" / "xiyouji.txt").read_text(encoding="utf-8")[:300_000]
+    lexicon = minent.build_lexicon(text, refine=True)
+    for name in ("行者", "八戒", "师父", "菩萨"):
+        assert name in lexicon
+
+
+def test_with_cohesive_pairs_adds_only_missing_two_character_words():
+    from minent.lexicon.boundary import with_cohesive_pairs
+
+    candidates = {"中": 5, "中国": 3}
+    first = {"中国": 9, "人民": 4, "中国人": 7, "中": 2}
+    assert with_cohesive_pairs(candidates, first) == {"中": 5, "中国": 3, "人民": 4}
+    assert candidates == {"中": 5, "中国": 3}  # not changed in place
+
+
+def test_pku_segmentation_with_the_default_lexicon(tmp_path):
+    """Issue 5's development benchmark as a regression guard (the figure: F1 0.8028)."""
+    import minent
+    from conftest import shared_file
+
+    pd = shared_file("data", "cws", "peoples_daily_199801_seg.utf8")
+    test = shared_file("data", "cws", "pku_test.utf8")
+    gold = shared_file("data", "cws", "pku_test_gold.utf8").read_text(encoding="utf-8").splitlines()
+    raw = tmp_path / "pd_raw.txt"
+    raw.write_text(pd.read_text(encoding="utf-8").replace(" ", ""), encoding="utf-8")
+    lexicon = minent.build_lexicon([raw, test])
+    lines = test.read_text(encoding="utf-8").splitlines()
+    predicted = [" ".join(words) for words in minent.Segmenter(lexicon).cut_many(lines)]
+    score = minent.score_segmentation(gold, predicted)
+    assert score.f1 >= 0.80, score

@@ -1,0 +1,155 @@
+"""Each lexicon-discovery kernel against the plain-Python reference (tests/reference_lexicon.py)."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pytest
+
+import reference_lexicon as ref
+from conftest import random_text
+from minent.common import chars
+from minent.lexicon.counts import ideograph_ids
+from minent.common.kernels.counts import run_lengths
+from minent.lexicon.kernels import ngrams as k
+
+EDGE_TEXTS = [
+    "",
+    "中",
+    "。",
+    "中国",
+    "ABC 123 ４５６ é😀𠀀",
+    "中国人民" * 5000,  # one very long run
+    "中𠀀国😀人A民1的",  # ideographs separated by non-BMP, Latin, digits
+    "〇〇〇㐀㐀㐀",
+]
+
+
+def kernel_counts(text: str, order: int) -> Counter:
+    ids = ideograph_ids(text)
+    got: Counter = Counter()
+    for n in range(1, order + 1):
+        keys, counts = run_lengths(np.sort(k.window_keys(ids, n)))
+        assert np.all(np.diff(keys.astype(np.float64)) > 0) or len(keys) < 2
+        got.update(dict(zip(chars.unpack_many(keys), counts.tolist())))
+    return got
+
+
+def random_texts(count: int = 30):
+    rng = random.Random(7)
+    for i in range(count):
+        yield random_text(rng, rng.randint(0, 400), separator_rate=rng.choice([0.0, 0.05, 0.3]))
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS + list(random_texts()))
+@pytest.mark.parametrize("order", [1, 2, 4])
+def test_ngram_counts_match_reference(text, order):
+    assert kernel_counts(text, order) == ref.count_ngrams(ref.runs(text), order)
+
+
+def test_key_set_membership():
+    rng = np.random.default_rng(5)
+    for size in (0, 1, 7, 1000):
+        members = np.unique(rng.integers(1, 1 << 60, size, dtype=np.uint64))
+        table = k.build_key_set(members)
+        assert all(k.set_contains(table, x) for x in members)
+        others = rng.integers(1, 1 << 60, 200, dtype=np.uint64)
+        member_set = set(members.tolist())
+        assert [k.set_contains(table, x) for x in others] == [int(x) in member_set for x in others]
+
+
+def kernel_pmi(text: str, order: int, min_count: int) -> dict:
+    ids = ideograph_ids(text)
+    tables = []
+    for n in range(1, order + 1):
+        tables.append(run_lengths(np.sort(k.window_keys(ids, n))))
+    n_chars = int(tables[0][1].sum())
+    result = {}
+    for n in range(2, order + 1):
+        keys, counts = tables[n - 1]
+        pmi = k.weakest_split_pmi(keys, counts, n, tuple(t[0] for t in tables), tuple(t[1] for t in tables),
+                                  n_chars, min_count)
+        for word, value, count in zip(chars.unpack_many(keys), pmi.tolist(), counts.tolist()):
+            if count >= min_count:
+                result[word] = value
+            else:
+                assert value == -np.inf
+    return result
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS[:5] + list(random_texts(15)))
+@pytest.mark.parametrize("min_count", [1, 3])
+def test_cohesion_matches_reference(text, min_count):
+    runs = ref.runs(text)
+    counts = ref.count_ngrams(runs, 4)
+    n_chars = sum(map(len, runs))
+    expected = {w: ref.weakest_split_pmi(w, counts, n_chars) for w, c in counts.items() if len(w) >= 2 and c >= min_count}
+    assert kernel_pmi(text, 4, min_count) == expected  # same float operations: exactly equal
+
+
+def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
+    ids = ideograph_ids(text)
+    # the text as the kernel sees it: a symbol a character (a number is one "#"), " " between runs
+    text = "".join(chr(chars.CODEPOINT_OF_ID[i]) if i else " " for i in ids.tolist())
+    kept_keys = np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64)
+    short_keys, long_starts, long_lengths = k.cut(ids, k.build_key_set(kept_keys), order, n_blocks)
+    # pieces in text order: the short ones are keys, the long ones spans; put them back in order
+    long_pieces = {s: text[s : s + n] for s, n in zip(long_starts.tolist(), long_lengths.tolist())}
+    short = iter(chars.unpack_many(short_keys))
+    result = []
+    pos = 0
+    ideo = [ch != " " for ch in text]
+    while pos < len(text):
+        if not ideo[pos]:
+            pos += 1
+            continue
+        if pos in long_pieces:
+            piece = long_pieces[pos]
+        else:
+            piece = next(short)
+            assert text[pos : pos + len(piece)] == piece
+        result.append(piece)
+        pos += len(piece)
+    assert next(short, None) is None
+    return result
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS + list(random_texts()))
+@pytest.mark.parametrize("n_blocks", [1, 3, 64])
+def test_cut_matches_reference(text, n_blocks):
+    rng = random.Random(len(text))
+    grams = sorted(w for w in ref.count_ngrams(ref.runs(text), 4) if len(w) >= 2)
+    for order in (2, 3, 4):
+        kept = {w for w in rng.sample(grams, min(len(grams), 12)) if len(w) <= order}
+        expected = [p for run in ref.runs(text) for p in ref.cut(run, kept, order)]
+        assert kernel_cut(text, kept, order, n_blocks) == expected
+
+
+def test_cut_blocks_agree_on_a_long_line():
+    text = random_text(random.Random(11), 300_000, separator_rate=0.02)
+    kept = {"中国", "人民", "大学生", "的大", "国人民的"}
+    assert kernel_cut(text, kept, 4, 1) == kernel_cut(text, kept, 4, 97)
+
+
+def test_backtrack_matches_reference():
+    rng = random.Random(2)
+    words = ["".join(rng.choices("中国人民的", k=rng.randint(1, 4))) for _ in range(300)]
+    for order in (2, 3, 4):
+        kept = {w for w in set(words) if 2 <= len(w) <= order and rng.random() < 0.5}
+        kept_set = k.build_key_set(np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64))
+        keys = np.array([chars.pack(w) for w in words], dtype=np.uint64)
+        got = k.backtrack_mask(keys, kept_set, order).tolist()
+        assert got == [ref.survives_backtrack(w, kept, order) for w in words]
+        for w in words:  # the span version used for pieces longer than 4 characters
+            ids = ideograph_ids(w)
+            if len(w) > order:
+                assert k.windows_all_kept(ids, 0, len(w), kept_set, order) == ref.survives_backtrack(w, kept, order)
+
+
+def test_unigram_counts():
+    text = "中国中〇。𠀀中"
+    counts = k.count_ideographs(ideograph_ids(text), chars.N_IDS)
+    assert counts[0] == 0 and counts.sum() == 5
+    assert counts[chars.char_ids("中")[0]] == 3

@@ -1,0 +1,37 @@
+"""segment on a real Dask cluster writes exactly the local output."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install \"minent[distributed]\")")
+
+import minent  # noqa: E402
+from cluster_fixtures import XIYOUJI, invoke, spy  # noqa: E402
+from minent.segment import cluster as segment_cluster  # noqa: E402
+
+def test_segment_is_identical(address, corpus):
+    segmenter = minent.Segmenter(minent.build_lexicon([XIYOUJI]))
+    local, remote = io.StringIO(), io.StringIO()
+    local_stats = segmenter.segment_file(corpus, local, delimiter="/")
+    remote_stats = segment_cluster.segment_file(address, segmenter, str(corpus), remote, delimiter="/", partition_bytes=90_000)
+    assert remote.getvalue() == local.getvalue()
+    assert (remote_stats.n_bytes, remote_stats.n_chars, remote_stats.n_lines) == (
+        local_stats.n_bytes, local_stats.n_chars, local_stats.n_lines)
+
+
+def test_cli_segment(address, corpus, tmp_path, small_partitions, monkeypatch):
+    lexicon = tmp_path / "lexicon.tsv"
+    minent.build_lexicon([XIYOUJI]).save(lexicon)
+    calls = spy(monkeypatch, segment_cluster, "segment_file")
+    out_local, out_remote = tmp_path / "seg_local.txt", tmp_path / "seg_remote.txt"
+    assert invoke("segment", "-q", "-l", lexicon, corpus, "-o", out_local).exit_code == 0
+    result = invoke("segment", "-q", "-l", lexicon, corpus, "-o", out_remote, "--scheduler", address)
+    assert result.exit_code == 0, result.output
+    assert calls == [address]
+    assert out_remote.read_bytes() == out_local.read_bytes()
+    result = invoke("segment", "-q", "-l", lexicon, corpus, "--scheduler", address)  # to stdout
+    assert result.exit_code == 0
+    assert result.stdout_bytes == out_local.read_bytes()
