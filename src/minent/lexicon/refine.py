@@ -159,7 +159,7 @@ def refine(
     Round 0 re-segments the corpus with the given lexicon (its L is the starting point);
     each further round prunes and re-segments, and is kept only if L does not rise.
     ``count_words(counts)`` re-segments the corpus and counts its words; by default it is
-    :func:`segment_counts` over ``chunks()`` (a cluster passes its own, see minent.common.cluster).
+    :func:`segment_counts` over ``chunks()`` (a cluster passes its own, see :mod:`minent.lexicon.cluster`).
     Each round is a progress stage of its own, "refining: round N" (ideographs re-segmented,
     of ``n_chars``; a custom ``count_words`` reports only the start and the end of a round).
     """
