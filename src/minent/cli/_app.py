@@ -251,6 +251,17 @@ def set_jobs(jobs: int) -> int:
     return use
 
 
+def scheduler_option(reads: str, same: str) -> Optional[str]:
+    """--scheduler (or $DASK_SCHEDULER_ADDRESS): run the command on a Dask cluster; ``reads`` names
+    what the workers read, ``same`` what comes out the same as a local run."""
+    return typer.Option(
+        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
+        help=f"Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read {reads} (shared file "
+        f"system or fsspec URL{'s' if reads.endswith('s') else ''}). Same {same} as a local run. "
+        "Needs pip install \"minent\\[distributed]\".",
+    )
+
+
 def quiet_option() -> bool:
     return typer.Option(False, "--quiet", "-q", help="No progress bars and no summary on stderr.")
 

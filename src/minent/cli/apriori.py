@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from ._app import app, guarded, progress_for, quiet_option, set_jobs
+from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option, set_jobs
 
 INT64_MAX = 2**63 - 1  # the kernels' integers: larger values are a Numba typing error, not a result
 RULE_HEADER = ("antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction")
@@ -80,12 +80,8 @@ def apriori_command(
     separator: str = typer.Option(
         " | ", "--item-separator", help="Text between the items of an itemset in the TSV outputs."
     ),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
-    scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
-        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read BASKETS (shared file "
-        "system or fsspec URL). Same itemsets and rules as a local run. Needs pip install \"minent\\[distributed]\".",
-    ),
+    jobs: int = jobs_option(),
+    scheduler: Optional[str] = scheduler_option("BASKETS", "itemsets and rules"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Mine frequent itemsets level by level (Apriori) and write association rules A => B.

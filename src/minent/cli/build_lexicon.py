@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..lexicon.defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE
-from ._app import app, guarded, progress_for, quiet_option
+from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option
 
 
 def _parse_pmi(text: Optional[str]) -> Optional[list[float]]:
@@ -62,12 +62,8 @@ def build_lexicon_command(
     ),
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores."),
-    scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
-        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read the files (shared "
-        "file system or fsspec URLs). Same lexicon as a local run. Needs pip install \"minent\\[distributed]\".",
-    ),
+    jobs: int = jobs_option(),
+    scheduler: Optional[str] = scheduler_option("the files", "lexicon"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Discover the words of a corpus by the minimum-entropy principle and write a lexicon.

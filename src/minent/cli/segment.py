@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._app import app, guarded, jobs_option, progress_for, quiet_option, set_jobs
+from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option, set_jobs
 
 
 def _delimiter(text: str) -> str:
@@ -46,11 +46,7 @@ def segment_command(
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
     jobs: int = jobs_option(),
-    scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
-        help="Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read INPUT (shared file "
-        "system or fsspec URL). Same output as a local run. Needs pip install \"minent\\[distributed]\".",
-    ),
+    scheduler: Optional[str] = scheduler_option("INPUT", "output"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Cut text into words: among all cuts of a run of ideographs into lexicon words, the one of least total information, sum of -ln(count/total). One output line per input line.

@@ -33,12 +33,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import sys
 from collections import Counter
 from typing import Optional, Union
 
 from ..common.errors import MinentError
-from ..common.textio import STDIN, check_readable
+from ..common.textio import STDIN, read_input
 
 FORMATS = ("csv", "fimi", "long")
 _EXTENSIONS = {".csv": "csv", ".dat": "fimi", ".txt": "fimi", ".fimi": "fimi"}
@@ -52,15 +51,7 @@ def _name(path: str) -> str:
 def _read_text(path: str) -> str:
     """The whole file as text; one-line errors for unreadable, empty or non-UTF-8 input."""
     name = _name(path)
-    check_readable(path)
-    try:
-        if path == STDIN:
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as f:
-                data = f.read()
-    except OSError as e:
-        raise MinentError(f"cannot read {name}: {e.strerror or e}") from None
+    data = read_input(path)  # the one reader: checks, standard input, a UTF-8 BOM skipped
     if not data:
         raise MinentError(f"{name} is empty")
     if b"\x00" in data:

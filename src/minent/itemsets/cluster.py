@@ -68,7 +68,6 @@ def _load_baskets(source: Any, fmt: Optional[str]) -> dict:
 
 
 def _item_counts(loaded: dict) -> tuple[list, np.ndarray, int]:
-
     labels = loaded["labels"]
     return labels, K.item_frequencies(loaded["codes"], len(labels)), len(loaded["starts"]) - 1
 

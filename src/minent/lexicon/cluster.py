@@ -24,30 +24,24 @@ from ..common.lexicon import BuildStats, Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import check_encoding
 from . import boundary
-from .counts import CountTable, entropy_bits, ideograph_ids
+from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE
-from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder
-from .kernels import ngrams as k
+from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
 from ..segment.segmenter import Segmenter
+from .kernels import ngrams as k
 from .refine import chunk_word_counts, refine as refine_loop
 
-def _count_part(part: Part, order: int, encoding: str) -> dict:
-    """Pass 1 on one partition: exact count tables of n-grams, n = 1..order."""
 
+def _count_part(part: Part, order: int, encoding: str) -> dict:
+    """Pass 1 on one partition: exact count tables of n-grams, n = 1..order (as a local chunk)."""
     text, n_bytes = decode_part(part, encoding)
     has_text = text != "" and not text.isspace()
     ids = ideograph_ids(text)
     del text
-    tables = []
+    tables = [CountTable() for _ in range(order + 1)]
     with worker_threads():
-        unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
-        present = np.flatnonzero(unigrams)
-        tables.append((present.astype(np.uint64), unigrams[present].astype(np.int64)))
-        for n in range(2, order + 1):
-            t = CountTable()
-            t.add_occurrences(k.window_keys(ids, n))
-            tables.append((t.keys, t.counts))
-    return {"tables": tables, "n_bytes": n_bytes, "has_text": has_text}
+        count_ngrams(ids, order, tables)
+    return {"tables": [(t.keys, t.counts) for t in tables[1:]], "n_bytes": n_bytes, "has_text": has_text}
 
 
 def _merge_counts(*partials: dict) -> dict:
@@ -56,7 +50,6 @@ def _merge_counts(*partials: dict) -> dict:
 
 
 def _builder(params: dict):
-
     return LexiconBuilder(order=params["order"], min_count=params["min_count"], min_pmi=params["min_pmi"])
 
 
@@ -99,17 +92,13 @@ def _kept_set(kept: dict) -> np.ndarray:
 
 def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str) -> tuple:
     """Pass 2 on one partition: the pieces of the cut, short ones as a count table, long ones as strings."""
-
-
     text, _ = decode_part(part, encoding)
     ids = ideograph_ids(text)
     del text
     short = CountTable()
     long_pieces: Counter = Counter()
-    with worker_threads() as n:
-        short_keys, long_starts, long_lengths = k.cut(ids, kept_set, order, 4 * n)
-        short.add_occurrences(short_keys)
-    long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
+    with worker_threads():
+        cut_chunk(ids, kept_set, order, short, long_pieces)
     return short.keys, short.counts, long_pieces
 
 
@@ -133,7 +122,6 @@ def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int,
 
 
 def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
-
     text, _ = decode_part(part, encoding)
     return ideograph_ids(text)
 
@@ -176,7 +164,6 @@ def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> 
 
 
 def _candidates(words: tuple, min_count: int) -> dict:
-
     return boundary.candidate_lexicon(boundary.word_counts(*words), min_count)
 
 
@@ -198,7 +185,6 @@ def _boundary_candidates(client: Any, parts: list, counts: Any, order: int, enco
 
 
 def _make_segmenter(counts: dict) -> Any:
-
     return Segmenter(counts)
 
 
@@ -214,7 +200,6 @@ def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
 
 
 def _as_word_counts(merged: tuple) -> dict:
-
     keys, counts, long_words = merged
     result = dict(zip(chars.unpack_many(keys), counts.tolist()))
     result.update(long_words)

@@ -5,6 +5,7 @@ symbol ids (an ideograph's id, one id for a whole number, 0 for a separator).
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -35,6 +36,19 @@ class CountTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+def count_ngrams(ids: np.ndarray, order: int, tables: list[CountTable], mapper: Callable = map) -> None:
+    """Add the n-grams (n = 1..order) of one chunk of ids to ``tables`` (index 1..order);
+    ``mapper`` runs the orders 2..order (a thread pool's ``map`` counts them side by side)."""
+    unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
+    present = np.flatnonzero(unigrams)
+    tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
+
+    def count_order(n: int) -> None:
+        tables[n].add_occurrences(k.window_keys(ids, n))
+
+    list(mapper(count_order, range(2, order + 1)))
 
 
 def ideograph_ids(text: str) -> np.ndarray:

@@ -35,7 +35,7 @@ from ..common.lexicon import BuildStats, Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import CHUNK_BYTES, Corpus, PathLike
 from . import boundary
-from .counts import CountTable, entropy_bits, ideograph_ids, word_ids
+from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids, word_ids
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE, MAX_ORDER, default_thresholds
 from .kernels import ngrams as k
 from .refine import refine
@@ -142,6 +142,14 @@ class HeldIds:
             self._spool = None
 
 
+def cut_chunk(ids: np.ndarray, kept_set: np.ndarray, order: int, short: CountTable, long_pieces: Counter) -> None:
+    """Cut one chunk of ids where no kept n-gram covers two neighbours; count its pieces of up
+    to four symbols in ``short`` and the longer ones, as strings, in ``long_pieces``."""
+    short_keys, long_starts, long_lengths = k.cut(ids, kept_set, order, 4 * numba.get_num_threads())
+    short.add_occurrences(short_keys)
+    long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
+
+
 class LexiconBuilder:
     """Learns a lexicon from raw text (scikit-learn style: ``fit`` then ``lexicon_``, ``stats_``).
 
@@ -223,14 +231,7 @@ class LexiconBuilder:
         self.progress("counting", 0, corpus.total_bytes())  # the first chunk takes a while: show the stage now
         self._held = HeldIds(self.memory_budget, spill=not corpus.rereadable)
         for ids in self._chunks_of_ids(corpus, "counting", self._held):
-            unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
-            present = np.flatnonzero(unigrams)
-            tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
-
-            def count_order(n: int, ids: np.ndarray = ids) -> None:
-                tables[n].add_occurrences(k.window_keys(ids, n))
-
-            list(pool.map(count_order, range(2, self.order + 1)))
+            count_ngrams(ids, self.order, tables, pool.map)
         return tables
 
     def _cut(self, corpus: Corpus, kept_set: np.ndarray) -> tuple[CountTable, Counter]:
@@ -242,9 +243,7 @@ class LexiconBuilder:
         else:
             chunks = self._chunks_of_ids(corpus, "cutting", None)
         for ids in chunks:
-            short_keys, long_starts, long_lengths = k.cut(ids, kept_set, self.order, 4 * numba.get_num_threads())
-            short.add_occurrences(short_keys)
-            long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
+            cut_chunk(ids, kept_set, self.order, short, long_pieces)
         return short, long_pieces
 
     # -- public -----------------------------------------------------------------------
