@@ -33,7 +33,7 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
 
-__getattr__, _dir = lazy_exports(__name__, _EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)[0]
 
 
 def __dir__() -> list[str]:

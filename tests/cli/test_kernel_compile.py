@@ -83,6 +83,20 @@ def test_cold_cache_says_compile_then_warm_says_not(fresh_copy):
     assert _run(CHECK, fresh_copy) == "['utf8._decode_utf8']"  # stale: Numba compiles again
 
 
+def test_editing_a_kernel_file_drops_the_cache_of_the_kernels_that_call_it(fresh_copy):
+    """Numba keys a cache on the defining file only: entropy.neighbour_pairs inlines ngrams.key_at,
+    so after an edit of ngrams.py its cached code is stale although entropy.py did not change."""
+    compile_it = "from minent.cli import warmup; warmup._compile(['entropy.neighbour_pairs'])"
+    check = "from minent.cli.warmup import missing_kernels; print(missing_kernels(['entropy.neighbour_pairs']))"
+    _run(compile_it, fresh_copy)
+    assert _run(check, fresh_copy) == "[]"
+    callee = fresh_copy / "minent" / "lexicon" / "kernels" / "ngrams.py"
+    callee.write_text(callee.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _run(check, fresh_copy) == "['entropy.neighbour_pairs']"
+    _run(compile_it, fresh_copy)  # compiled again against the edited file, then kept
+    assert _run(check, fresh_copy) == "[]"
+
+
 def test_read_only_package_uses_the_user_cache(read_only_copy, tmp_path):
     package, prefix = read_only_copy
     user_cache = {"XDG_CACHE_HOME": str(tmp_path / "user-cache")}

@@ -12,6 +12,7 @@ import minent
 from cluster_fixtures import invoke
 from minent.common import cluster
 
+
 def test_partitions_own_each_line_once(tmp_path):
     path = tmp_path / "lines.txt"
     lines = [f"{'中' * (i % 7)}line {i}\n" for i in range(500)] + ["no newline at the end"]

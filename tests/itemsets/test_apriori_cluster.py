@@ -14,6 +14,7 @@ from minent.common import cluster  # noqa: E402
 from minent.itemsets import cluster as itemsets_cluster  # noqa: E402
 from minent.itemsets.baskets import read_baskets  # noqa: E402
 
+
 def dense_baskets(seed: int = 7, n: int = 1500) -> list[list[str]]:
     rng = random.Random(seed)
     names = [f"item{i}" for i in range(14)]

@@ -1,4 +1,4 @@
-"""Plain-Python reference of the boundary signal (minent.boundary), written for clarity."""
+"""Plain-Python reference of the boundary signal (minent.lexicon.boundary), written for clarity."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import minent  # noqa: E402
 from cluster_fixtures import CMRC, invoke, spy  # noqa: E402
 from minent.lexicon import cluster as lexicon_cluster  # noqa: E402
 
+
 @pytest.mark.parametrize("refine", [False, True])
 def test_build_lexicon_is_identical(address, corpus, refine):
     local = minent.build_lexicon([corpus], min_count=3, refine=refine)

@@ -1,4 +1,4 @@
-"""Each lexicon-discovery kernel against the plain-Python reference (tests/reference_lexicon.py)."""
+"""Each lexicon-discovery kernel against the plain-Python reference (tests/lexicon/reference_lexicon.py)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import minent  # noqa: E402
 from cluster_fixtures import XIYOUJI, invoke, spy  # noqa: E402
 from minent.segment import cluster as segment_cluster  # noqa: E402
 
+
 def test_segment_is_identical(address, corpus):
     segmenter = minent.Segmenter(minent.build_lexicon([XIYOUJI]))
     local, remote = io.StringIO(), io.StringIO()

@@ -251,13 +251,13 @@ def set_jobs(jobs: int) -> int:
     return use
 
 
-def scheduler_option(reads: str, same: str) -> Optional[str]:
-    """--scheduler (or $DASK_SCHEDULER_ADDRESS): run the command on a Dask cluster; ``reads`` names
-    what the workers read, ``same`` what comes out the same as a local run."""
+def scheduler_option(reads: str, where: str, same: str) -> Optional[str]:
+    """--scheduler (or $DASK_SCHEDULER_ADDRESS): run the command on a Dask cluster; the workers
+    read ``reads`` from ``where``, and ``same`` comes out as from a local run."""
     return typer.Option(
         None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_default=False,
-        help=f"Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read {reads} (shared file "
-        f"system or fsspec URL{'s' if reads.endswith('s') else ''}). Same {same} as a local run. "
+        help=f"Run on this Dask cluster (e.g. tcp://10.0.0.5:8786); the workers read {reads} ({where}). "
+        f"Same {same} as a local run. "
         "Needs pip install \"minent\\[distributed]\".",
     )
 

@@ -81,7 +81,7 @@ def apriori_command(
         " | ", "--item-separator", help="Text between the items of an itemset in the TSV outputs."
     ),
     jobs: int = jobs_option(),
-    scheduler: Optional[str] = scheduler_option("BASKETS", "itemsets and rules"),
+    scheduler: Optional[str] = scheduler_option("BASKETS", "shared file system or fsspec URL", "itemsets and rules"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Mine frequent itemsets level by level (Apriori) and write association rules A => B.

@@ -63,7 +63,7 @@ def build_lexicon_command(
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
     jobs: int = jobs_option(),
-    scheduler: Optional[str] = scheduler_option("the files", "lexicon"),
+    scheduler: Optional[str] = scheduler_option("the files", "shared file system or fsspec URLs", "lexicon"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Discover the words of a corpus by the minimum-entropy principle and write a lexicon.

@@ -46,7 +46,7 @@ def segment_command(
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
     jobs: int = jobs_option(),
-    scheduler: Optional[str] = scheduler_option("INPUT", "output"),
+    scheduler: Optional[str] = scheduler_option("INPUT", "shared file system or fsspec URL", "output"),
     quiet: bool = quiet_option(),
 ) -> None:
     """Cut text into words: among all cuts of a run of ideographs into lexicon words, the one of least total information, sum of -ln(count/total). One output line per input line.

@@ -149,7 +149,7 @@ COMPILE_SECONDS: dict[str, float] = {
 #: a kernel missing from the table
 DEFAULT_SECONDS = 0.3
 
-#: kernels that call the same costly helpers (mark_block's cost includes viterbi's rule-token
+#: kernels that call the same costly helpers (mark_block's cost includes the rule-token
 #: functions, which the other two then reuse): apart, both processes would compile them
 COMPILED_TOGETHER: tuple[tuple[str, ...], ...] = (
     ("viterbi.mark_block", "tokens._number_marks", "viterbi._block_bounds"),
@@ -168,7 +168,7 @@ def kernel_signatures() -> dict[str, tuple]:
     """The one signature (a tuple of Numba types) each kernel is called with, by ``module.name``.
 
     The public wrappers put their arguments in this form (read-only C arrays in, writable
-    ones out, ``int64`` scalars); ``tests/test_kernel_compile.py`` checks this table against
+    ones out, ``int64`` scalars); ``tests/cli/test_kernel_compile.py`` checks this table against
     what a real run compiles, since compiling a signature nobody calls is wasted seconds.
     """
     from numba import types as t

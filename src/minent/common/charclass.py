@@ -16,7 +16,7 @@ from typing import Optional
 import numpy as np
 
 from . import chars
-from .kernels import tokens as v
+from .kernels import tokens as t
 
 _DASHES_AND_DOTS = "-_=~*.!?·•—―–‒‐…⋯‥─━－＿＝～．！？。"
 
@@ -25,36 +25,36 @@ def _build_class_table() -> np.ndarray:
     """``kind | flags`` of every BMP code point."""
     import unicodedata
 
-    table = np.full(0x10000, v.OTHER, dtype=np.uint16)
+    table = np.full(0x10000, t.OTHER, dtype=np.uint16)
     for cp in range(0x10000):
         ch = chr(cp)
         if ch.isdecimal():
-            table[cp] = v.DIGIT
+            table[cp] = t.DIGIT
         elif ch.isspace():
-            table[cp] = v.SPACE
+            table[cp] = t.SPACE
         elif ch.isalpha():
-            table[cp] = v.LETTER
+            table[cp] = t.LETTER
         elif unicodedata.category(ch)[0] == "M":
-            table[cp] = v.MARK
+            table[cp] = t.MARK
     ideographs = chars.CODEPOINT_OF_ID[1 : chars.N_IDS + 1]
-    table[ideographs] = v.HAN
-    table[0xF900:0xFB00] = v.HAN
-    table[0x25CB] = v.HAN
-    table[0xD800:0xE000] = v.OTHER  # lone surrogates (only from Python strings)
-    table[[0x200C, 0x200D]] = v.MARK
-    table[0xFE00:0xFE10] = v.MARK
-    table[ord("\n")] = v.NEWLINE_KIND
+    table[ideographs] = t.HAN
+    table[0xF900:0xFB00] = t.HAN
+    table[0x25CB] = t.HAN
+    table[0xD800:0xE000] = t.OTHER  # lone surrogates (only from Python strings)
+    table[[0x200C, 0x200D]] = t.MARK
+    table[0xFE00:0xFE10] = t.MARK
+    table[ord("\n")] = t.NEWLINE_KIND
     for ch in ".．":
-        table[ord(ch)] |= v.DECIMAL
-    table[ord(",")] |= v.THOUSANDS
+        table[ord(ch)] |= t.DECIMAL
+    table[ord(",")] |= t.THOUSANDS
     for ch in "-'’‐":
-        table[ord(ch)] |= v.WORD_JOIN
+        table[ord(ch)] |= t.WORD_JOIN
     for ch in "%％‰":
-        table[ord(ch)] |= v.PERCENT
+        table[ord(ch)] |= t.PERCENT
     for ch in "+-−－＋":
-        table[ord(ch)] |= v.SIGN
+        table[ord(ch)] |= t.SIGN
     for ch in _DASHES_AND_DOTS:
-        table[ord(ch)] |= v.REPEAT
+        table[ord(ch)] |= t.REPEAT
     return table
 
 

@@ -24,9 +24,9 @@ from .kernels import support as K
 from .mining import (FrequentItemsets, _check_options, _encode_transactions, _min_count, _n_blocks, count_extensions,
                      item_bitsets, levelwise)
 
+
 def _parse_baskets_part(part: Part, fmt: str) -> list:
     """Baskets of one partition of a csv or fimi file (blank lines skipped, like read_baskets)."""
-
     data, offset = read_part(part)
     name = f"'{part[0]}'"
     nul = data.find(b"\x00")
@@ -57,7 +57,6 @@ def _parse_baskets_part(part: Part, fmt: str) -> list:
 
 def _load_baskets(source: Any, fmt: Optional[str]) -> dict:
     """A partition's baskets as CSR codes (unique per basket) with its labels in first-seen order."""
-
     baskets = _parse_baskets_part(source, fmt) if fmt is not None else source
     if not baskets:
         return {"codes": np.empty(0, np.int32), "starts": np.zeros(1, np.int64), "labels": []}
@@ -93,7 +92,6 @@ def _merge_item_counts(*partials: tuple) -> tuple[list, np.ndarray, int]:
 
 def _encode_part(loaded: dict, id_of_label: dict, m: int) -> dict:
     """A partition's baskets as sorted dense ids of the frequent items, with their tid-lists."""
-
     id_of_code = np.fromiter((id_of_label.get(x, -1) for x in loaded["labels"]), dtype=np.int32,
                              count=len(loaded["labels"]))
     with worker_threads():
@@ -105,7 +103,6 @@ def _encode_part(loaded: dict, id_of_label: dict, m: int) -> dict:
 
 def _pair_counts(enc: dict) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of frequent items present in the partition, as (sorted keys a*m+b, counts)."""
-
     m = enc["m"]
     with worker_threads():
         pairs, counts = K.frequent_pairs(enc["items"], enc["starts"], enc["offsets"], enc["tids"],

@@ -1,6 +1,11 @@
 """Association rules from frequent itemsets, with their measures (support, confidence,
 lift, leverage, conviction).
 
+    >>> import minent
+    >>> found = minent.apriori([["milk", "bread"], ["milk", "eggs"], ["milk", "bread"]], min_support=0.5)
+    >>> [(r.antecedent, r.consequent, r.confidence) for r in minent.association_rules(found, 0.9)]
+    [(('bread',), ('milk',), 1.0)]
+
 Rules are found and sorted on dense item ids with numpy and kept as arrays (a RuleTable)
 until Python objects or text are asked for, slice by slice. No numpy call looks at more
 than _CHUNK rows: a signal handler (Ctrl-C) only runs between C calls, and one sort of, or

@@ -23,11 +23,11 @@ from ..common.errors import MinentError
 from ..common.lexicon import BuildStats, Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import check_encoding
+from ..segment.segmenter import Segmenter
 from . import boundary
 from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
-from ..segment.segmenter import Segmenter
 from .kernels import ngrams as k
 from .refine import chunk_word_counts, refine as refine_loop
 
@@ -55,7 +55,6 @@ def _builder(params: dict):
 
 def _count_tables(counts: dict) -> list:
     """The merged tables as :class:`~minent.lexicon.counts.CountTable` objects, index 1..order (0 unused)."""
-
     tables = [CountTable()]
     for keys, values in counts["tables"]:
         t = CountTable()
@@ -66,11 +65,9 @@ def _count_tables(counts: dict) -> list:
 
 def _kept(counts: dict, params: dict) -> dict:
     """The global step between the passes: kept n-grams and the figures of the stats."""
-
     tables = _count_tables(counts)
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
-
     n_ideographs = n_chars - int(char_counts[tables[1].keys == chars.NUM_ID].sum())  # numbers aside
     summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_ideographs": n_ideographs,
                "n_bytes": counts["n_bytes"], "n_ngrams": sum(len(t) for t in tables),
@@ -112,7 +109,6 @@ def _merge_cuts(*partials: tuple) -> tuple:
 
 def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int, float]:
     """Steps 4-5 (min_count, backtrack) on the merged pieces; returns (word -> count, pieces, bits)."""
-
     keys, counts, long_pieces = cuts
     short = CountTable()
     short.keys, short.counts = keys, counts
@@ -128,13 +124,11 @@ def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
 
 def _top_index(counts: dict) -> tuple:
     """Key index of the merged ``order``-gram table: where the neighbour pairs are counted."""
-
     return k.build_key_index(counts["tables"][-1][0])
 
 
 def _pair_part(part: Part, index: tuple, order: int, encoding: str) -> tuple:
     """Neighbour pairs of the ``order``-grams of one partition: ((right keys, counts), (left keys, counts))."""
-
     ids = _ids_of_part(part, encoding)
     with worker_threads():
         return boundary.neighbour_pair_counts(ids, order, index)
@@ -157,7 +151,6 @@ def _autonomy(counts: dict, pairs: tuple) -> tuple:
 
 def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> tuple:
     """The words of the autonomy cut of one partition, as a (sorted keys, counts) table."""
-
     ids = _ids_of_part(part, encoding)
     with worker_threads() as n:
         return boundary.autonomy_cut_counts(ids, scores, order, 4 * n)
@@ -190,7 +183,6 @@ def _make_segmenter(counts: dict) -> Any:
 
 def _segment_count_part(part: Part, segmenter: Any, encoding: str) -> tuple:
     """One partition cut by the unigram model (as refinement cuts it), its words counted like the pieces."""
-
     text, _ = decode_part(part, encoding)
     ids = ideograph_ids(text)
     del text
@@ -216,9 +208,8 @@ def _segment_counts(client: Any, parts: list, counts: dict, encoding: str) -> di
 def _refine(client: Any, parts: list, counts: dict, n_chars: int, min_count: int, iterations: int,
             encoding: str, progress: ProgressCallback) -> tuple[dict, list]:
     """:func:`minent.lexicon.refine.refine` with its corpus passes on the cluster."""
-
     return refine_loop(counts, None, n_chars, min_count, iterations, progress=progress,
-                  count_words=lambda lexicon: _segment_counts(client, parts, lexicon, encoding))
+                       count_words=lambda lexicon: _segment_counts(client, parts, lexicon, encoding))
 
 
 def build_lexicon(
@@ -232,7 +223,7 @@ def build_lexicon(
     partition_bytes: Optional[int] = None,
     refine: bool = DEFAULT_REFINE,
     iterations: Optional[int] = None,
-) -> Any:
+) -> Lexicon:
     """:func:`minent.build_lexicon` on a Dask cluster; the same lexicon and stats (but seconds).
 
     Pass 1 counts n-grams per partition and merges the tables in a tree on the workers; the
@@ -281,10 +272,8 @@ def build_lexicon(
         del cut, pieces, kept_set, kept
         history: list = []
         if refine:  # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
-
             candidates = _boundary_candidates(client, parts, merged, builder.order, encoding, total, progress)
             del merged
-
             candidates = boundary.with_cohesive_pairs(candidates, words)
             words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
                                     int(iterations), encoding, progress)

@@ -15,6 +15,7 @@ from ..common.kernels.counts import merge_tables, run_lengths
 from ..common.kernels.tokens import number_marks
 from .kernels import ngrams as k
 
+
 class CountTable:
     """Exact counts of uint64 keys (sorted unique keys + counts), merged chunk by chunk."""
 

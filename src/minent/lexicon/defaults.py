@@ -11,6 +11,7 @@ def default_thresholds(order: int) -> list[float]:
     """theta_n = 2n - 3 for n = 2..order: 1, 3, 5 for order 4 (theta_2 = 1 is the merge rule)."""
     return [float(2 * n - 3) for n in range(2, order + 1)]
 
+
 #: most pruning rounds of the minimum-entropy refinement (it stops earlier when L stops falling)
 DEFAULT_ITERATIONS = 5
 

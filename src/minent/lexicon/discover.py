@@ -63,7 +63,6 @@ def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8"
     return Corpus.from_texts(items)
 
 
-
 class HeldIds:
     """The corpus as ids, kept between the passes so that it is read (and decoded) once.
 

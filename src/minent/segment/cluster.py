@@ -13,6 +13,7 @@ from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import check_encoding
 from .segmenter import SegmentStats
 
+
 def _segment_part(segmenter: Any, part: Part, delimiter: str, encoding: str) -> tuple[str, int, int, int]:
     text, n_bytes = decode_part(part, encoding)
     with worker_threads() as n:
@@ -30,7 +31,7 @@ def segment_file(
     encoding: str = "utf-8",
     progress: ProgressCallback = no_progress,
     partition_bytes: Optional[int] = None,
-) -> Any:
+) -> SegmentStats:
     """:meth:`Segmenter.segment_file` on a Dask cluster: same output, written in input order.
 
     The segmenter is sent to every worker once; partitions are segmented on the workers and

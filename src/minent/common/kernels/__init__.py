@@ -19,13 +19,57 @@ puts its arguments in one form (dtype, layout, read-only flag) before calling it
 
 from __future__ import annotations
 
+import hashlib
+import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from ..errors import MinentError
+
+_PACKAGE = Path(__file__).resolve().parents[2]  # src/minent
+_MARKER_PREFIX = "minent-kernel-sources-"
+
+
+def kernel_sources() -> list[Path]:
+    """The files that define kernels: this folder and each job's ``kernels`` folder."""
+    return sorted(_PACKAGE.glob("*/kernels/*.py"))
+
+
+def drop_stale_caches() -> bool:
+    """Remove every kernel's compiled code from the package's cache when any kernel source
+    changed since it was written; True when it did.
+
+    Numba keys a kernel's disk cache on the file that defines it, not on the files of the
+    kernels it calls: after an edit of the token rules (``tokens.py``), ``viterbi.mark_block``
+    would still load its old machine code, with the old rules inlined. A marker file named by
+    the sources' sizes and times stands for the cache; when it is missing, the cache goes.
+    Costs a few stat calls; does nothing where the package cannot be written (Numba then
+    caches in the user's directory, and only an upgrade, which rewrites every file, changes
+    the sources there).
+    """
+    try:
+        stamps = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in kernel_sources()]
+        cache = _PACKAGE / "common" / "kernels" / "__pycache__"
+        marker = cache / (_MARKER_PREFIX + hashlib.sha1(repr(stamps).encode()).hexdigest()[:16])
+        if marker.exists() or not os.access(_PACKAGE, os.W_OK):
+            return False
+        for folder in {p.parent / "__pycache__" for p in kernel_sources()}:
+            for entry in folder.glob("*.nb[ic]"):
+                entry.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        for old in cache.glob(_MARKER_PREFIX + "*"):
+            old.unlink(missing_ok=True)
+        marker.touch()
+        return True
+    except OSError:  # a cache we cannot tidy is Numba's to refresh
+        return False
+
+
+drop_stale_caches()
 
 
 def readonly(a: np.ndarray, dtype=None) -> np.ndarray:

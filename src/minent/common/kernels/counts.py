@@ -1,6 +1,6 @@
 """Kernels of count tables, the form every job sums its counts in: sorted unique uint64 keys
 with their int64 counts. Lexicon discovery counts n-grams and pieces in them, and the
-cluster code of every job merges partial tables with :func:`merge_tables`.
+cluster code of discovery and of Apriori merges the workers' partial tables with :func:`merge_tables`.
 """
 
 from __future__ import annotations

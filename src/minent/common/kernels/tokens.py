@@ -34,6 +34,7 @@ PERCENT = 128  # after a number
 SIGN = 256  # before a number
 REPEAT = 512  # a run of the same character is one token (dashes, ellipses)
 
+
 @njit(cache=True, nogil=True)
 def char_class(cp, table) -> np.int64:
     """``kind | flags`` of a code point (planes beyond the BMP by range)."""
@@ -91,7 +92,6 @@ def is_number(cps, table, i, j) -> bool:
         if (cls & KIND_MASK) != DIGIT and not (cls & DECIMAL):
             return False
     return True
-
 
 
 @njit(cache=True, nogil=True)

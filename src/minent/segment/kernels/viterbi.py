@@ -40,7 +40,6 @@ START = 2
 NEWLINE = 3
 
 
-
 @njit(cache=True, nogil=True, inline="always")
 def _can_split(cps, table, p) -> bool:
     """Whether a token starts at ``p`` whatever came before (so blocks can start there)."""
@@ -122,7 +121,6 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
         for t in range(start + 1, unit_ends[e - 1]):
             marks[t] = CONT
         e = u
-
 
 
 @njit(cache=True, nogil=True, inline="always")
