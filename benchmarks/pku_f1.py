@@ -10,6 +10,13 @@ OOV recall of the gold words missing from ``pku_training_words.utf8``. Usage:
 
 ``--set key=value`` passes any further keyword to ``build_lexicon`` (the value is read as a
 Python literal when it is one, e.g. ``--set iterations=3``, else kept as a string).
+
+The same figures through the command line (``C=../shared/data/cws``)::
+
+    python -c "import sys; sys.stdout.write(open('$C/peoples_daily_199801_seg.utf8', encoding='utf-8').read().replace(' ', ''))" > pd_raw.txt
+    minent build-lexicon -q pd_raw.txt $C/pku_test.utf8 -o pku_lex.tsv
+    minent segment -q -l pku_lex.tsv $C/pku_test.utf8 -o pku_pred.txt
+    minent score $C/pku_test_gold.utf8 pku_pred.txt --words $C/pku_training_words.utf8
 """
 
 from __future__ import annotations
