@@ -176,10 +176,10 @@ def _write_rules(out, rules, separator: str) -> None:
     objects at once, and Ctrl-C is seen between slices)."""
     import numpy as np
 
-    from ..itemsets.mining import _gc_paused
+    from ..common.gcpause import gc_paused
 
     labels = rules.levels.labels
-    with _gc_paused():  # millions of new strings: the collector would rescan them again and again
+    with gc_paused():  # millions of new strings: the collector would rescan them again and again
         cells = np.empty(len(labels) if len(rules) else 0, dtype=object)  # the items as TSV cells
         for lo in range(0, len(cells), _SLICE):
             texts = [str(x) for x in labels[lo:lo + _SLICE]]

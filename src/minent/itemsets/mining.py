@@ -17,10 +17,8 @@ is 3, not 4); ``min_count`` gives the count directly.
 
 from __future__ import annotations
 
-import gc
 import math
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import chain
@@ -29,6 +27,7 @@ from typing import Callable, Hashable, Iterable, Iterator, Optional
 import numpy as np
 
 from ..common.errors import MinentError
+from ..common.gcpause import gc_paused
 from ..common.progress import ProgressCallback, no_progress
 
 __all__ = ["apriori", "FrequentItemsets", "LevelStats", "min_count_for"]
@@ -76,7 +75,7 @@ class FrequentItemsets:
         labels = np.empty(len(self.labels), dtype=object)
         labels[:] = self.labels
         out: list = []
-        with _gc_paused():
+        with gc_paused():
             for rows, counts in self.levels:
                 # ids ascend with frequency; report items most frequent first. In slices: one
                 # C call over millions of rows would hold off Ctrl-C for seconds
@@ -88,7 +87,7 @@ class FrequentItemsets:
     def to_dict(self) -> dict:
         """``{frozenset(itemset): count}``: handy to look up or compare regardless of order."""
         pairs = self.to_list()
-        with _gc_paused():
+        with gc_paused():
             return {frozenset(s): c for s, c in pairs}
 
     def support(self, count: int) -> float:
@@ -100,18 +99,6 @@ class FrequentItemsets:
 
 
 _SLICE = 1 << 16  # rows turned into Python objects per C call
-
-
-@contextmanager
-def _gc_paused():
-    """Build many small tuples without the collector rescanning them (3x faster; no cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def min_count_for(min_support: float, n_baskets: int) -> int:

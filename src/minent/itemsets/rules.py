@@ -21,7 +21,8 @@ from typing import Hashable, Iterable, Optional, Sequence
 import numpy as np
 
 from ..common.errors import MinentError
-from .mining import _INT64_MAX, _SLICE, FrequentItemsets, _gc_paused
+from ..common.gcpause import gc_paused
+from .mining import _INT64_MAX, _SLICE, FrequentItemsets
 
 __all__ = ["association_rules", "Rule", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS"]
 
@@ -116,7 +117,7 @@ def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
         pairs = itemsets.items() if isinstance(itemsets, dict) else itemsets
         count_of: dict = {}
         order: dict = {}  # item -> dense id: order of first sight, the order items are printed in
-        with _gc_paused():
+        with gc_paused():
             try:
                 for itemset, count in pairs:
                     key = frozenset(itemset)
@@ -204,7 +205,7 @@ def _str_ranks(labels: list) -> np.ndarray:
     """1 + dense rank of ``str(label)`` (code point order), sorted in bounded pieces then merged."""
     import heapq
 
-    with _gc_paused():
+    with gc_paused():
         texts = [str(x) for x in labels]
         n = len(texts)
         runs = [sorted(range(lo, min(lo + _CHUNK, n)), key=texts.__getitem__) for lo in range(0, n, _CHUNK)]
@@ -369,7 +370,7 @@ class RuleTable:
         """Rules lo..hi-1 as Rule objects."""
         hi = len(self) if hi is None else min(hi, len(self))
         out: list = []
-        with _gc_paused():
+        with gc_paused():
             for s in range(lo, hi, _SLICE):
                 e = min(s + _SLICE, hi)
                 measures = [self.columns[m][s:e].tolist() for m in self.MEASURES]

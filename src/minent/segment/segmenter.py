@@ -30,6 +30,7 @@ import codecs
 import io
 import math
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import IO, Iterable, Iterator, Mapping, Optional, Union
@@ -38,6 +39,7 @@ import numpy as np
 
 from ..common.charclass import class_table
 from ..common.errors import MinentError
+from ..common.gcpause import gc_paused
 from ..common.kernels import numba_threads
 from ..common.lexicon import Lexicon
 from ..common.progress import ProgressCallback, no_progress
@@ -50,6 +52,26 @@ _PARALLEL_CHARS = 1 << 16  # shorter texts run on one thread
 _BLOCKS_PER_THREAD = 4
 
 
+_LATTICE_WORD: Optional[re.Pattern] = None
+
+
+def _lattice_word() -> re.Pattern:
+    """A pattern matching the strings the Viterbi lattice reads as one word: ideographs (as the
+    class table has them) and ``#`` (a number), made once from the table's runs."""
+    global _LATTICE_WORD
+    if _LATTICE_WORD is None:
+        from ..common.kernels import tokens
+
+        han = np.flatnonzero((class_table() & tokens.KIND_MASK) == tokens.HAN)
+        run_starts = han[np.flatnonzero(np.diff(han, prepend=-2) != 1)]
+        run_ends = han[np.flatnonzero(np.diff(han, append=han[-1] + 2) != 1)]
+        ranges = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in zip(run_starts.tolist(), run_ends.tolist()))
+        # beyond the BMP the kernels read CJK extensions B-H as ideographs, by range
+        ranges += f"\\U{tokens.HAN_BEYOND_BMP[0]:08x}-\\U{tokens.HAN_BEYOND_BMP[1]:08x}"
+        _LATTICE_WORD = re.compile(f"[{ranges}#]+")
+    return _LATTICE_WORD
+
+
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
@@ -58,13 +80,14 @@ def _text(cps: np.ndarray) -> str:
     return cps.tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]]) -> tuple:
-    """Code points, word offsets and counts of a Lexicon or a mapping word -> count."""
+def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: bool = False) -> tuple:
+    """Code points, word offsets and counts of a Lexicon or a mapping word -> count
+    (``words_checked``: the words are known to be non-empty strings, as after add_word)."""
     counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
     if not counts:
         raise MinentError("the lexicon has no entries")
     words = list(counts)
-    if any(not isinstance(w, str) or not w for w in words):
+    if not words_checked and any(not isinstance(w, str) or not w for w in words):
         raise MinentError("lexicon words must be non-empty strings")
     try:
         freq = np.fromiter(counts.values(), dtype=np.float64, count=len(words))
@@ -154,8 +177,6 @@ class Segmenter:
         unknown_count: float = UNKNOWN_COUNT,
         jobs: int = 0,
     ) -> None:
-        from ..common.kernels import trie
-
         if not unknown_count > 0:
             raise MinentError(f"unknown_count must be > 0, got {unknown_count}")
         if jobs < 0:
@@ -165,6 +186,17 @@ class Segmenter:
             cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
         else:
             cps, offsets, freq = _lexicon_arrays(lexicon)
+        self.unknown_count = float(unknown_count)
+        self.jobs = jobs
+        self._build(cps, offsets, freq)
+        self._arrays: Optional[tuple] = (cps, offsets, freq)  # the lexicon as built, until a word changes
+        self._counts: Optional[dict[str, float]] = None  # word -> count, made on the first change
+        self._must_win: dict[str, None] = {}  # words added with count=None (ordered set)
+        self._stale = False  # words changed since the trie was built
+
+    def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> None:
+        from ..common.kernels import trie
+
         total = float(freq.sum())
         if total <= 0:
             raise MinentError("the lexicon's counts are all zero")
@@ -172,17 +204,128 @@ class Segmenter:
          weight) = trie.build_weighted_trie(cps, offsets, freq)
         # a word seen 0 times counts as seen unknown_count times
         with np.errstate(divide="ignore"):
-            self.node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, unknown_count)),
+            self.node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, self.unknown_count)),
                                       np.inf)
-        self.unknown_cost = math.log(total) - math.log(unknown_count)
-        self.n_words = int(np.count_nonzero(weight >= 0))  # distinct words
-        self.total = total
-        self.jobs = jobs
+        self.unknown_cost = math.log(total) - math.log(self.unknown_count)
+        self._n_words = int(np.count_nonzero(weight >= 0))  # distinct words
+        self._total = total
 
     # -- the kernels ------------------------------------------------------------------
     def _trie(self) -> tuple:
+        if self._stale:
+            self._rebuild()
         return (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child,
                 self.node_cost, self.unknown_cost)
+
+    @property
+    def n_words(self) -> int:
+        """Distinct words in the lexicon (after the words added or removed so far)."""
+        self._trie()
+        return self._n_words
+
+    @property
+    def total(self) -> float:
+        """The sum of the counts: p(w) = count(w) / total."""
+        self._trie()
+        return self._total
+
+    # -- words at run time ------------------------------------------------------------
+    def add_word(self, word: str, count: Optional[float] = None) -> None:
+        """Add ``word`` to the lexicon, or set its count.
+
+        With ``count=None`` the word gets a count just large enough that, cut alone, it comes
+        out whole rather than as its best split (as jieba's ``suggest_freq``); in a longer text
+        its neighbours still count. Changes are gathered and the trie is rebuilt once, at the
+        next cut, so adding many words one by one costs about one build. A word is made of
+        ideographs (``#`` stands for a number): other characters are cut by fixed rules, never
+        by the lexicon, so a word holding them could never come out. Any length is allowed.
+        """
+        if not isinstance(word, str) or _lattice_word().fullmatch(word) is None:
+            self._refuse(word)
+        if count is not None:
+            try:
+                count = float(count)
+            except (TypeError, ValueError):
+                raise MinentError(f"the count of {word!r} must be a number, got {count!r}") from None
+            if not 0.0 <= count < math.inf:
+                raise MinentError(f"the count of {word!r} must be a finite number >= 0, got {count!r}")
+        counts = self._counts if self._counts is not None else self._word_counts()
+        if count is None:
+            self._must_win[word] = None
+            if word not in counts:
+                counts[word] = 0.0
+        else:
+            if self._must_win:
+                self._must_win.pop(word, None)
+            counts[word] = count
+        self._stale = True
+
+    def del_word(self, word: str) -> None:
+        """Remove ``word`` from the lexicon (nothing happens when it is not there); a single
+        character that is removed counts as unknown."""
+        if not isinstance(word, str):
+            raise MinentError(f"a word must be a string, got {type(word).__name__}")
+        counts = self._word_counts()
+        self._must_win.pop(word, None)
+        if counts.pop(word, None) is not None:
+            self._stale = True
+
+    @staticmethod
+    def _refuse(word: object) -> None:
+        """Raise the reason ``word`` cannot be added."""
+        if not isinstance(word, str):
+            raise MinentError(f"a word must be a string, got {type(word).__name__}")
+        if not word or word.isspace():
+            raise MinentError(f"a word cannot be empty or white space, got {word!r}")
+        raise MinentError(
+            f"{word!r} cannot be a lexicon word: the segmenter cuts only runs of ideographs (and whole "
+            "numbers, written '#') by the lexicon; other characters are grouped by fixed rules"
+        )
+
+    def _word_counts(self) -> dict[str, float]:
+        """The lexicon as a dict (made once, on the first change: the arrays it was built from
+        are then let go)."""
+        if self._counts is None:
+            cps, offsets, freq = self._arrays
+            text = _text(cps)
+            bounds = offsets.tolist()
+            counts: dict[str, float] = {}
+            for i, c in enumerate(freq.tolist()):
+                word = text[bounds[i] : bounds[i + 1]]
+                counts[word] = counts.get(word, 0.0) + c  # a word given twice counts twice, as in the trie
+            self._counts = counts
+            self._arrays = None
+        return self._counts
+
+    def _rebuild(self) -> None:
+        """Build the trie from the changed lexicon, then raise the words added with count=None
+        until each, cut alone, comes out whole (a few rounds: raising one word's count raises
+        the total, which only makes every split dearer)."""
+        self._stale = False
+        counts = self._counts
+        if not counts:
+            raise MinentError("the lexicon has no entries left")
+        self._build(*_lexicon_arrays(counts, words_checked=True))
+        words = list(self._must_win)
+        for _ in range(64):
+            if not words:
+                return
+            probes = [w.replace("#", "0") for w in words]  # '#' in a word stands for a number in the text
+            cuts = self.cut_many(probes)
+            losing = [(w, cut) for w, probe, cut in zip(words, probes, cuts) if cut != [probe]]
+            if not losing:
+                return
+            for word, cut in losing:
+                split_cost = sum(self._cost(piece.replace("0", "#"), counts) for piece in cut)
+                needed = self._total * math.exp(-split_cost)  # the count at which the whole word ties
+                counts[word] = max(counts.get(word, 0.0), math.floor(needed) + 1.0, needed * (1 + 1e-9))
+            words = [w for w, _ in losing]
+            self._build(*_lexicon_arrays(counts, words_checked=True))
+        raise MinentError("could not make every added word come out whole")  # not reached in practice
+
+    def _cost(self, word: str, counts: dict[str, float]) -> float:
+        """-ln p(word) as the trie scores it (an unknown character: unknown_count)."""
+        return math.log(self._total) - math.log(max(counts.get(word, 0.0), self.unknown_count))
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
         from .kernels import viterbi as v
@@ -198,17 +341,49 @@ class Segmenter:
     # -- public API -------------------------------------------------------------------
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, in order (whitespace is a boundary and is left out)."""
-        from .kernels import viterbi as v
-
-        if not isinstance(text, str):
-            raise MinentError(f"text must be a string, got {type(text).__name__}")
-        starts, ends = v.word_spans(self._marks(_codepoints(text)))
+        starts, ends = self._spans(text, "default")
         return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
 
     def cut_many(self, texts: Iterable[str]) -> list[list[str]]:
         """:meth:`cut` for many texts at once (one kernel call for the whole batch)."""
+        return [[word for word, _, _ in tokens] for tokens in self.tokenize_many(texts)]
+
+    def cut_for_search(self, text: str) -> list[str]:
+        """Each word of the cut, followed by the lexicon words of two or more characters inside
+        it (for search indexes: 研究生命 -> 研究生, 研究, 生命 ... as the lexicon has them)."""
+        return [word for word, _, _ in self.tokenize(text, mode="search")]
+
+    def tokenize(self, text: str, mode: str = "default") -> list[tuple[str, int, int]]:
+        """``(word, start, end)`` of each word of ``text``, with ``text[start:end] == word``:
+        offsets count the characters of ``text``, whitespace included (a character beyond the
+        BMP is one character, as in a Python string). ``mode="search"`` adds after each word
+        the lexicon words inside it (:meth:`cut_for_search`)."""
+        starts, ends = self._spans(text, mode)
+        starts, ends = starts.tolist(), ends.tolist()
+        with gc_paused():
+            return list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
+
+    def _spans(self, text: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """Character offsets of the words of one text (starts, ends)."""
         from .kernels import viterbi as v
 
+        if not isinstance(text, str):
+            raise MinentError(f"text must be a string, got {type(text).__name__}")
+        if mode not in ("default", "search"):
+            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
+        cps = _codepoints(text)
+        starts, ends = v.word_spans(self._marks(cps))
+        if mode == "search":
+            starts, ends = self._with_inner_words(cps, starts, ends)
+        return starts, ends
+
+    def tokenize_many(self, texts: Iterable[str], mode: str = "default") -> list[list[tuple[str, int, int]]]:
+        """:meth:`tokenize` for many texts at once (one kernel call for the whole batch);
+        offsets are into each text."""
+        from .kernels import viterbi as v
+
+        if mode not in ("default", "search"):
+            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
         texts = list(texts)
         for t in texts:
             if not isinstance(t, str):
@@ -216,14 +391,30 @@ class Segmenter:
         if not texts:
             return []
         joined = "\n".join(texts)  # a line feed is a boundary, so texts never run together
-        starts, ends = v.word_spans(self._marks(_codepoints(joined)))
+        cps = _codepoints(joined)
+        starts, ends = v.word_spans(self._marks(cps))
+        if mode == "search":
+            starts, ends = self._with_inner_words(cps, starts, ends)
         text_starts = np.zeros(len(texts), dtype=np.int64)
         np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
         owner = np.searchsorted(text_starts, starts, side="right") - 1
-        split_at = np.searchsorted(owner, np.arange(1, len(texts)))
-        words = [joined[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
-        bounds = [0, *split_at.tolist(), len(words)]
-        return [words[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+        local_starts = (starts - text_starts[owner]).tolist()
+        local_ends = (ends - text_starts[owner]).tolist()
+        with gc_paused():
+            tokens = list(zip([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist())], local_starts, local_ends))
+        split_at = np.searchsorted(owner, np.arange(1, len(texts))).tolist()
+        bounds = [0, *split_at, len(tokens)]
+        return [tokens[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+
+    def _with_inner_words(self, cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
+        """The spans of the words and, after each, of the lexicon words inside it."""
+        from .kernels import viterbi as v
+
+        trie = self._trie()
+        owner, inner_starts, inner_ends = v.inner_words(cps, starts, ends, *trie[:4], trie[5])
+        rank = np.concatenate([np.arange(len(starts)) * 2, owner * 2 + 1])  # a word, then its inner words
+        order = np.argsort(rank, kind="stable")
+        return np.concatenate([starts, inner_starts])[order], np.concatenate([ends, inner_ends])[order]
 
     def segment(self, text: str, delimiter: str = DELIMITER) -> str:
         """``text`` with its words joined by ``delimiter``; line feeds are kept as they are."""

@@ -35,12 +35,16 @@ SIGN = 256  # before a number
 REPEAT = 512  # a run of the same character is one token (dashes, ellipses)
 
 
+#: beyond the BMP, the ideographs of CJK extensions B-H (a range, not the table)
+HAN_BEYOND_BMP = (0x20000, 0x323AF)
+
+
 @njit(cache=True, nogil=True)
 def char_class(cp, table) -> np.int64:
     """``kind | flags`` of a code point (planes beyond the BMP by range)."""
     if cp < table.shape[0]:
         return np.int64(table[cp])
-    if 0x20000 <= cp <= 0x323AF:  # CJK extensions B-H
+    if HAN_BEYOND_BMP[0] <= cp <= HAN_BEYOND_BMP[1]:  # CJK extensions B-H
         return np.int64(HAN)
     if 0xE0100 <= cp <= 0xE01EF or 0x1F3FB <= cp <= 0x1F3FF:  # variation selectors, skin tones
         return np.int64(MARK)

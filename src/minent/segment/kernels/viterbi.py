@@ -349,3 +349,37 @@ def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, ha
             cost = unknown_cost
         total += cost
     return total
+
+
+def inner_words(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+    """The lexicon words of two or more characters inside each word ``cps[starts[w]:ends[w]]``
+    and shorter than it (search mode), in order of start, then end: ``(owner, sub_starts, sub_ends)``."""
+    return _inner_words(readonly(cps, np.uint32), readonly(starts, np.int64), readonly(ends, np.int64),
+                        root_edges, edge_keys, edge_children, shift, node_cost)
+
+
+@njit(cache=True, nogil=True)
+def _inner_words(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+    owner = np.empty(16, dtype=np.int64)
+    sub_starts = np.empty(16, dtype=np.int64)
+    sub_ends = np.empty(16, dtype=np.int64)
+    n = 0
+    for w in range(starts.shape[0]):
+        s, e = starts[w], ends[w]
+        for i in range(s, e - 1):
+            node = np.int64(0)
+            for j in range(i, e):
+                node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+                if node < 0:
+                    break
+                length = j + 1 - i
+                if length >= 2 and length < e - s and node_cost[node] < np.inf:
+                    if n == owner.shape[0]:
+                        owner = _grown_ints(owner, 2 * n)
+                        sub_starts = _grown_ints(sub_starts, 2 * n)
+                        sub_ends = _grown_ints(sub_ends, 2 * n)
+                    owner[n] = w
+                    sub_starts[n] = i
+                    sub_ends[n] = j + 1
+                    n += 1
+    return owner[:n].copy(), sub_starts[:n].copy(), sub_ends[:n].copy()

@@ -1,0 +1,77 @@
+"""The Segmenter's pipeline API against the Segmenter itself, in one process, same run.
+
+- ``add_word`` of N words one by one (``count=None``: each must come out whole, and with
+  explicit counts), then one cut, against building a Segmenter with those words from the
+  start (issue 14: at most 2x);
+- ``tokenize`` (words with offsets) against ``cut`` on the same text (at least 70 %), and
+  ``cut_for_search`` for contrast.
+
+Usage: ``python benchmarks/bench_segmenter_api.py [--words 10000] [--repeat 3]``; the lexicon
+is learned from ``data/xiyouji.txt`` and the text is that novel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from pathlib import Path
+
+import minent
+
+ROOT = Path(__file__).resolve().parents[1]
+NOVEL = ROOT / "data" / "xiyouji.txt"
+
+
+def best_of(repeat: int, run) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    text = NOVEL.read_text(encoding="utf-8")
+    counts = minent.build_lexicon(text).to_dict()
+    rng = random.Random(1)
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    new = list(dict.fromkeys("".join(rng.choices(han, k=rng.randint(2, 4))) for _ in range(2 * args.words)))
+    new = [w for w in new if w not in counts][: args.words]
+    probe = text[:20_000]
+
+    minent.Segmenter(counts).cut(probe)  # compile or load the kernels first
+
+    def from_the_start(with_counts: bool) -> None:
+        minent.Segmenter({**counts, **{w: (5 if with_counts else 0) for w in new}}).cut(probe)
+
+    def one_by_one(with_counts: bool) -> None:
+        seg = minent.Segmenter(counts)
+        for w in new:
+            seg.add_word(w, 5 if with_counts else None)
+        seg.cut(probe)
+
+    print(f"minent {minent.__version__}: lexicon of {len(counts):,} words from {NOVEL.name}; "
+          f"{len(new):,} words added; best of {args.repeat}")
+    for with_counts in (True, False):
+        build = best_of(args.repeat, lambda: from_the_start(with_counts))
+        added = best_of(args.repeat, lambda: one_by_one(with_counts))
+        label = "count=5" if with_counts else "count=None"
+        print(f"add_word x{len(new):,} ({label}) then a cut: {added:.3f} s; a Segmenter built with them: "
+              f"{build:.3f} s; ratio {added / build:.2f} (goal <= 2)")
+    seg = minent.Segmenter(counts)
+    cut = best_of(args.repeat, lambda: seg.cut(text))
+    tokenize = best_of(args.repeat, lambda: seg.tokenize(text))
+    search = best_of(args.repeat, lambda: seg.cut_for_search(text))
+    mb = len(text.encode("utf-8")) / 1e6
+    print(f"cut {mb / cut:.1f} MB/s; tokenize {mb / tokenize:.1f} MB/s ({cut / tokenize:.0%} of cut's speed, "
+          f"goal >= 70%); cut_for_search {mb / search:.1f} MB/s")
+
+
+if __name__ == "__main__":
+    main()

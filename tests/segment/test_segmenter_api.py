@@ -1,0 +1,172 @@
+"""The Segmenter in pipelines: offsets (tokenize), search mode, words added and removed at run time.
+
+Each is checked against a plain-Python reference or against a Segmenter built from scratch, on
+random text with every kind of whitespace, combining marks, characters beyond the BMP and CRLF.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+import reference_segment as ref
+from minent import MinentError, Segmenter
+
+HAN = "中国人民大学生研究命起源在的"
+HARD = [" ", "\t", "\n", "\r\n", "\u3000", "\u00a0", "\u2009", "\u0301", "\u200d", "𠀀", "😀", "👍🏽", "é", "Ab",
+        "12", "3.5%", "。", "，", "——", "\ud800"]
+
+
+def random_text(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(HARD) if rng.random() < 0.2 else rng.choice(HAN) for _ in range(length))
+
+
+def random_lexicon(rng: random.Random, n: int = 40) -> dict[str, int]:
+    words = {"".join(rng.choices(HAN, k=rng.randint(1, 4))) for _ in range(n)}
+    return {w: rng.randint(1, 50) for w in words}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_tokenize_offsets_index_the_text(seed):
+    rng = random.Random(seed)
+    seg = Segmenter(random_lexicon(rng))
+    texts = [random_text(rng, rng.choice([0, 1, 5, 60, 400])) for _ in range(6)]
+    for text in texts:
+        tokens = seg.tokenize(text)
+        assert [w for w, _, _ in tokens] == seg.cut(text)
+        previous_end = 0
+        for word, start, end in tokens:
+            assert text[start:end] == word and word
+            assert start >= previous_end  # in order, never overlapping
+            assert text[previous_end:start].strip() == ""  # only whitespace is left out
+            previous_end = end
+        assert text[previous_end:].strip() == ""
+    assert seg.tokenize_many(texts) == [seg.tokenize(t) for t in texts]
+    assert seg.cut_many(texts) == [seg.cut(t) for t in texts]
+
+
+def reference_search(words: list[str], lexicon: dict) -> list[str]:
+    """Each word, then the lexicon words of two or more characters inside it, by start then end."""
+    out = []
+    for w in words:
+        out.append(w)
+        out.extend(w[i:j] for i in range(len(w)) for j in range(i + 2, len(w) + 1)
+                   if j - i < len(w) and w[i:j] in lexicon)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_cut_for_search_matches_the_reference(seed):
+    rng = random.Random(100 + seed)
+    lexicon = random_lexicon(rng, 80)
+    seg = Segmenter(lexicon)
+    for _ in range(5):
+        text = random_text(rng, rng.choice([0, 1, 30, 300]))
+        words = seg.cut(text)
+        assert seg.cut_for_search(text) == reference_search(words, lexicon)
+        for word, start, end in seg.tokenize(text, mode="search"):
+            assert text[start:end] == word
+    texts = [random_text(rng, 50) for _ in range(4)]
+    assert seg.tokenize_many(texts, mode="search") == [seg.tokenize(t, mode="search") for t in texts]
+
+
+def test_cut_for_search_example():
+    seg = Segmenter({"研究": 10, "研究生": 5, "生命": 10, "起源": 8, "生命起源": 30, "命": 1})
+    assert seg.cut("研究生命起源") == ["研究", "生命起源"]
+    assert seg.cut_for_search("研究生命起源") == ["研究", "生命起源", "生命", "起源"]
+    with pytest.raises(MinentError, match="mode must be"):
+        seg.tokenize("研究", mode="fast")
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_a_word_added_without_a_count_comes_out_whole(seed):
+    rng = random.Random(200 + seed)
+    lexicon = random_lexicon(rng, 60)
+    seg = Segmenter(lexicon)
+    added = ["".join(rng.choices(HAN, k=rng.randint(2, 7))) for _ in range(rng.randint(1, 30))]
+    added += [w[:3] for w in added if len(w) > 4]  # words inside other added words
+    for word in added:
+        seg.add_word(word)
+    for word in added:
+        assert seg.cut(word) == [word], word
+    # the other words keep their counts, and the Segmenter cuts as one built from its final counts
+    final = dict(seg._counts)
+    assert {w: final[w] for w in lexicon if w not in added} == {w: c for w, c in lexicon.items() if w not in added}
+    assert all(final[w] >= lexicon.get(w, 0) for w in added)
+    fresh = Segmenter(final)
+    for _ in range(5):
+        text = random_text(rng, 100)
+        assert seg.cut(text) == fresh.cut(text)
+
+
+def test_a_number_word_added_without_a_count_comes_out_whole():
+    seg = Segmenter({"年": 100, "#": 50, "月": 80})
+    seg.add_word("#年")
+    assert seg.cut("1998年") == ["1998年"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_words_added_with_counts_and_removed_match_a_fresh_build(seed):
+    rng = random.Random(300 + seed)
+    lexicon = random_lexicon(rng, 60)
+    seg = Segmenter(lexicon)
+    expected = dict(lexicon)
+    for _ in range(40):
+        word = "".join(rng.choices(HAN, k=rng.randint(1, 5)))
+        if rng.random() < 0.3 and expected:
+            gone = rng.choice(sorted(expected))
+            seg.del_word(gone)
+            del expected[gone]
+        else:
+            count = rng.randint(0, 80)
+            seg.add_word(word, count)
+            expected[word] = count
+        if rng.random() < 0.2:  # cuts in between: the trie is rebuilt, then changed again
+            seg.cut(random_text(rng, 20))
+    seg.del_word("不在词典里")  # not there: nothing happens
+    fresh = Segmenter(expected)
+    for _ in range(10):
+        text = random_text(rng, 200)
+        assert seg.cut(text) == fresh.cut(text) == ref.cut(text, expected)
+    assert seg.n_words == fresh.n_words and seg.total == fresh.total
+
+
+def test_words_changed_in_a_segmenter_read_from_a_file(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text("研究\t10\n生命\t10\n起源\t8\n研究\t2\n", encoding="utf-8")  # a word twice counts twice
+    seg = Segmenter(path)
+    assert seg.total == 30
+    seg.add_word("研究", 5)  # sets the count
+    seg.add_word("命起")
+    seg.del_word("起源")
+    expected = Segmenter({"研究": 5, "生命": 10, "命起": 0})
+    assert seg.total == expected.total == 15
+    for text in ("研究生命起源", "命起", "生命起"):
+        assert seg.cut(text) == expected.cut(text)
+    assert seg.cut("命起") == ["命起"]
+
+
+@pytest.mark.parametrize("word, message", [
+    ("", "empty or white space"), ("  ", "empty or white space"), ("\u3000", "empty or white space"),
+    ("iPhone手机", "cannot be a lexicon word"), ("手机。", "cannot be a lexicon word"), (3, "must be a string"),
+])
+def test_bad_words_are_refused(word, message):
+    seg = Segmenter({"手机": 3})
+    with pytest.raises(MinentError, match=message):
+        seg.add_word(word)
+    assert seg.cut("手机") == ["手机"]
+
+
+@pytest.mark.parametrize("count", [-1, float("nan"), float("inf"), "many"])
+def test_bad_counts_are_refused(count):
+    with pytest.raises(MinentError, match="count of"):
+        Segmenter({"手机": 3}).add_word("手表", count)
+
+
+def test_removing_every_word_is_an_error_at_the_next_cut():
+    seg = Segmenter({"手机": 3})
+    seg.del_word("手机")
+    with pytest.raises(MinentError, match="no entries left"):
+        seg.cut("手机")
