@@ -17,7 +17,7 @@ import minent
 from minent.cli import warmup
 
 SRC = Path(minent.__file__).resolve().parent
-OWN_MODULES = ("ngrams", "entropy", "trie", "utf8", "tokens", "counts", "viterbi", "lexfile")
+OWN_MODULES = ("ngrams", "entropy", "trie", "utf8", "tokens", "counts", "viterbi", "output", "lexfile")
 
 
 def _run(code: str, pythonpath: Path, prefix: Sequence[str] = (), **env: str) -> str:

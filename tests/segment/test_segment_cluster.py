@@ -36,3 +36,12 @@ def test_cli_segment(address, corpus, tmp_path, small_partitions, monkeypatch):
     result = invoke("segment", "-q", "-l", lexicon, corpus, "--scheduler", address)  # to stdout
     assert result.exit_code == 0
     assert result.stdout_bytes == out_local.read_bytes()
+
+
+@pytest.mark.parametrize("mode, fmt", [("search", "text"), ("default", "jsonl")])
+def test_pipeline_options_are_identical(address, corpus, mode, fmt):
+    segmenter = minent.Segmenter(minent.build_lexicon([XIYOUJI]), stop_words={"的", "。"}, min_length=1)
+    local, remote = io.BytesIO(), io.BytesIO()
+    segmenter.segment_file(corpus, local, mode=mode, format=fmt)
+    segment_cluster.segment_file(address, segmenter, str(corpus), remote, partition_bytes=90_000, mode=mode, format=fmt)
+    assert remote.getvalue() == local.getvalue() and local.getvalue()

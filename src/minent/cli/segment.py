@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Optional
 
@@ -45,6 +46,23 @@ def segment_command(
     ),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the input, e.g. gb18030 or big5. "
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
+    fmt: str = typer.Option(
+        "text", "--format", help="text: the words of each line joined by the delimiter; jsonl: one JSON object a "
+        "line, {\"words\": [...], \"spans\": [[start, end], ...]}, offsets in characters of the input line.",
+    ),
+    mode: str = typer.Option(
+        "default", "--mode", help="default: the cut; search: each word followed by the lexicon words of two or "
+        "more characters inside it (for search indexes).",
+    ),
+    add_words: Optional[Path] = typer.Option(
+        None, "--add-words", help="Words to keep whole, one a line (UTF-8; jieba's user-dictionary lines "
+        "'word count tag' work too: a count, when given, is used as it is).", show_default=False,
+    ),
+    stop_words: Optional[Path] = typer.Option(
+        None, "--stop-words", help="Words left out of the output, one a line (UTF-8); they still take part in "
+        "the cut.", show_default=False,
+    ),
+    min_length: int = typer.Option(1, "--min-length", help="Leave out words shorter than this many characters."),
     jobs: int = jobs_option(),
     scheduler: Optional[str] = scheduler_option("INPUT", "shared file system or fsspec URL", "output"),
     quiet: bool = quiet_option(),
@@ -55,7 +73,8 @@ def segment_command(
     """
     from ..common.errors import MinentError
     from ..common.lexicon import FORMATS
-    from ..segment.segmenter import Segmenter
+    from ..segment.segmenter import FORMATS as OUTPUT_FORMATS, MODES, Segmenter
+    from ..segment.wordlists import read_word_list
     from ..common.textio import STDIN, check_encoding, check_readable, check_writable, open_output
 
     if lexicon_format not in ("auto", *FORMATS):
@@ -66,17 +85,30 @@ def segment_command(
     check_readable(source)
     if str(lexicon) == STDIN:
         raise MinentError("the lexicon must be a file, not standard input")
+    if fmt not in OUTPUT_FORMATS:
+        raise MinentError(f"--format must be {' or '.join(OUTPUT_FORMATS)}; got '{fmt}'")
+    if mode not in MODES:
+        raise MinentError(f"--mode must be {' or '.join(MODES)}; got '{mode}'")
+    if min_length < 1:
+        raise MinentError(f"--min-length must be at least 1, got {min_length}")
     set_jobs(jobs)
     check_writable(output)  # fail on an unwritable output before any work
-    segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs)
+    stop = [word for word, _ in read_word_list(stop_words)] if stop_words is not None else None
+    segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs,
+                          stop_words=stop, min_length=min_length)
+    if add_words is not None:
+        for word, count in read_word_list(add_words, with_counts=True):
+            try:
+                segmenter.add_word(word, count)
+            except MinentError as e:
+                raise MinentError(f"'{add_words}': {e}") from None
     progress = progress_for(quiet, streams_to_stdout=output == STDIN)
     segment_file = segmenter.segment_file
     if scheduler and scheduler.strip():  # the same output, segmented on the Dask cluster
-        from functools import partial
-
         from ..segment import cluster
 
         segment_file = partial(cluster.segment_file, scheduler.strip(), segmenter)
+    segment_file = partial(segment_file, mode=mode, format=fmt)
     try:
         # standard output is written chunk by chunk as the work goes on (| head sees the first
         # lines at once); a file is written whole or not at all

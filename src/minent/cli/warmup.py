@@ -38,6 +38,7 @@ KERNEL_MODULES: dict[str, str] = {
     "ngrams": "minent.lexicon.kernels.ngrams",
     "entropy": "minent.lexicon.kernels.entropy",
     "viterbi": "minent.segment.kernels.viterbi",
+    "output": "minent.segment.kernels.output",
     "support": "minent.itemsets.kernels.support",
 }
 

@@ -14,13 +14,16 @@ from ..common.textio import check_encoding
 from .segmenter import SegmentStats
 
 
-def _segment_part(segmenter: Any, part: Part, delimiter: str, encoding: str) -> tuple[str, int, int, int]:
+def _segment_part(segmenter: Any, part: Part, delimiter: str, encoding: str, mode: str,
+                  format: str) -> tuple[str, int, int, int]:
     text, n_bytes = decode_part(part, encoding)
     with worker_threads() as n:
         segmenter.jobs = n  # the worker's copy: as many kernel threads as task threads
-        out = "".join(segmenter.segment_chunks([text], delimiter))  # a partition starts a line
+        if mode == "default" and format == "text" and not segmenter._filtering:
+            out = "".join(segmenter.segment_chunks([text], delimiter))  # a partition starts a line
+        else:
+            out = segmenter.render_lines(text, delimiter, mode, format)  # whole lines, as segment_file's
     return out, n_bytes, len(text), text.count("\n")
-
 
 def segment_file(
     address: str,
@@ -31,6 +34,9 @@ def segment_file(
     encoding: str = "utf-8",
     progress: ProgressCallback = no_progress,
     partition_bytes: Optional[int] = None,
+    *,
+    mode: str = "default",
+    format: str = "text",
 ) -> SegmentStats:
     """:meth:`Segmenter.segment_file` on a Dask cluster: same output, written in input order.
 
@@ -55,7 +61,7 @@ def segment_file(
         next_part = 0
         while next_part < len(parts) or pending:
             while next_part < len(parts) and len(pending) < window:
-                pending.append(client.submit(_segment_part, shared, parts[next_part], delimiter, encoding,
+                pending.append(client.submit(_segment_part, shared, parts[next_part], delimiter, encoding, mode, format,
                                              pure=False, retries=2))
                 next_part += 1
             future = pending.pop(0)

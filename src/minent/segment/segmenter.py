@@ -47,6 +47,8 @@ from ..common.textio import PathLike, check_encoding, check_readable, _describe,
 
 UNKNOWN_COUNT = 0.5
 DELIMITER = " "
+FORMATS = ("text", "jsonl")  # what segment_file and render_lines write
+MODES = ("default", "search")
 CHUNK_BYTES = 4 << 20  # text is segmented 4 MiB at a time: memory stays flat
 _PARALLEL_CHARS = 1 << 16  # shorter texts run on one thread
 _BLOCKS_PER_THREAD = 4
@@ -137,6 +139,10 @@ def _byte_writer(output: IO):
     return lambda data: output.write(memoryview(data))
 
 
+def _utf8(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
 def _reading(chunks: Iterator, name: str) -> Iterator:
     """The chunks of an input, its read errors made one-line MinentErrors (write errors of
     the consumer are not caught here: they are raised in the consumer, not in this generator)."""
@@ -165,7 +171,9 @@ class Segmenter:
 
     ``lexicon`` is a :class:`~minent.common.lexicon.Lexicon`, a mapping word -> count, or the path
     of a lexicon file (``lexicon_format`` None detects tsv or jieba). ``jobs`` is the number
-    of threads for long texts (0 = all cores).
+    of threads for long texts (0 = all cores). ``stop_words`` and words shorter than
+    ``min_length`` characters are left out of every output (they still take part in the cut,
+    so the other words are the same).
     """
 
     def __init__(
@@ -176,9 +184,19 @@ class Segmenter:
         encoding: str = "utf-8",
         unknown_count: float = UNKNOWN_COUNT,
         jobs: int = 0,
+        stop_words: Optional[Iterable[str]] = None,
+        min_length: int = 1,
     ) -> None:
         if not unknown_count > 0:
             raise MinentError(f"unknown_count must be > 0, got {unknown_count}")
+        if isinstance(stop_words, str):
+            raise MinentError("stop_words must be a collection of words, not one string")
+        self.stop_words = frozenset(stop_words or ())
+        if any(not isinstance(w, str) for w in self.stop_words):
+            raise MinentError("stop words must be strings")
+        if isinstance(min_length, bool) or not isinstance(min_length, (int, np.integer)) or min_length < 1:
+            raise MinentError(f"min_length must be a whole number >= 1, got {min_length!r}")
+        self.min_length = int(min_length)
         if jobs < 0:
             raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
         self._table = class_table()
@@ -342,7 +360,8 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, in order (whitespace is a boundary and is left out)."""
         starts, ends = self._spans(text, "default")
-        return [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        return [w for w in words if self._kept(w)] if self._filtering else words
 
     def cut_many(self, texts: Iterable[str]) -> list[list[str]]:
         """:meth:`cut` for many texts at once (one kernel call for the whole batch)."""
@@ -361,7 +380,8 @@ class Segmenter:
         starts, ends = self._spans(text, mode)
         starts, ends = starts.tolist(), ends.tolist()
         with gc_paused():
-            return list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
+            tokens = list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
+        return [t for t in tokens if self._kept(t[0])] if self._filtering else tokens
 
     def _spans(self, text: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
         """Character offsets of the words of one text (starts, ends)."""
@@ -369,7 +389,7 @@ class Segmenter:
 
         if not isinstance(text, str):
             raise MinentError(f"text must be a string, got {type(text).__name__}")
-        if mode not in ("default", "search"):
+        if mode not in MODES:
             raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
         cps = _codepoints(text)
         starts, ends = v.word_spans(self._marks(cps))
@@ -382,7 +402,7 @@ class Segmenter:
         offsets are into each text."""
         from .kernels import viterbi as v
 
-        if mode not in ("default", "search"):
+        if mode not in MODES:
             raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
         texts = list(texts)
         for t in texts:
@@ -404,7 +424,16 @@ class Segmenter:
             tokens = list(zip([joined[s:e] for s, e in zip(starts.tolist(), ends.tolist())], local_starts, local_ends))
         split_at = np.searchsorted(owner, np.arange(1, len(texts))).tolist()
         bounds = [0, *split_at, len(tokens)]
+        if self._filtering:
+            return [[t for t in tokens[bounds[i] : bounds[i + 1]] if self._kept(t[0])] for i in range(len(texts))]
         return [tokens[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+
+    @property
+    def _filtering(self) -> bool:
+        return bool(self.stop_words) or self.min_length > 1
+
+    def _kept(self, word: str) -> bool:
+        return len(word) >= self.min_length and word not in self.stop_words
 
     def _with_inner_words(self, cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple:
         """The spans of the words and, after each, of the lexicon words inside it."""
@@ -418,8 +447,69 @@ class Segmenter:
 
     def segment(self, text: str, delimiter: str = DELIMITER) -> str:
         """``text`` with its words joined by ``delimiter``; line feeds are kept as they are."""
+        if self._filtering:
+            return self.render_lines(text, delimiter)
         out, _ = self._render(text, delimiter, False)
         return out
+
+    def render_lines(self, text: str, delimiter: str = DELIMITER, mode: str = "default", format: str = "text") -> str:
+        """The output of whole lines of ``text`` (the last may lack its line feed), one output
+        line per input line: with ``format="text"`` the words joined by ``delimiter``; with
+        ``format="jsonl"`` one JSON object a line, ``{"words": [...], "spans": [[start, end], ...]}``
+        (offsets in characters of the input line). ``mode="search"`` adds the words inside each
+        word (:meth:`cut_for_search`)."""
+        if not isinstance(text, str):
+            raise MinentError(f"text must be a string, got {type(text).__name__}")
+        self._check_output(mode, format)
+        out, _ = self._render_spans(_codepoints(text), _delimiter_bytes(delimiter), mode, format, False)
+        return out.tobytes().decode("utf-8", "surrogatepass")
+
+    @staticmethod
+    def _check_output(mode: str, format: str) -> None:
+        if mode not in MODES:
+            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
+        if format not in FORMATS:
+            raise MinentError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
+
+    def _render_spans(self, cps: np.ndarray, delimiter: np.ndarray, mode: str, format: str,
+                      line_open: bool) -> tuple[np.ndarray, bool]:
+        """The cut of ``cps`` written from its word spans (search words added, stop words and
+        short words left out): ``(UTF-8 bytes, line_open)``; JSON lines need whole lines."""
+        from .kernels import output
+        from .kernels import viterbi as v
+
+        starts, ends = v.word_spans(self._marks(cps))
+        if mode == "search":
+            starts, ends = self._with_inner_words(cps, starts, ends)
+        if self._filtering:
+            keep = output.keep_mask(cps, starts, ends, self.min_length, *self._stop_trie())
+            starts, ends = starts[keep], ends[keep]
+        if format == "jsonl":
+            return output.render_jsonl(cps, starts, ends), False
+        return output.render_text(cps, starts, ends, delimiter, line_open)
+
+    def _render_utf8(self, data: bytes, offset: int, name: str, delimiter: np.ndarray, mode: str, format: str) -> np.ndarray:
+        """:meth:`_render_spans` of whole lines of UTF-8 bytes (``offset``: where they start in the input)."""
+        from ..common.kernels import utf8
+        from ..common.textio import _decode
+
+        cps, bad = utf8.decode_utf8(np.frombuffer(data, dtype=np.uint8))
+        if bad >= 0:
+            _decode(data, name, offset, "utf-8")  # raises the usual message
+            raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bad}")
+        self._chars_seen += cps.shape[0]
+        return self._render_spans(cps, delimiter, mode, format, False)[0]
+
+    def _stop_trie(self) -> tuple:
+        """The stop words in a trie (made once): ``(root_edges, edge_keys, edge_children, shift, word_of_node)``."""
+        if getattr(self, "_stop_trie_", None) is None:
+            from ..common.kernels import trie
+
+            words = sorted(self.stop_words)
+            offsets = np.zeros(len(words) + 1, dtype=np.int64)
+            np.cumsum([len(w) for w in words], out=offsets[1:])
+            self._stop_trie_ = trie.build_trie(_codepoints("".join(words)), offsets)
+        return self._stop_trie_
 
     def _render(self, text: str, delimiter: str, line_open: bool) -> tuple[str, bool]:
         from .kernels import viterbi as v
@@ -454,12 +544,17 @@ class Segmenter:
         encoding: str = "utf-8",
         progress: ProgressCallback = no_progress,
         chunk_bytes: int = CHUNK_BYTES,
+        *,
+        mode: str = "default",
+        format: str = "text",
     ) -> SegmentStats:
         """Segment a file ('-' = standard input) into ``output``, chunk by chunk (flat memory).
 
         ``output`` is a binary stream or a text stream (UTF-8 bytes go to its buffer when it
         has one). UTF-8 input goes from bytes to bytes in one Numba kernel per chunk; other
-        encodings are decoded by Python first.
+        encodings are decoded by Python first. With ``mode="search"``, ``format="jsonl"``,
+        stop words or a minimum length, lines go through :meth:`render_lines` (each line is
+        then held whole, however long).
         """
         from .kernels import viterbi as v
         from ..common.textio import _decode
@@ -478,9 +573,43 @@ class Segmenter:
         start = time.perf_counter()
         name = _describe(source)
         total = os.path.getsize(source) if is_regular_file(source) else None
+        self._check_output(mode, format)
+        by_lines = mode != "default" or format != "text" or self._filtering
+        self._chars_seen = 0
         with open_input(source, encoding) as stream:
             line_open = False
-            if encoding == "utf-8":
+            if by_lines:  # JSON lines need whole lines: a line's start waits for its end
+                if encoding == "utf-8":
+                    pending, start = b"", 0
+                    for chunk, _ in _reading(iter_byte_chunks(stream, chunk_bytes), name):
+                        stats.n_bytes += len(chunk)
+                        data = pending + chunk if pending else chunk
+                        whole = data.rfind(b"\n") + 1
+                        if whole:
+                            write(self._render_utf8(data[:whole], start, name, sep, mode, format))
+                            stats.n_lines += data.count(b"\n", 0, whole)
+                            start += whole
+                        pending = data[whole:]
+                        progress("segmenting", stats.n_bytes, total)
+                    if pending:
+                        write(self._render_utf8(pending, start, name, sep, mode, format))
+                    stats.n_chars = self._chars_seen
+                else:
+                    pending_text = ""
+                    for text, size in _reading(iter_file_chunks(stream, name, encoding, chunk_bytes), name):
+                        text = pending_text + text
+                        whole = text.rfind("\n") + 1
+                        if whole:
+                            write(self._render_spans(_codepoints(text[:whole]), sep, mode, format, False)[0])
+                        pending_text = text[whole:]
+                        stats.n_bytes += size
+                        stats.n_chars += whole
+                        stats.n_lines += text.count("\n", 0, whole)
+                        progress("segmenting", stats.n_bytes, total)
+                    if pending_text:
+                        write(self._render_spans(_codepoints(pending_text), sep, mode, format, False)[0])
+                        stats.n_chars += len(pending_text)
+            elif encoding == "utf-8":
                 for data, offset in _reading(iter_byte_chunks(stream, chunk_bytes), name):
                     out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)
                     if bad >= 0:

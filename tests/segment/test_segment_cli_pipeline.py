@@ -1,0 +1,130 @@
+"""`minent segment`'s pipeline options, run as a real process: --format jsonl, --mode search,
+--add-words, --stop-words and --min-length, each against the library on the same text."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from minent import Lexicon, Segmenter
+
+COUNTS = {"研究": 10, "研究生": 5, "生命": 10, "命": 2, "起源": 8, "生命起源": 30, "中国": 20, "人民": 9, "的": 30,
+          "大学生": 3, "大学": 6, "学生": 4}
+TEXT = "研究生命起源。\r\n\n中国人民的大学生 GDP增长3.5%\t𠀀中国\u0301人民\n最后一行没有换行"
+
+
+def minent(*args, input: bytes = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "minent", *map(str, args)], input=input, capture_output=True)
+
+
+@pytest.fixture
+def lexicon(tmp_path):
+    path = tmp_path / "lex.tsv"
+    Lexicon(COUNTS).save(path)
+    return path
+
+
+@pytest.fixture
+def source(tmp_path):
+    path = tmp_path / "in.txt"
+    rng = random.Random(5)
+    hard = [" ", "\t", "\r\n", "\n", "\u3000", "\u0301", "𠀀", "😀", "A b", "12", "。", "\""]
+    lines = [TEXT] + ["".join(rng.choice(hard) if rng.random() < 0.2 else rng.choice("研究生命起源中国人民的大学")
+                              for _ in range(rng.randint(0, 80))) for _ in range(50)]
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return path
+
+
+def test_jsonl_gives_words_and_offsets_into_each_line(lexicon, source):
+    done = minent("segment", "-q", "-l", lexicon, "--format", "jsonl", source)
+    assert done.returncode == 0, done.stderr
+    lines = source.read_text(encoding="utf-8").split("\n")
+    objects = [json.loads(line) for line in done.stdout.decode("utf-8").split("\n")[:-1]]
+    assert len(objects) == len(lines)
+    seg = Segmenter(COUNTS)
+    for line, obj in zip(lines, objects):
+        assert obj["words"] == seg.cut(line)
+        assert [line[a:b] for a, b in obj["spans"]] == obj["words"]
+
+
+def test_search_mode_writes_the_inner_words_after_each_word(lexicon, source):
+    done = minent("segment", "-q", "-l", lexicon, "--mode", "search", "-d", "/", source)
+    assert done.returncode == 0, done.stderr
+    seg = Segmenter(COUNTS)
+    lines = source.read_text(encoding="utf-8").split("\n")
+    assert done.stdout.decode("utf-8") == "\n".join("/".join(seg.cut_for_search(line)) for line in lines)
+    assert done.stdout.decode("utf-8").startswith("研究/生命起源/生命/起源/。\n")
+
+
+def test_stop_words_and_min_length_leave_words_out_but_not_the_cut(lexicon, source, tmp_path):
+    stop = tmp_path / "stop.txt"
+    stop.write_text("的\n。\n\n中国\n", encoding="utf-8")
+    done = minent("segment", "-q", "-l", lexicon, "--stop-words", stop, "--min-length", "2", source)
+    assert done.returncode == 0, done.stderr
+    seg = Segmenter(COUNTS)
+    lines = source.read_text(encoding="utf-8").split("\n")
+    want = [" ".join(w for w in seg.cut(line) if len(w) >= 2 and w not in {"的", "。", "中国"}) for line in lines]
+    assert done.stdout.decode("utf-8") == "\n".join(want)
+    filtered = Segmenter(COUNTS, stop_words={"的", "。", "中国"}, min_length=2)
+    assert filtered.cut(lines[0] + lines[2]) == [w for w in seg.cut(lines[0] + lines[2])
+                                                 if len(w) >= 2 and w not in {"的", "。", "中国"}]
+
+
+def test_added_words_come_out_whole(lexicon, tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("生命起\n究生命 50 n\n\n大学生命\n", encoding="utf-8")  # jieba's user-dictionary lines too
+    done = minent("segment", "-q", "-l", lexicon, "--add-words", words, "-", input="生命起\n大学生命\n研究生命起源\n".encode())
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.decode("utf-8").splitlines()
+    assert out[:2] == ["生命起", "大学生命"]
+    seg = Segmenter(COUNTS)
+    seg.add_word("生命起")
+    seg.add_word("究生命", 50)
+    seg.add_word("大学生命")
+    assert out[2] == " ".join(seg.cut("研究生命起源"))
+
+
+@pytest.mark.parametrize("content, message", [
+    ("iPhone手机\n", "'iPhone手机' cannot be a lexicon word"),
+    ("手机 many\n", "line 1: the count 'many' of '手机' is not a number"),
+    (b"\xff\xfe\n", "is not valid UTF-8"),
+])
+def test_bad_word_lists_are_one_line_errors(lexicon, tmp_path, content, message):
+    words = tmp_path / "words.txt"
+    words.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    for option in ("--add-words",) if "count" in message or "lexicon word" in message else ("--add-words", "--stop-words"):
+        done = minent("segment", "-q", "-l", lexicon, option, words, "-", input=b"x\n")
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2 and message in err and len(err.strip().splitlines()) == 1, err
+        assert done.stdout == b""
+
+
+def test_unreadable_lists_and_bad_options_are_one_line_errors(lexicon, tmp_path):
+    for args, message in ((["--stop-words", tmp_path / "nope.txt"], "cannot read"),
+                          (["--add-words", tmp_path], "is a directory"),
+                          (["--format", "yaml"], "--format must be text or jsonl"),
+                          (["--mode", "fast"], "--mode must be default or search"),
+                          (["--min-length", "0"], "--min-length must be at least 1")):
+        done = minent("segment", "-q", "-l", lexicon, *args, "-", input=b"x\n")
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2 and message in err and len(err.strip().splitlines()) == 1, (args, err)
+
+
+def test_the_library_writes_the_same(lexicon, source):
+    import io
+
+    seg = Segmenter(lexicon, stop_words=["的"], min_length=1)
+    for mode in ("default", "search"):
+        for fmt in ("text", "jsonl"):
+            small_chunks, whole = io.BytesIO(), io.BytesIO()
+            seg.segment_file(source, small_chunks, "|", mode=mode, format=fmt, chunk_bytes=7)  # lines cut across chunks
+            seg.segment_file(source, whole, "|", mode=mode, format=fmt)
+            text = source.read_text(encoding="utf-8")
+            assert small_chunks.getvalue() == whole.getvalue() == seg.render_lines(text, "|", mode, fmt).encode("utf-8")
+    plain = Segmenter(lexicon)
+    text = source.read_text(encoding="utf-8")
+    assert plain.render_lines(text, " ") == plain.segment(text)  # the kernel's rendering, by another road
