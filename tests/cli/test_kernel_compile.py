@@ -116,6 +116,13 @@ def test_every_listed_kernel_is_a_kernel():
             module, _, attr = name.partition(".")
             assert isinstance(getattr(importlib.import_module(warmup.KERNEL_MODULES[module]), attr), Dispatcher), name
     assert warmup.command_kernels("build_lexicon_command", {"refine": False}) == warmup.COMMAND_KERNELS["build-lexicon"]
+    assert warmup.command_kernels("segment_command", {"fmt": "text", "mode": "default", "stop_words": None,
+                                                      "min_length": 1}) == warmup.COMMAND_KERNELS["segment"]
+    every = warmup.command_kernels("segment_command", {"fmt": "jsonl", "mode": "search", "stop_words": "s.txt"})
+    assert {"output._render_jsonl", "viterbi._inner_words", "output._keep_mask"} <= set(every)
+    for name in every:
+        module, _, attr = name.partition(".")
+        assert isinstance(getattr(importlib.import_module(warmup.KERNEL_MODULES[module]), attr), Dispatcher), name
     assert warmup.needs_compiling("no-such-command") is False
 
 
@@ -168,6 +175,10 @@ def test_the_signature_table_is_what_a_real_run_compiles(tmp_path):
     from minent.segment.kernels import viterbi
 
     _exercise_the_commands(tmp_path)
+    seg = minent.Segmenter({"孙悟空": 5, "悟空": 9, "师父": 7}, stop_words=["师父"], min_length=2)
+    for mode in ("default", "search"):  # segment's output options
+        for fmt in ("text", "jsonl"):
+            seg.segment_file(tmp_path / "in.txt", io.BytesIO(), mode=mode, format=fmt)
     text = "孙悟空道：师父，我们去西天取经。八戒笑道：猴哥说得是。\n" * 3000  # several blocks, 2 threads
     minent.Segmenter(minent.build_lexicon(text[:5000], min_count=2), jobs=2).cut(text)
     _exercise_apriori()

@@ -56,6 +56,8 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
         "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
     ),
     "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block"),
+    # segment's options that write the cut from word spans (--format jsonl, --mode search,
+    # --stop-words, --min-length): see segment_output_kernels
     "apriori": ("support._unique_per_basket", "support.item_frequencies", "support._encode_baskets"),
     "score": (),
 }
@@ -68,6 +70,22 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
     kernels = COMMAND_KERNELS.get(name, ())
     if name == "build-lexicon" and (options or {}).get("refine", True):
         kernels += COMMAND_KERNELS["refine"]
+    if name == "segment":
+        kernels += segment_output_kernels(options or {})
+    return kernels
+
+
+def segment_output_kernels(options: Mapping) -> tuple[str, ...]:
+    """The kernels ``minent segment`` calls for its output options (the CLI's keyword arguments)."""
+    fmt, mode = options.get("fmt", "text"), options.get("mode", "default")
+    filtering = options.get("stop_words") is not None or (options.get("min_length") or 1) > 1
+    if fmt == "text" and mode == "default" and not filtering:
+        return ()
+    kernels = ("output._render_jsonl",) if fmt == "jsonl" else ("output._render_text",)
+    if mode == "search":
+        kernels += ("viterbi._inner_words",)
+    if filtering:
+        kernels += ("trie.build_trie", "output._keep_mask")
     return kernels
 
 
@@ -146,6 +164,8 @@ COMPILE_SECONDS: dict[str, float] = {
     "support.vertical_lists": 0.3, "support.item_bitsets": 0.27, "support.nonzero_words": 0.18,
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
+    "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
+    "viterbi._inner_words": 0.58, "trie.build_trie": 0.6,
 }
 #: a kernel missing from the table
 DEFAULT_SECONDS = 0.3
@@ -188,6 +208,11 @@ def kernel_signatures() -> dict[str, tuple]:
         "viterbi.mark_block": (cps, table, i8, i8, *trie, a(u1)),
         "viterbi._render": (cps, a(u1, True), a(u1, True), t.boolean),
         "trie._build_weighted_trie": (cps, a(i8, True), a(f8, True)),
+        "trie.build_trie": (cps, a(i8)),
+        "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(i4), a(u8), a(i4), i8, a(f8)),
+        "output._render_text": (cps, a(i8, True), a(i8, True), a(u1, True), t.boolean),
+        "output._render_jsonl": (cps, a(i8, True), a(i8, True)),
+        "output._keep_mask": (cps, a(i8, True), a(i8, True), i8, a(i4), a(u8), a(i4), i8, a(i4)),
         "lexfile._parse_entries": (cps, i8, i8, a(u4), a(i8), a(f8)),
         "ngrams.ideograph_ids": (cps, a(u2), a(u1), i8),
         "ngrams.window_keys": (a(u2), i8),
