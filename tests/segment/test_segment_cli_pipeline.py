@@ -128,3 +128,61 @@ def test_the_library_writes_the_same(lexicon, source):
     plain = Segmenter(lexicon)
     text = source.read_text(encoding="utf-8")
     assert plain.render_lines(text, " ") == plain.segment(text)  # the kernel's rendering, by another road
+
+
+def test_several_inputs_to_standard_output_or_each_to_a_directory(lexicon, source, tmp_path):
+    second = tmp_path / "second.txt"
+    second.write_text("中国人民\n没有换行", encoding="utf-8")
+    one = [minent("segment", "-q", "-l", lexicon, path).stdout for path in (source, second)]
+    both = minent("segment", "-q", "-l", lexicon, source, second)
+    assert both.returncode == 0 and both.stdout == one[0] + one[1]  # each as if segmented alone
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    done = minent("segment", "-q", "-l", lexicon, "--format", "jsonl", source, second, "-o", f"{outdir}/")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in outdir.iterdir()) == ["in.txt", "second.txt"]
+    for path in (source, second):
+        alone = minent("segment", "-q", "-l", lexicon, "--format", "jsonl", path).stdout
+        assert (outdir / path.name).read_bytes() == alone
+    done = minent("segment", "-q", "-l", lexicon, second, "-o", outdir)  # an existing directory without its /
+    assert done.returncode == 0 and (outdir / "second.txt").read_bytes() == one[1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["{second}", "-o", "{tmp}/nowhere/"], "the output directory"),
+    (["-", "-o", "{tmp}/"], "standard input has none"),
+    (["{second}", "{tmp}/copy/second.txt", "-o", "{tmp}/"], "two inputs are named 'second.txt'"),
+    (["{tmp}/second.txt", "-o", "{tmp}"], "would be written over itself"),
+    (["-", "-"], "can be named only once"),
+    (["{second}", "{tmp}/missing.txt"], "missing.txt"),
+])
+def test_bad_input_and_output_combinations(lexicon, tmp_path, args, message):
+    second = tmp_path / "second.txt"
+    second.write_text("中国\n", encoding="utf-8")
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "second.txt").write_text("人民\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = minent("segment", "-q", "-l", lexicon, *[a.format(second=second, tmp=tmp_path) for a in args], input=b"x\n")
+    err = done.stderr.decode("utf-8")
+    assert done.returncode == 2 and message in err and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before and second.read_text(encoding="utf-8") == "中国\n"
+
+
+def test_lazy_cut_many_takes_any_iterable_a_batch_at_a_time():
+    seg = Segmenter(COUNTS)
+    texts = [TEXT[i:i + n] for i, n in zip(range(0, 60, 3), [0, 1, 5, 9] * 5)]
+    taken = []
+
+    def lines():
+        for t in texts:
+            taken.append(t)
+            yield t
+
+    lazy = seg.cut_many(lines(), lazy=True, batch_chars=10)
+    assert taken == []  # nothing read before the first word list is asked for
+    first = next(lazy)
+    assert first == seg.cut(texts[0]) and 0 < len(taken) < len(texts)
+    assert [first, *lazy] == seg.cut_many(texts)
+    assert list(seg.tokenize_many(iter(texts), "search", lazy=True, batch_chars=7)) == seg.tokenize_many(texts, "search")
+    with pytest.raises(Exception, match="not one string"):
+        list(seg.cut_many("研究生命", lazy=True))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -22,6 +23,27 @@ def _delimiter(text: str) -> str:
     return text
 
 
+def _targets(sources: list, output: str) -> list:
+    """The file each input is written to when ``output`` is a directory (``-o DIR/``), else []."""
+    from ..common.errors import MinentError
+    from ..common.textio import STDIN, same_output
+
+    if output == STDIN or not (output.endswith("/") or os.path.isdir(output)):
+        return []
+    if not os.path.isdir(output):
+        raise MinentError(f"the output directory '{output}' does not exist")
+    if STDIN in sources:
+        raise MinentError("-o DIR/ writes each input to the file of its name; standard input has none")
+    targets = [os.path.join(output, os.path.basename(os.path.normpath(source))) for source in sources]
+    for target in targets:
+        if targets.count(target) > 1:
+            raise MinentError(f"two inputs are named '{os.path.basename(target)}': both would be written to '{target}'")
+    for source, target in zip(sources, targets):
+        if os.path.exists(target) and same_output(source, target):
+            raise MinentError(f"'{source}' would be written over itself ('{target}'); choose another directory")
+    return targets
+
+
 @app.command("segment")
 @guarded
 def segment_command(
@@ -29,13 +51,16 @@ def segment_command(
         ..., "--lexicon", "-l", help="Lexicon file: build-lexicon's TSV (word<TAB>count) or jieba's "
         "dictionary format (word count \\[tag]).", show_default=False,
     ),
-    source: str = typer.Argument(
-        "-", metavar="INPUT", help="UTF-8 text to segment ('-' or nothing: standard input).",
+    sources: Optional[List[str]] = typer.Argument(
+        None, metavar="INPUT", help="Text to segment ('-' or nothing: standard input). Several inputs are "
+        "written one after another (each as if segmented alone), or each to its own file with -o DIR/.",
+        show_default=False,
     ),
     output: str = typer.Option(
         "-", "--output", "-o", help="Write the segmented text here ('-': standard output, written as the work goes on). A file "
         "is written to a temporary file beside it and renamed at the end, so on an error or Ctrl-C no partial "
-        "file is left; a symbolic link is followed; a device or FIFO is written directly.",
+        "file is left; a symbolic link is followed; a device or FIFO is written directly. An existing directory "
+        "(or a path ending in /, which must exist): each input to the file of its name there.",
     ),
     lexicon_format: str = typer.Option(
         "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba), tsv or jieba.",
@@ -73,7 +98,7 @@ def segment_command(
     """
     from ..common.errors import MinentError
     from ..common.lexicon import FORMATS
-    from ..segment.segmenter import FORMATS as OUTPUT_FORMATS, MODES, Segmenter
+    from ..segment.segmenter import FORMATS as OUTPUT_FORMATS, MODES, Segmenter, SegmentStats
     from ..segment.wordlists import read_word_list
     from ..common.textio import STDIN, check_encoding, check_readable, check_writable, open_output
 
@@ -82,7 +107,11 @@ def segment_command(
     sep = _delimiter(delimiter)
     encoding = check_encoding(encoding)
     check_readable(lexicon)
-    check_readable(source)
+    sources = list(sources or [STDIN])
+    for source in sources:
+        check_readable(source)
+    if sources.count(STDIN) > 1:
+        raise MinentError("standard input ('-') can be named only once")
     if str(lexicon) == STDIN:
         raise MinentError("the lexicon must be a file, not standard input")
     if fmt not in OUTPUT_FORMATS:
@@ -92,7 +121,9 @@ def segment_command(
     if min_length < 1:
         raise MinentError(f"--min-length must be at least 1, got {min_length}")
     set_jobs(jobs)
-    check_writable(output)  # fail on an unwritable output before any work
+    targets = _targets(sources, output)
+    for target in targets or [output]:
+        check_writable(target)  # fail on an unwritable output before any work
     stop = [word for word, _ in read_word_list(stop_words)] if stop_words is not None else None
     segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs,
                           stop_words=stop, min_length=min_length)
@@ -109,11 +140,25 @@ def segment_command(
 
         segment_file = partial(cluster.segment_file, scheduler.strip(), segmenter)
     segment_file = partial(segment_file, mode=mode, format=fmt)
+    stats = SegmentStats()
+
+    def add(done: SegmentStats) -> None:
+        stats.n_bytes += done.n_bytes
+        stats.n_chars += done.n_chars
+        stats.n_lines += done.n_lines
+        stats.seconds += done.seconds
+
     try:
         # standard output is written chunk by chunk as the work goes on (| head sees the first
         # lines at once); a file is written whole or not at all
-        with open_output(output, binary=True) as out:
-            stats = segment_file(source, out, sep, encoding, progress)
+        if targets:
+            for source, target in zip(sources, targets):
+                with open_output(target, binary=True) as out:
+                    add(segment_file(source, out, sep, encoding, progress))
+        else:
+            with open_output(output, binary=True) as out:
+                for source in sources:
+                    add(segment_file(source, out, sep, encoding, progress))
     finally:
         progress.close()
     if not quiet:

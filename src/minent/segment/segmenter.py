@@ -48,6 +48,7 @@ from ..common.textio import PathLike, check_encoding, check_readable, _describe,
 UNKNOWN_COUNT = 0.5
 DELIMITER = " "
 FORMATS = ("text", "jsonl")  # what segment_file and render_lines write
+BATCH_CHARS = 1 << 20  # characters a lazy cut_many or tokenize_many takes at a time
 MODES = ("default", "search")
 CHUNK_BYTES = 4 << 20  # text is segmented 4 MiB at a time: memory stays flat
 _PARALLEL_CHARS = 1 << 16  # shorter texts run on one thread
@@ -137,6 +138,24 @@ def _byte_writer(output: IO):
         output.flush()  # what was written as text goes first
         return lambda data: buffer.write(memoryview(data))
     return lambda data: output.write(memoryview(data))
+
+
+def _batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
+    """Lists of consecutive texts of about ``batch_chars`` characters (at least one text each)."""
+    if isinstance(texts, str):
+        raise MinentError("texts must be an iterable of strings, not one string")
+    if batch_chars < 1:
+        raise MinentError(f"batch_chars must be >= 1, got {batch_chars}")
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text) if isinstance(text, str) else 0
+        if size >= batch_chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _utf8(text: str) -> np.ndarray:
@@ -363,8 +382,14 @@ class Segmenter:
         words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
         return [w for w in words if self._kept(w)] if self._filtering else words
 
-    def cut_many(self, texts: Iterable[str]) -> list[list[str]]:
-        """:meth:`cut` for many texts at once (one kernel call for the whole batch)."""
+    def cut_many(self, texts: Iterable[str], *, lazy: bool = False,
+                 batch_chars: int = BATCH_CHARS) -> Union[list[list[str]], Iterator[list[str]]]:
+        """:meth:`cut` for many texts at once (one kernel call for the whole batch). With
+        ``lazy``, a generator that takes ``texts`` (any iterable, a file's lines too) a batch of
+        about ``batch_chars`` characters at a time and yields each text's words: memory stays
+        flat however many texts there are."""
+        if lazy:
+            return (words for batch in _batches(texts, batch_chars) for words in self.cut_many(batch))
         return [[word for word, _, _ in tokens] for tokens in self.tokenize_many(texts)]
 
     def cut_for_search(self, text: str) -> list[str]:
@@ -397,10 +422,14 @@ class Segmenter:
             starts, ends = self._with_inner_words(cps, starts, ends)
         return starts, ends
 
-    def tokenize_many(self, texts: Iterable[str], mode: str = "default") -> list[list[tuple[str, int, int]]]:
+    def tokenize_many(self, texts: Iterable[str], mode: str = "default", *, lazy: bool = False,
+                      batch_chars: int = BATCH_CHARS) -> Union[list, Iterator[list[tuple[str, int, int]]]]:
         """:meth:`tokenize` for many texts at once (one kernel call for the whole batch);
-        offsets are into each text."""
+        offsets are into each text. ``lazy``: a generator, as :meth:`cut_many`'s."""
         from .kernels import viterbi as v
+
+        if lazy:
+            return (tokens for batch in _batches(texts, batch_chars) for tokens in self.tokenize_many(batch, mode))
 
         if mode not in MODES:
             raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
