@@ -149,7 +149,8 @@ def test_several_inputs_to_standard_output_or_each_to_a_directory(lexicon, sourc
 
 
 @pytest.mark.parametrize("args, message", [
-    (["{second}", "-o", "{tmp}/nowhere/"], "the output directory"),
+    (["{second}", "-o", "{tmp}/nowhere/"], "no such directory"),
+    (["{second}", "-o", "{tmp}/second.txt/"], "not a directory"),
     (["-", "-o", "{tmp}/"], "standard input has none"),
     (["{second}", "{tmp}/copy/second.txt", "-o", "{tmp}/"], "two inputs are named 'second.txt'"),
     (["{tmp}/second.txt", "-o", "{tmp}"], "would be written over itself"),

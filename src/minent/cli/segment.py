@@ -31,7 +31,8 @@ def _targets(sources: list, output: str) -> list:
     if output == STDIN or not (output.endswith("/") or os.path.isdir(output)):
         return []
     if not os.path.isdir(output):
-        raise MinentError(f"the output directory '{output}' does not exist")
+        reason = "not a directory" if os.path.exists(output.rstrip("/")) else "no such directory"
+        raise MinentError(f"cannot write to '{output}': {reason}")
     if STDIN in sources:
         raise MinentError("-o DIR/ writes each input to the file of its name; standard input has none")
     targets = [os.path.join(output, os.path.basename(os.path.normpath(source))) for source in sources]
