@@ -417,7 +417,8 @@ class Segmenter:
         if mode not in MODES:
             raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
         cps = _codepoints(text)
-        starts, ends = v.word_spans(self._marks(cps))
+        marks = self._marks(cps)
+        starts, ends = v.word_spans(marks)
         if mode == "search":
             starts, ends = self._with_inner_words(cps, starts, ends)
         return starts, ends
@@ -441,7 +442,8 @@ class Segmenter:
             return []
         joined = "\n".join(texts)  # a line feed is a boundary, so texts never run together
         cps = _codepoints(joined)
-        starts, ends = v.word_spans(self._marks(cps))
+        marks = self._marks(cps)
+        starts, ends = v.word_spans(marks)
         if mode == "search":
             starts, ends = self._with_inner_words(cps, starts, ends)
         text_starts = np.zeros(len(texts), dtype=np.int64)
@@ -501,13 +503,15 @@ class Segmenter:
             raise MinentError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
 
     def _render_spans(self, cps: np.ndarray, delimiter: np.ndarray, mode: str, format: str,
-                      line_open: bool) -> tuple[np.ndarray, bool]:
+                      line_open: bool, serial: Optional[tuple] = None) -> tuple[np.ndarray, bool]:
         """The cut of ``cps`` written from its word spans (search words added, stop words and
-        short words left out): ``(UTF-8 bytes, line_open)``; JSON lines need whole lines."""
+        short words left out): ``(UTF-8 bytes, line_open)``; JSON lines need whole lines.
+        ``serial``: the trie, to mark on this thread only (a block of a larger text)."""
         from .kernels import output
         from .kernels import viterbi as v
 
-        starts, ends = v.word_spans(self._marks(cps))
+        marks = self._marks(cps) if serial is None else v.mark_words_serial(cps, self._table, *serial)
+        starts, ends = v.word_spans(marks)
         if mode == "search":
             starts, ends = self._with_inner_words(cps, starts, ends)
         if self._filtering:
@@ -518,16 +522,36 @@ class Segmenter:
         return output.render_text(cps, starts, ends, delimiter, line_open)
 
     def _render_utf8(self, data: bytes, offset: int, name: str, delimiter: np.ndarray, mode: str, format: str) -> np.ndarray:
-        """:meth:`_render_spans` of whole lines of UTF-8 bytes (``offset``: where they start in the input)."""
-        from ..common.kernels import utf8
+        """:meth:`_render_spans` of whole lines of UTF-8 bytes (``offset``: where they start in the
+        input), in blocks of whole lines on threads, each decoded, cut and written apart."""
+        from ..common.kernels import run_blocks
         from ..common.textio import _decode
+        from .kernels import viterbi as v
 
-        cps, bad = utf8.decode_utf8(np.frombuffer(data, dtype=np.uint8))
+        array = np.frombuffer(data, dtype=np.uint8)
+        trie = self._trie()
+        with numba_threads(self.jobs) as n_threads:
+            n_blocks = 1 if len(data) < _PARALLEL_CHARS else n_threads * _BLOCKS_PER_THREAD
+            bounds = v.line_bounds(array, n_blocks).tolist()
+            jobs = [(array[bounds[b] : bounds[b + 1]], delimiter, mode, format, trie) for b in range(len(bounds) - 1)]
+            results = run_blocks(self._render_block, jobs, n_threads)
+        for b, (out, n_chars, bad) in enumerate(results):
+            if bad >= 0:
+                _decode(data, name, offset, "utf-8")  # raises the usual message
+                raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bounds[b] + bad}")
+            self._chars_seen += n_chars
+        outs = [out for out, _, _ in results]
+        return outs[0] if len(outs) == 1 else np.concatenate(outs)
+
+    def _render_block(self, data: np.ndarray, delimiter: np.ndarray, mode: str, format: str, trie: tuple) -> tuple:
+        """``(output bytes, characters, bad byte offset or -1)`` of a block of whole lines."""
+        from ..common.kernels import utf8
+
+        cps, bad = utf8.decode_utf8(data)
         if bad >= 0:
-            _decode(data, name, offset, "utf-8")  # raises the usual message
-            raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bad}")
-        self._chars_seen += cps.shape[0]
-        return self._render_spans(cps, delimiter, mode, format, False)[0]
+            return None, 0, int(bad)
+        out, _ = self._render_spans(cps, delimiter, mode, format, False, serial=trie)
+        return out, cps.shape[0], -1
 
     def _stop_trie(self) -> tuple:
         """The stop words in a trie (made once): ``(root_edges, edge_keys, edge_children, shift, word_of_node)``."""
