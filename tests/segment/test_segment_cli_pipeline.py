@@ -89,7 +89,7 @@ def test_added_words_come_out_whole(lexicon, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("iPhone手机\n", "'iPhone手机' cannot be a lexicon word"),
+    ("手机\n\niPhone手机\n", "line 3: 'iPhone手机' cannot be a lexicon word"),
     ("手机 many\n", "line 1: the count 'many' of '手机' is not a number"),
     (b"\xff\xfe\n", "is not valid UTF-8"),
 ])
@@ -135,7 +135,8 @@ def test_several_inputs_to_standard_output_or_each_to_a_directory(lexicon, sourc
     second.write_text("中国人民\n没有换行", encoding="utf-8")
     one = [minent("segment", "-q", "-l", lexicon, path).stdout for path in (source, second)]
     both = minent("segment", "-q", "-l", lexicon, source, second)
-    assert both.returncode == 0 and both.stdout == one[0] + one[1]  # each as if segmented alone
+    assert not one[0].endswith(b"\n")  # the first input's last line has no line feed: it still ends there
+    assert both.returncode == 0 and both.stdout == one[0] + b"\n" + one[1]  # each as if segmented alone
     outdir = tmp_path / "out"
     outdir.mkdir()
     done = minent("segment", "-q", "-l", lexicon, "--format", "jsonl", source, second, "-o", f"{outdir}/")

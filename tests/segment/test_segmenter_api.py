@@ -170,3 +170,88 @@ def test_removing_every_word_is_an_error_at_the_next_cut():
     seg.del_word("手机")
     with pytest.raises(MinentError, match="no entries left"):
         seg.cut("手机")
+
+
+def test_raising_a_shorter_added_word_never_leaves_a_longer_one_split():
+    for order in ((("甲乙丙",), ("甲乙",)), (("甲乙",), ("甲乙丙",))):
+        seg = Segmenter({"甲": 25, "乙": 25, "丙": 1000, "甲乙丙": 0.8})
+        for (word,) in order:
+            seg.add_word(word)
+        assert seg.cut("甲乙丙") == ["甲乙丙"] and seg.cut("甲乙") == ["甲乙"]
+
+
+def test_added_words_come_out_whole_even_when_the_output_filters_them():
+    seg = Segmenter({"中": 30, "国": 30, "的": 50, "确": 2}, stop_words={"的"}, min_length=3)
+    seg.add_word("中国")  # shorter than min_length: left out of the output, whole in the cut
+    seg.add_word("的确")
+    assert seg.cut("中国的确") == []
+    plain = Segmenter(seg._counts)
+    assert plain.cut("中国的确") == ["中国", "的确"]
+    assert seg._counts["的确"] < 50  # its split 的|确 costs what both pieces cost, not 确 alone
+
+
+def test_a_failed_rebuild_keeps_the_changes_pending():
+    seg = Segmenter({"中国": 10, "人": 3})
+    seg.del_word("中国")
+    seg.del_word("人")
+    for _ in range(2):  # not the old trie the second time either
+        with pytest.raises(MinentError, match="no entries left"):
+            seg.cut("中国人")
+        with pytest.raises(MinentError, match="no entries left"):
+            seg.n_words
+    seg.add_word("中国", 5)
+    assert seg.cut("中国人") == ["中国", "人"] and seg.n_words == 1
+
+
+def test_threads_cutting_after_changes_all_see_the_new_trie():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(9)
+    lexicon = random_lexicon(rng, 200)
+    text = random_text(rng, 3000)
+    added = ["".join(rng.choices(HAN, k=rng.randint(2, 5))) for _ in range(2000)]
+    expected = Segmenter(lexicon)
+    for word in added:
+        expected.add_word(word)
+    want = expected.cut(text)
+    for _ in range(3):
+        seg = Segmenter(lexicon)
+        for word in added:
+            seg.add_word(word)
+        with ThreadPoolExecutor(4) as pool:
+            assert list(pool.map(lambda _: seg.cut(text), range(8))) == [want] * 8
+
+
+def test_a_pickled_segmenter_carries_its_changes():
+    import pickle
+
+    seg = Segmenter({"中国": 10, "人": 3}, stop_words={"人"})
+    seg.add_word("国人")
+    copy = pickle.loads(pickle.dumps(seg))
+    assert copy.cut("中国人国人") == seg.cut("中国人国人") and copy.stop_words == {"人"}
+    copy.add_word("中国人", 100)  # and the copy can change again
+    assert copy.cut("中国人") == ["中国人"]
+
+
+def test_search_mode_reads_numbers_as_the_lattice_does():
+    seg = Segmenter({"#年": 50, "年代": 30, "#年代": 100, "年": 10, "代": 5})
+    assert seg.cut("1998年代") == ["1998年代"]
+    assert seg.cut_for_search("在1998年代") == ["在", "1998年代", "1998年", "年代"]
+    assert seg.tokenize("在1998年代", mode="search")[2] == ("1998年", 1, 6)
+
+
+def test_segment_chunks_applies_the_filters():
+    seg = Segmenter({"中国": 10, "人民": 10, "的": 20}, stop_words={"的"})
+    chunks = ["中国的人民\n", "的中国", "人民\n中国"]  # a line cut across chunks, between two words
+    assert "".join(seg.segment_chunks(chunks, "/")) == seg.segment("".join(chunks), "/") == "中国/人民\n中国/人民\n中国"
+
+
+def test_lazy_batches_empty_texts_and_checks_its_arguments_at_once():
+    seg = Segmenter({"中国": 10})
+    assert list(seg.cut_many(iter([""] * 5000), lazy=True, batch_chars=100)) == [[]] * 5000
+    with pytest.raises(MinentError, match="batch_chars"):
+        seg.cut_many(["中国"], lazy=True, batch_chars=0)
+    with pytest.raises(MinentError, match="mode must be"):
+        seg.tokenize_many(["中国"], "fast", lazy=True)
+    with pytest.raises(MinentError, match="not one string"):
+        seg.cut_many("中国", lazy=True)

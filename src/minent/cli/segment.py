@@ -23,6 +23,24 @@ def _delimiter(text: str) -> str:
     return text
 
 
+class _LastByte:
+    """A binary stream that remembers the last byte written through it, so that an input's
+    last line, when it has no line feed, still ends before the next input's first line."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.last = b"\n"
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        if len(view):
+            self.last = bytes(view[-1:])
+        return self.stream.write(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def _targets(sources: list, output: str) -> list:
     """The file each input is written to when ``output`` is a directory (``-o DIR/``), else []."""
     from ..common.errors import MinentError
@@ -74,7 +92,7 @@ def segment_command(
                                  "The lexicon is read as UTF-8; the output is UTF-8."),
     fmt: str = typer.Option(
         "text", "--format", help="text: the words of each line joined by the delimiter; jsonl: one JSON object a "
-        "line, {\"words\": [...], \"spans\": [[start, end], ...]}, offsets in characters of the input line.",
+        "line, {\"words\": \\[...], \"spans\": \\[\\[start, end], ...]}, offsets in characters of the input line.",
     ),
     mode: str = typer.Option(
         "default", "--mode", help="default: the cut; search: each word followed by the lexicon words of two or "
@@ -125,15 +143,18 @@ def segment_command(
     targets = _targets(sources, output)
     for target in targets or [output]:
         check_writable(target)  # fail on an unwritable output before any work
-    stop = [word for word, _ in read_word_list(stop_words)] if stop_words is not None else None
+    for word_list in (add_words, stop_words):
+        if word_list is not None and str(word_list) == STDIN and STDIN in sources:
+            raise MinentError("standard input ('-') is the text to segment; give the word list as a file")
+    stop = [word for _, word, _ in read_word_list(stop_words)] if stop_words is not None else None
     segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs,
                           stop_words=stop, min_length=min_length)
     if add_words is not None:
-        for word, count in read_word_list(add_words, with_counts=True):
+        for line, word, count in read_word_list(add_words, with_counts=True):
             try:
                 segmenter.add_word(word, count)
             except MinentError as e:
-                raise MinentError(f"'{add_words}': {e}") from None
+                raise MinentError(f"'{add_words}', line {line}: {e}") from None
     progress = progress_for(quiet, streams_to_stdout=output == STDIN)
     segment_file = segmenter.segment_file
     if scheduler and scheduler.strip():  # the same output, segmented on the Dask cluster
@@ -158,8 +179,11 @@ def segment_command(
                     add(segment_file(source, out, sep, encoding, progress))
         else:
             with open_output(output, binary=True) as out:
-                for source in sources:
-                    add(segment_file(source, out, sep, encoding, progress))
+                tracked = _LastByte(out)
+                for i, source in enumerate(sources):
+                    if i and tracked.last != b"\n":  # the previous input's last line had no line feed
+                        tracked.write(b"\n")
+                    add(segment_file(source, tracked, sep, encoding, progress))
     finally:
         progress.close()
     if not quiet:

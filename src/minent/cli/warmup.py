@@ -83,7 +83,7 @@ def segment_output_kernels(options: Mapping) -> tuple[str, ...]:
         return ()
     kernels = ("output._render_jsonl",) if fmt == "jsonl" else ("output._render_text",)
     if mode == "search":
-        kernels += ("viterbi._inner_words",)
+        kernels += ("viterbi._inner_words", "tokens._number_marks")
     if filtering:
         kernels += ("trie.build_trie", "output._keep_mask")
     return kernels
@@ -209,7 +209,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "viterbi._render": (cps, a(u1, True), a(u1, True), t.boolean),
         "trie._build_weighted_trie": (cps, a(i8, True), a(f8, True)),
         "trie.build_trie": (cps, a(i8)),
-        "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(i4), a(u8), a(i4), i8, a(f8)),
+        "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(u1, True), a(i4), a(u8), a(i4), i8, a(f8)),
         "output._render_text": (cps, a(i8, True), a(i8, True), a(u1, True), t.boolean),
         "output._render_jsonl": (cps, a(i8, True), a(i8, True)),
         "output._keep_mask": (cps, a(i8, True), a(i8, True), i8, a(i4), a(u8), a(i4), i8, a(i4)),

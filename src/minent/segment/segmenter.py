@@ -31,6 +31,7 @@ import io
 import math
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from typing import IO, Iterable, Iterator, Mapping, Optional, Union
@@ -141,21 +142,31 @@ def _byte_writer(output: IO):
 
 
 def _batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
-    """Lists of consecutive texts of about ``batch_chars`` characters (at least one text each)."""
+    """Lists of consecutive texts of about ``batch_chars`` characters (at least one text each;
+    a text counts one more, its separator, so empty texts are batched too). The arguments are
+    checked now, not when the first batch is asked for."""
     if isinstance(texts, str):
         raise MinentError("texts must be an iterable of strings, not one string")
-    if batch_chars < 1:
-        raise MinentError(f"batch_chars must be >= 1, got {batch_chars}")
-    batch: list[str] = []
-    size = 0
-    for text in texts:
-        batch.append(text)
-        size += len(text) if isinstance(text, str) else 0
-        if size >= batch_chars:
+    if isinstance(batch_chars, bool) or not isinstance(batch_chars, (int, np.integer)) or batch_chars < 1:
+        raise MinentError(f"batch_chars must be a whole number >= 1, got {batch_chars!r}")
+    try:
+        iterator = iter(texts)
+    except TypeError:
+        raise MinentError(f"texts must be an iterable of strings, got {type(texts).__name__}") from None
+
+    def batches() -> Iterator[list[str]]:
+        batch: list[str] = []
+        size = 0
+        for text in iterator:
+            batch.append(text)
+            size += (len(text) if isinstance(text, str) else 0) + 1
+            if size >= batch_chars:
+                yield batch
+                batch, size = [], 0
+        if batch:
             yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+
+    return batches()
 
 
 def _utf8(text: str) -> np.ndarray:
@@ -210,12 +221,12 @@ class Segmenter:
             raise MinentError(f"unknown_count must be > 0, got {unknown_count}")
         if isinstance(stop_words, str):
             raise MinentError("stop_words must be a collection of words, not one string")
-        self.stop_words = frozenset(stop_words or ())
-        if any(not isinstance(w, str) for w in self.stop_words):
+        self._stop_words = frozenset(stop_words or ())
+        if any(not isinstance(w, str) for w in self._stop_words):
             raise MinentError("stop words must be strings")
         if isinstance(min_length, bool) or not isinstance(min_length, (int, np.integer)) or min_length < 1:
             raise MinentError(f"min_length must be a whole number >= 1, got {min_length!r}")
-        self.min_length = int(min_length)
+        self._min_length = int(min_length)
         if jobs < 0:
             raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
         self._table = class_table()
@@ -225,34 +236,65 @@ class Segmenter:
             cps, offsets, freq = _lexicon_arrays(lexicon)
         self.unknown_count = float(unknown_count)
         self.jobs = jobs
-        self._build(cps, offsets, freq)
+        self._lock = threading.Lock()
+        self._install(self._build(cps, offsets, freq))
         self._arrays: Optional[tuple] = (cps, offsets, freq)  # the lexicon as built, until a word changes
         self._counts: Optional[dict[str, float]] = None  # word -> count, made on the first change
         self._must_win: dict[str, None] = {}  # words added with count=None (ordered set)
         self._stale = False  # words changed since the trie was built
 
-    def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> None:
+    def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> tuple:
+        """``(trie, n_words, total)`` of a lexicon's arrays; ``trie`` is what the kernels take
+        (root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost)."""
         from ..common.kernels import trie
 
         total = float(freq.sum())
         if total <= 0:
             raise MinentError("the lexicon's counts are all zero")
-        (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child,
-         weight) = trie.build_weighted_trie(cps, offsets, freq)
+        root_edges, edge_keys, edge_children, shift, has_child, weight = trie.build_weighted_trie(cps, offsets, freq)
         # a word seen 0 times counts as seen unknown_count times
         with np.errstate(divide="ignore"):
-            self.node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, self.unknown_count)),
-                                      np.inf)
-        self.unknown_cost = math.log(total) - math.log(self.unknown_count)
-        self._n_words = int(np.count_nonzero(weight >= 0))  # distinct words
-        self._total = total
+            node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, self.unknown_count)), np.inf)
+        unknown_cost = math.log(total) - math.log(self.unknown_count)
+        return ((root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost),
+                int(np.count_nonzero(weight >= 0)), total)
+
+    def _install(self, built: tuple) -> None:
+        """Make a built trie the one every cut reads (one assignment: a thread sees the old
+        trie or the new one, never half of each)."""
+        trie, n_words, total = built
+        (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child, self.node_cost,
+         self.unknown_cost) = trie
+        self._n_words, self._total = n_words, total
+        self._trie_tuple = trie
 
     # -- the kernels ------------------------------------------------------------------
     def _trie(self) -> tuple:
         if self._stale:
-            self._rebuild()
-        return (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child,
-                self.node_cost, self.unknown_cost)
+            with self._lock:  # one thread rebuilds; the others wait for its trie
+                if self._stale:
+                    self._rebuild()
+        return self._trie_tuple
+
+    def __getstate__(self) -> dict:
+        self._trie()  # a copy sent elsewhere (a Dask worker) carries the changes built in
+        state = dict(self.__dict__)
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def stop_words(self) -> frozenset:
+        """The words left out of every output (set when the Segmenter is made)."""
+        return self._stop_words
+
+    @property
+    def min_length(self) -> int:
+        """Words shorter than this many characters are left out of every output."""
+        return self._min_length
 
     @property
     def n_words(self) -> int:
@@ -335,34 +377,47 @@ class Segmenter:
         return self._counts
 
     def _rebuild(self) -> None:
-        """Build the trie from the changed lexicon, then raise the words added with count=None
-        until each, cut alone, comes out whole (a few rounds: raising one word's count raises
-        the total, which only makes every split dearer)."""
-        self._stale = False
+        """Build the trie from the changed lexicon, raising the words added with count=None
+        until each, cut alone, comes out whole (every such word is checked again each round:
+        raising one can make a longer one lose), then install it. On an error the old trie
+        stays and the changes stay pending."""
         counts = self._counts
         if not counts:
             raise MinentError("the lexicon has no entries left")
-        self._build(*_lexicon_arrays(counts, words_checked=True))
+        built = self._build(*_lexicon_arrays(counts, words_checked=True))
         words = list(self._must_win)
+        probes = [w.replace("#", "0") for w in words]  # '#' in a word stands for a number in the text
         for _ in range(64):
-            if not words:
-                return
-            probes = [w.replace("#", "0") for w in words]  # '#' in a word stands for a number in the text
-            cuts = self.cut_many(probes)
-            losing = [(w, cut) for w, probe, cut in zip(words, probes, cuts) if cut != [probe]]
+            losing = [(w, cut) for w, probe, cut in zip(words, probes, self._raw_cuts(probes, built[0]))
+                      if cut != [probe]]
             if not losing:
-                return
+                break
             for word, cut in losing:
-                split_cost = sum(self._cost(piece.replace("0", "#"), counts) for piece in cut)
-                needed = self._total * math.exp(-split_cost)  # the count at which the whole word ties
+                split_cost = sum(self._cost(piece.replace("0", "#"), counts, built[2]) for piece in cut)
+                needed = built[2] * math.exp(-split_cost)  # the count at which the whole word ties
                 counts[word] = max(counts.get(word, 0.0), math.floor(needed) + 1.0, needed * (1 + 1e-9))
-            words = [w for w, _ in losing]
-            self._build(*_lexicon_arrays(counts, words_checked=True))
-        raise MinentError("could not make every added word come out whole")  # not reached in practice
+            built = self._build(*_lexicon_arrays(counts, words_checked=True))
+        else:
+            raise MinentError(f"could not make every added word come out whole: {', '.join(w for w, _ in losing[:5])}")
+        self._install(built)
+        self._stale = False
 
-    def _cost(self, word: str, counts: dict[str, float]) -> float:
+    def _raw_cuts(self, texts: list[str], trie: tuple) -> list[list[str]]:
+        """The cut of each text by ``trie``, on this thread, before any filter."""
+        from .kernels import viterbi as v
+
+        if not texts:
+            return []
+        joined = "\n".join(texts)
+        starts, ends = v.word_spans(v.mark_words_serial(_codepoints(joined), self._table, *trie))
+        words = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+        text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+        bounds = [0, *np.searchsorted(starts, text_starts[1:]).tolist(), len(words)]
+        return [words[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+
+    def _cost(self, word: str, counts: dict[str, float], total: float) -> float:
         """-ln p(word) as the trie scores it (an unknown character: unknown_count)."""
-        return math.log(self._total) - math.log(max(counts.get(word, 0.0), self.unknown_count))
+        return math.log(total) - math.log(max(counts.get(word, 0.0), self.unknown_count))
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
         from .kernels import viterbi as v
@@ -389,7 +444,8 @@ class Segmenter:
         about ``batch_chars`` characters at a time and yields each text's words: memory stays
         flat however many texts there are."""
         if lazy:
-            return (words for batch in _batches(texts, batch_chars) for words in self.cut_many(batch))
+            batches = _batches(texts, batch_chars)
+            return (words for batch in batches for words in self.cut_many(batch))
         return [[word for word, _, _ in tokens] for tokens in self.tokenize_many(texts)]
 
     def cut_for_search(self, text: str) -> list[str]:
@@ -430,7 +486,10 @@ class Segmenter:
         from .kernels import viterbi as v
 
         if lazy:
-            return (tokens for batch in _batches(texts, batch_chars) for tokens in self.tokenize_many(batch, mode))
+            if mode not in MODES:
+                raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
+            batches = _batches(texts, batch_chars)
+            return (tokens for batch in batches for tokens in self.tokenize_many(batch, mode))
 
         if mode not in MODES:
             raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
@@ -470,8 +529,11 @@ class Segmenter:
         """The spans of the words and, after each, of the lexicon words inside it."""
         from .kernels import viterbi as v
 
+        from ..common.kernels import tokens
+
         trie = self._trie()
-        owner, inner_starts, inner_ends = v.inner_words(cps, starts, ends, *trie[:4], trie[5])
+        numbers = tokens.number_marks(cps, self._table)
+        owner, inner_starts, inner_ends = v.inner_words(cps, starts, ends, numbers, *trie[:4], trie[5])
         rank = np.concatenate([np.arange(len(starts)) * 2, owner * 2 + 1])  # a word, then its inner words
         order = np.argsort(rank, kind="stable")
         return np.concatenate([starts, inner_starts])[order], np.concatenate([ends, inner_ends])[order]
@@ -577,8 +639,15 @@ class Segmenter:
         """Segment a stream of text pieces (best cut after line feeds), yielding output pieces."""
         line_open = False
         for chunk in chunks:
-            out, line_open = self._render(chunk, delimiter, line_open)
-            yield out
+            if self._filtering:  # the filters work on word spans
+                if not isinstance(chunk, str):
+                    raise MinentError(f"text must be a string, got {type(chunk).__name__}")
+                out_bytes, line_open = self._render_spans(_codepoints(chunk), _delimiter_bytes(delimiter), "default",
+                                                          "text", line_open)
+                yield out_bytes.tobytes().decode("utf-8", "surrogatepass")
+            else:
+                out, line_open = self._render(chunk, delimiter, line_open)
+                yield out
 
     def _segment_utf8(self, data: bytes, delimiter: np.ndarray, line_open: bool) -> tuple:
         """``(output bytes, line_open, characters, bad byte offset)`` of UTF-8 bytes, in one kernel."""
@@ -632,36 +701,32 @@ class Segmenter:
         with open_input(source, encoding) as stream:
             line_open = False
             if by_lines:  # JSON lines need whole lines: a line's start waits for its end
-                if encoding == "utf-8":
-                    pending, start = b"", 0
-                    for chunk, _ in _reading(iter_byte_chunks(stream, chunk_bytes), name):
-                        stats.n_bytes += len(chunk)
-                        data = pending + chunk if pending else chunk
-                        whole = data.rfind(b"\n") + 1
-                        if whole:
-                            write(self._render_utf8(data[:whole], start, name, sep, mode, format))
-                            stats.n_lines += data.count(b"\n", 0, whole)
-                            start += whole
-                        pending = data[whole:]
-                        progress("segmenting", stats.n_bytes, total)
-                    if pending:
-                        write(self._render_utf8(pending, start, name, sep, mode, format))
-                    stats.n_chars = self._chars_seen
-                else:
-                    pending_text = ""
-                    for text, size in _reading(iter_file_chunks(stream, name, encoding, chunk_bytes), name):
-                        text = pending_text + text
-                        whole = text.rfind("\n") + 1
-                        if whole:
-                            write(self._render_spans(_codepoints(text[:whole]), sep, mode, format, False)[0])
-                        pending_text = text[whole:]
-                        stats.n_bytes += size
-                        stats.n_chars += whole
-                        stats.n_lines += text.count("\n", 0, whole)
-                        progress("segmenting", stats.n_bytes, total)
-                    if pending_text:
-                        write(self._render_spans(_codepoints(pending_text), sep, mode, format, False)[0])
-                        stats.n_chars += len(pending_text)
+                pending: list[bytes] = []  # the start of a line not ended yet (joined once it ends)
+                start = 0  # where the bytes not written yet start in the input
+
+                def flush(data: bytes) -> None:
+                    if encoding == "utf-8":
+                        write(self._render_utf8(data, start, name, sep, mode, format))
+                    else:
+                        text = _decode(data, name, start, encoding)
+                        self._chars_seen += len(text)
+                        write(self._render_spans(_codepoints(text), sep, mode, format, False)[0])
+
+                for chunk, _ in _reading(iter_byte_chunks(stream, chunk_bytes, encoding == "utf-8"), name):
+                    stats.n_bytes += len(chunk)
+                    whole = chunk.rfind(b"\n") + 1
+                    if whole:
+                        data = b"".join([*pending, chunk[:whole]]) if pending else chunk[:whole]
+                        flush(data)
+                        stats.n_lines += data.count(b"\n")
+                        start += len(data)
+                        pending = [chunk[whole:]] if whole < len(chunk) else []
+                    else:
+                        pending.append(chunk)
+                    progress("segmenting", stats.n_bytes, total)
+                if pending:
+                    flush(b"".join(pending))
+                stats.n_chars = self._chars_seen
             elif encoding == "utf-8":
                 for data, offset in _reading(iter_byte_chunks(stream, chunk_bytes), name):
                     out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)

@@ -351,35 +351,52 @@ def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, ha
     return total
 
 
-def inner_words(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
-    """The lexicon words of two or more characters inside each word ``cps[starts[w]:ends[w]]``
-    and shorter than it (search mode), in order of start, then end: ``(owner, sub_starts, sub_ends)``."""
+def inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+    """The lexicon words of two or more units inside each word ``cps[starts[w]:ends[w]]`` and
+    shorter than it (search mode), in order of start, then end: ``(owner, sub_starts, sub_ends)``.
+    A unit is an ideograph or a whole number (``number_marks``: 1 on a number's first
+    character, 2 on the others), which the trie reads as ``#``, as the lattice does."""
     return _inner_words(readonly(cps, np.uint32), readonly(starts, np.int64), readonly(ends, np.int64),
-                        root_edges, edge_keys, edge_children, shift, node_cost)
+                        readonly(number_marks, np.uint8), root_edges, edge_keys, edge_children, shift, node_cost)
 
 
 @njit(cache=True, nogil=True)
-def _inner_words(cps, starts, ends, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+def _inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
     owner = np.empty(16, dtype=np.int64)
     sub_starts = np.empty(16, dtype=np.int64)
     sub_ends = np.empty(16, dtype=np.int64)
     n = 0
     for w in range(starts.shape[0]):
         s, e = starts[w], ends[w]
-        for i in range(s, e - 1):
+        n_units = 0
+        for t in range(s, e):
+            if number_marks[t] != 2:
+                n_units += 1
+        for i in range(s, e):
+            if number_marks[i] == 2:  # inside a number: not a unit's start
+                continue
             node = np.int64(0)
-            for j in range(i, e):
-                node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+            units = 0
+            j = i
+            while j < e:
+                if number_marks[j] == 1:
+                    node = child(root_edges, edge_keys, edge_children, shift, node, NUMBER_CP)
+                    j += 1
+                    while j < e and number_marks[j] == 2:
+                        j += 1
+                else:
+                    node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+                    j += 1
                 if node < 0:
                     break
-                length = j + 1 - i
-                if length >= 2 and length < e - s and node_cost[node] < np.inf:
+                units += 1
+                if units >= 2 and units < n_units and node_cost[node] < np.inf:
                     if n == owner.shape[0]:
                         owner = _grown_ints(owner, 2 * n)
                         sub_starts = _grown_ints(sub_starts, 2 * n)
                         sub_ends = _grown_ints(sub_ends, 2 * n)
                     owner[n] = w
                     sub_starts[n] = i
-                    sub_ends[n] = j + 1
+                    sub_ends[n] = j
                     n += 1
     return owner[:n].copy(), sub_starts[:n].copy(), sub_ends[:n].copy()
