@@ -118,8 +118,9 @@ def test_every_listed_kernel_is_a_kernel():
     assert warmup.command_kernels("build_lexicon_command", {"refine": False}) == warmup.COMMAND_KERNELS["build-lexicon"]
     assert warmup.command_kernels("segment_command", {"fmt": "text", "mode": "default", "stop_words": None,
                                                       "min_length": 1}) == warmup.COMMAND_KERNELS["segment"]
-    every = warmup.command_kernels("segment_command", {"fmt": "jsonl", "mode": "search", "stop_words": "s.txt"})
-    assert {"output._render_jsonl", "viterbi._inner_words", "output._keep_mask"} <= set(every)
+    every = warmup.command_kernels("segment_command", {"fmt": "jsonl", "mode": "search", "stop_words": "s.txt",
+                                                       "add_words": "w.txt"})
+    assert {"output._render_jsonl", "viterbi._inner_words", "output._keep_mask", "viterbi._split_costs"} <= set(every)
     for name in every:
         module, _, attr = name.partition(".")
         assert isinstance(getattr(importlib.import_module(warmup.KERNEL_MODULES[module]), attr), Dispatcher), name
@@ -176,6 +177,7 @@ def test_the_signature_table_is_what_a_real_run_compiles(tmp_path):
 
     _exercise_the_commands(tmp_path)
     seg = minent.Segmenter({"孙悟空": 5, "悟空": 9, "师父": 7}, stop_words=["师父"], min_length=2)
+    seg.add_word("孙悟")  # --add-words
     for mode in ("default", "search"):  # segment's output options
         for fmt in ("text", "jsonl"):
             seg.segment_file(tmp_path / "in.txt", io.BytesIO(), mode=mode, format=fmt)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 
+import numpy as np
 import pytest
 
 import reference_segment as ref
@@ -255,3 +256,39 @@ def test_lazy_batches_empty_texts_and_checks_its_arguments_at_once():
         seg.tokenize_many(["中国"], "fast", lazy=True)
     with pytest.raises(MinentError, match="not one string"):
         seg.cut_many("中国", lazy=True)
+
+
+def reference_split_cost(word: str, counts: dict, total: float, unknown: float = 0.5) -> float:
+    """Least cost of cutting ``word`` into two or more pieces (lexicon words, or one unknown character)."""
+    cost = {w: math.log(total) - math.log(max(c, unknown)) for w, c in counts.items()}
+    best = [0.0] + [math.inf] * len(word)
+    for u in range(len(word)):
+        for e in range(u + 1, len(word) + 1):
+            if u == 0 and e == len(word):
+                continue
+            piece = word[u:e]
+            c = cost.get(piece, math.inf)
+            if e - u == 1:
+                c = min(c, math.log(total) - math.log(unknown))
+            best[e] = min(best[e], best[u] + c)
+    return best[-1] if len(word) > 1 else math.inf
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_split_costs_kernel_matches_the_reference(seed):
+    from minent.segment.kernels import viterbi
+    from minent.segment.segmenter import _codepoints
+
+    rng = random.Random(400 + seed)
+    lexicon = random_lexicon(rng, 60)
+    lexicon["#"] = 7
+    lexicon["#年"] = 3
+    seg = Segmenter(lexicon)
+    words = ["".join(rng.choices(HAN + "#", k=rng.randint(1, 7))) for _ in range(50)] + list(lexicon)[:10]
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum([len(w) for w in words], out=offsets[1:])
+    split, nodes = viterbi.split_costs(_codepoints("".join(words)), offsets, *seg._trie())
+    for word, got, node in zip(words, split.tolist(), nodes.tolist()):
+        want = reference_split_cost(word, lexicon, seg.total)
+        assert got == want or math.isclose(got, want, rel_tol=1e-12), word
+        assert (node >= 0 and bool(np.isfinite(seg.node_cost[node]))) == (word in lexicon), word

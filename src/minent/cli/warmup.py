@@ -79,9 +79,10 @@ def segment_output_kernels(options: Mapping) -> tuple[str, ...]:
     """The kernels ``minent segment`` calls for its output options (the CLI's keyword arguments)."""
     fmt, mode = options.get("fmt", "text"), options.get("mode", "default")
     filtering = options.get("stop_words") is not None or (options.get("min_length") or 1) > 1
+    kernels: tuple[str, ...] = ("viterbi._split_costs",) if options.get("add_words") is not None else ()
     if fmt == "text" and mode == "default" and not filtering:
-        return ()
-    kernels = ("output._render_jsonl",) if fmt == "jsonl" else ("output._render_text",)
+        return kernels
+    kernels += ("output._render_jsonl",) if fmt == "jsonl" else ("output._render_text",)
     if mode == "search":
         kernels += ("viterbi._inner_words", "tokens._number_marks")
     if filtering:
@@ -165,7 +166,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
-    "viterbi._inner_words": 0.58, "trie.build_trie": 0.6,
+    "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
 }
 #: a kernel missing from the table
 DEFAULT_SECONDS = 0.3
@@ -210,6 +211,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "trie._build_weighted_trie": (cps, a(i8, True), a(f8, True)),
         "trie.build_trie": (cps, a(i8)),
         "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(u1, True), a(i4), a(u8), a(i4), i8, a(f8)),
+        "viterbi._split_costs": (cps, a(i8, True), a(i4), a(u8), a(i4), i8, a(u1), a(f8), f8),
         "output._render_text": (cps, a(i8, True), a(i8, True), a(u1, True), t.boolean),
         "output._render_jsonl": (cps, a(i8, True), a(i8, True)),
         "output._keep_mask": (cps, a(i8, True), a(i8, True), i8, a(i4), a(u8), a(i4), i8, a(i4)),

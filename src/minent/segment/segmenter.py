@@ -368,10 +368,12 @@ class Segmenter:
             cps, offsets, freq = self._arrays
             text = _text(cps)
             bounds = offsets.tolist()
-            counts: dict[str, float] = {}
-            for i, c in enumerate(freq.tolist()):
-                word = text[bounds[i] : bounds[i + 1]]
-                counts[word] = counts.get(word, 0.0) + c  # a word given twice counts twice, as in the trie
+            words = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            counts = dict(zip(words, freq.tolist()))
+            if len(counts) < len(words):  # a word given twice counts twice, as in the trie
+                counts = {}
+                for word, c in zip(words, freq.tolist()):
+                    counts[word] = counts.get(word, 0.0) + c
             self._counts = counts
             self._arrays = None
         return self._counts
@@ -385,39 +387,45 @@ class Segmenter:
         if not counts:
             raise MinentError("the lexicon has no entries left")
         built = self._build(*_lexicon_arrays(counts, words_checked=True))
-        words = list(self._must_win)
-        probes = [w.replace("#", "0") for w in words]  # '#' in a word stands for a number in the text
-        for _ in range(64):
-            losing = [(w, cut) for w, probe, cut in zip(words, probes, self._raw_cuts(probes, built[0]))
-                      if cut != [probe]]
-            if not losing:
-                break
-            for word, cut in losing:
-                split_cost = sum(self._cost(piece.replace("0", "#"), counts, built[2]) for piece in cut)
-                needed = built[2] * math.exp(-split_cost)  # the count at which the whole word ties
-                counts[word] = max(counts.get(word, 0.0), math.floor(needed) + 1.0, needed * (1 + 1e-9))
-            built = self._build(*_lexicon_arrays(counts, words_checked=True))
-        else:
-            raise MinentError(f"could not make every added word come out whole: {', '.join(w for w, _ in losing[:5])}")
+        if self._must_win:
+            built = self._raise_must_win(built, counts)
         self._install(built)
         self._stale = False
 
-    def _raw_cuts(self, texts: list[str], trie: tuple) -> list[list[str]]:
-        """The cut of each text by ``trie``, on this thread, before any filter."""
+    def _raise_must_win(self, built: tuple, counts: dict[str, float]) -> tuple:
+        """Raise each word added with count=None just above its best split, patching the built
+        trie's costs in place (its shape does not change), until every such word wins: raising
+        one raises the total, and can make a longer one that contains it lose again."""
         from .kernels import viterbi as v
 
-        if not texts:
-            return []
-        joined = "\n".join(texts)
-        starts, ends = v.word_spans(v.mark_words_serial(_codepoints(joined), self._table, *trie))
-        words = [joined[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
-        text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-        bounds = [0, *np.searchsorted(starts, text_starts[1:]).tolist(), len(words)]
-        return [words[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
-
-    def _cost(self, word: str, counts: dict[str, float], total: float) -> float:
-        """-ln p(word) as the trie scores it (an unknown character: unknown_count)."""
-        return math.log(total) - math.log(max(counts.get(word, 0.0), self.unknown_count))
+        trie, n_words, total = built
+        words = list(self._must_win)
+        cps = _codepoints("".join(words))
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+        node_cost = trie[5]
+        unknown_cost = trie[6]
+        for _ in range(64):
+            split, nodes = v.split_costs(cps, offsets, *trie[:5], node_cost, unknown_cost)
+            losing = np.flatnonzero(node_cost[nodes] >= split)  # a tie goes to the whole word, but keep a margin
+            if len(losing) == 0:
+                break
+            old = np.array([counts[words[i]] for i in losing.tolist()])
+            needed = total * np.exp(-split[losing])  # the count at which the whole word ties
+            new = np.maximum(old, np.maximum(np.floor(needed) + 1.0, needed * (1 + 1e-9)))
+            for i, c in zip(losing.tolist(), new.tolist()):
+                counts[words[i]] = c
+            new_total = total + float((new - old).sum())
+            shift = math.log(new_total) - math.log(total)
+            finite = np.isfinite(node_cost)
+            node_cost[finite] += shift  # every word's share of the total shrinks alike
+            node_cost[nodes[losing]] = math.log(new_total) - np.log(np.maximum(new, self.unknown_count))
+            unknown_cost += shift
+            total = new_total
+        else:
+            raise MinentError("could not make every added word come out whole: "
+                              + ", ".join(words[i] for i in losing[:5].tolist()))
+        return (*trie[:5], node_cost, unknown_cost), n_words, total
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
         from .kernels import viterbi as v

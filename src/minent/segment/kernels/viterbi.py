@@ -400,3 +400,53 @@ def _inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_ch
                     sub_ends[n] = j
                     n += 1
     return owner[:n].copy(), sub_starts[:n].copy(), sub_ends[:n].copy()
+
+
+def split_costs(codepoints, offsets, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                unknown_cost) -> tuple:
+    """For each lexicon word ``codepoints[offsets[w]:offsets[w+1]]`` (a number as ``#``): the least
+    cost of cutting it into two or more pieces, as the Viterbi pass scores them (inf for one
+    character), and the trie node of the whole word (-1 when it is not in the trie)."""
+    return _split_costs(readonly(codepoints, np.uint32), readonly(offsets, np.int64), root_edges, edge_keys,
+                        edge_children, shift, has_child, node_cost, float(unknown_cost))
+
+
+@njit(cache=True, nogil=True)
+def _split_costs(codepoints, offsets, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                 unknown_cost) -> tuple:
+    n_words = offsets.shape[0] - 1
+    split = np.empty(n_words, dtype=np.float64)
+    whole = np.empty(n_words, dtype=np.int64)
+    best = np.empty(16, dtype=np.float64)
+    for w in range(n_words):
+        a, b = offsets[w], offsets[w + 1]
+        n = b - a
+        if best.shape[0] < n + 1:
+            best = np.empty(2 * (n + 1), dtype=np.float64)
+        best[0] = 0.0
+        for k in range(1, n + 1):
+            best[k] = np.inf
+        whole[w] = -1
+        for u in range(n):
+            base = best[u]
+            node = np.int64(0)
+            e = u
+            while e < n:
+                node = child(root_edges, edge_keys, edge_children, shift, node, codepoints[a + e])
+                e += 1
+                if node < 0:
+                    break
+                if u == 0 and e == n:
+                    whole[w] = node  # the whole word: the edge the split leaves out
+                    break
+                cost = node_cost[node]
+                if e - u == 1 and cost > unknown_cost:
+                    cost = unknown_cost
+                if base + cost < best[e]:
+                    best[e] = base + cost
+                if not has_child[node]:
+                    break
+            if node < 0 and e - u == 1 and base + unknown_cost < best[u + 1]:
+                best[u + 1] = base + unknown_cost  # an unknown character
+        split[w] = best[n] if n > 1 else np.inf
+    return split, whole
