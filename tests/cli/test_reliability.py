@@ -266,13 +266,14 @@ def test_a_signal_inside_the_segment_kernel(sig, work, big_text, tmp_path):
         [sys.executable, "-m", "minent", "segment", "-q", "-l", str(work / "lexicon.tsv"), str(big_text), "-o", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
-    # the temporary output appears when segmentation starts; give the kernels a moment to be in the middle
-    started = []
-
+    # the temporary output gets its first bytes when the first 4 MiB chunk is segmented: the
+    # kernels are then in the middle of the other fifteen
     def ready() -> bool:
-        if not started and leftovers(tmp_path):
-            started.append(time.monotonic())
-        return bool(started) and time.monotonic() - started[0] > 0.3
+        parts = [tmp_path / name for name in leftovers(tmp_path)]
+        try:
+            return any(p.stat().st_size > 0 for p in parts)
+        except FileNotFoundError:
+            return False
 
     took = _signal_when(proc, ready, sig)
     err = proc.stderr.read().decode()
