@@ -84,3 +84,30 @@ def test_cli_apriori(address, tmp_path, small_partitions, monkeypatch):
     assert calls == [address]
     assert outputs[0] == outputs[1]
     assert outputs[0][0].count(b"\n") > 20
+
+
+@pytest.mark.parametrize("header", [None, True, False])
+def test_a_header_line_is_judged_as_locally(address, tmp_path, header):
+    baskets = dense_baskets(seed=5)
+    path = tmp_path / "b.csv"
+    blank = "\n" * (1500 if header is None else 2)  # with 1500, the first record is in the third partition
+    path.write_text(blank + "fruit,dairy,bakery\n" + "\n".join(",".join(b) for b in baskets if b), encoding="utf-8")
+    local = minent.apriori(read_baskets(path, "csv", header), min_support=0.05)
+    remote = itemsets_cluster.apriori(address, path, min_support=0.05, partition_bytes=700, header=header)
+    assert_same_itemsets(remote, local)
+    assert (remote.n_baskets == len([b for b in baskets if b])) == (header is not False)
+    # a first line that is data (its labels are items elsewhere) stays a basket
+    path.write_text("item1,item2\n" + "\n".join(",".join(b) for b in baskets if b), encoding="utf-8")
+    local = minent.apriori(read_baskets(path, "csv", header), min_support=0.05)
+    remote = itemsets_cluster.apriori(address, path, min_support=0.05, partition_bytes=700, header=header)
+    assert_same_itemsets(remote, local)
+
+
+def test_header_on_a_fimi_file_skips_its_first_line(address, tmp_path):
+    baskets = dense_baskets(seed=6)
+    path = tmp_path / "b.dat"
+    path.write_text("\n".join(" ".join(b) for b in baskets) + "\n", encoding="utf-8")
+    local = minent.apriori(read_baskets(path, "fimi", True), min_support=0.05)
+    remote = itemsets_cluster.apriori(address, path, min_support=0.05, partition_bytes=500, header=True)
+    assert_same_itemsets(remote, local)
+    assert remote.n_baskets == minent.apriori(read_baskets(path, "fimi"), min_support=0.05).n_baskets - 1

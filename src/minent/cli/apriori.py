@@ -139,7 +139,7 @@ def apriori_command(
             from ..itemsets.cluster import apriori as apriori_on_cluster
 
             found = apriori_on_cluster(scheduler.strip(), str(baskets), min_support=min_support, max_len=max_len,
-                                       min_count=min_count, fmt=fmt, progress=progress)
+                                       min_count=min_count, fmt=fmt, progress=progress, header=header)
         else:
             found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
                             progress=progress)

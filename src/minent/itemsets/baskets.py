@@ -34,7 +34,7 @@ import csv
 import io
 import os
 from collections import Counter
-from typing import Optional, Union
+from typing import Mapping, Optional, Union
 
 from ..common.errors import MinentError
 from ..common.textio import STDIN, read_input
@@ -101,24 +101,30 @@ def _is_number(text: str) -> bool:
 
 def _looks_like_header(first: list[str], rest: list[list[str]], long: bool) -> bool:
     """The conservative rule of the module docstring, on parsed records."""
-    if len(rest) < 2 or len(first) < 2 or len(set(first)) != len(first):
-        return False
-    if any(_is_number(x) for x in first):
-        return False
     if long:
         if any(row[0] == first[0] for row in rest) or any(row[1] == first[1] for row in rest):
             return False
         baskets: dict[str, set] = {}
         for row in rest:
             baskets.setdefault(row[0], set()).add(row[1])
-        rest = list(baskets.values())
-    else:
-        labels = set(first)
-        if any(x in labels for row in rest for x in row):
-            return False
-    seen = Counter(x for row in rest for x in set(row))
-    repeated = sum(c for c in seen.values() if c >= 2)
-    return 2 * repeated >= sum(seen.values())
+        seen = Counter(x for items in baskets.values() for x in items)
+        return header_rule(first, len(rest), seen, labels_elsewhere=False)
+    return header_rule(first, len(rest), Counter(x for row in rest for x in set(row)))
+
+
+def header_rule(first: list[str], n_rest: int, seen: Mapping[str, int], labels_elsewhere: bool = True) -> bool:
+    """The rule on counts: ``seen[x]`` is the number of baskets after the first record that hold
+    ``x`` (what a cluster run knows after summing its partitions' item counts). With
+    ``labels_elsewhere``, a first-record label seen in another basket makes it data."""
+    if n_rest < 2 or len(first) < 2 or len(set(first)) != len(first):
+        return False
+    if any(_is_number(x) for x in first):
+        return False
+    if labels_elsewhere and any(seen.get(x, 0) for x in first):
+        return False
+    counts = [c for c in seen.values() if c > 0]
+    repeated = sum(c for c in counts if c >= 2)
+    return 2 * repeated >= sum(counts)
 
 
 def _records(text: str, fmt: str, name: str) -> list[tuple[int, list[str]]]:

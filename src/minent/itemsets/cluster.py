@@ -19,7 +19,7 @@ from ..common.cluster import (Part, cluster_errors, connect, merge_count_tables,
                               worker_threads)
 from ..common.errors import MinentError
 from ..common.progress import ProgressCallback, no_progress
-from .baskets import FORMATS, _csv_rows, detect_format, read_baskets
+from .baskets import FORMATS, _records, detect_format, header_rule, read_baskets
 from .kernels import support as K
 from .mining import (FrequentItemsets, _check_options, _encode_transactions, _min_count, _n_blocks, count_extensions,
                      item_bitsets, levelwise)
@@ -36,23 +36,12 @@ def _parse_baskets_part(part: Part, fmt: str) -> list:
         text = data.decode("utf-8-sig" if offset == 0 else "utf-8")
     except UnicodeDecodeError as e:
         raise MinentError(f"{name} is not valid UTF-8: bad byte at byte offset {offset + e.start}") from None
-    baskets = []
-    if fmt == "fimi":
-        for line in text.splitlines():
-            items = line.split()
-            if items:
-                baskets.append(items)
-        return baskets
-    if '"' in text and any(line.count('"') % 2 for line in text.split("\n")):
+    if fmt == "csv" and '"' in text and any(line.count('"') % 2 for line in text.split("\n")):
         raise MinentError(
             f"{name} has a quoted CSV field spanning lines (near byte offset {offset}); a cluster run splits "
             "files at line ends: run it without --scheduler"
         )
-    for _, row in _csv_rows(text, f"{name} (the part from byte offset {offset})"):
-        items = [x for x in (field.strip() for field in row) if x]
-        if items:
-            baskets.append(items)
-    return baskets
+    return [items for _, items in _records(text, fmt, f"{name} (the part from byte offset {offset})")]
 
 
 def _load_baskets(source: Any, fmt: Optional[str]) -> dict:
@@ -111,6 +100,50 @@ def _pair_counts(enc: dict) -> tuple[np.ndarray, np.ndarray]:
     return keys, counts  # lexicographic pairs: keys already sorted
 
 
+def _first_record(head_text: str, fmt: str, name: str) -> Optional[list[str]]:
+    """The items of the file's first record, from its first lines (None when they hold none)."""
+    whole = head_text[: head_text.rfind("\n") + 1] or head_text
+    try:
+        records = _records(whole, fmt, name)
+    except MinentError:
+        return None  # the workers will say what is wrong
+    return records[0][1] if records else None
+
+
+def _is_header(first: list[str], labels: list, code_counts: np.ndarray, n: int) -> bool:
+    """:func:`~minent.itemsets.baskets.header_rule` on the summed counts: the baskets after the
+    first record are the others, and each holds an item once (repeats were removed)."""
+    index = {label: i for i, label in enumerate(labels)}
+    seen = dict(zip(labels, code_counts.tolist()))
+    for x in set(first):
+        if x in index:
+            seen[x] -= 1
+    return header_rule(first, n - 1, seen)
+
+
+def _without_first(first: list[str], labels: list, code_counts: np.ndarray, n: int) -> tuple:
+    """The item counts without the first record; its labels seen nowhere else go (as locally,
+    where a header is skipped before any item gets a code)."""
+    counts = code_counts.copy()
+    index = {label: i for i, label in enumerate(labels)}
+    for x in set(first):
+        counts[index[x]] -= 1
+    keep = [i for i, label in enumerate(labels) if counts[i] > 0 or label not in set(first)]
+    return [labels[i] for i in keep], counts[keep], n - 1
+
+
+def _n_baskets(loaded: dict) -> int:
+    return len(loaded["starts"]) - 1
+
+
+def _drop_first_basket(loaded: dict) -> dict:
+    """A partition's baskets without its first one (the file's header record)."""
+    starts = loaded["starts"]
+    if len(starts) < 2:
+        return loaded
+    return {"codes": loaded["codes"][starts[1]:], "starts": starts[1:] - starts[1], "labels": loaded["labels"]}
+
+
 def _bitsets(enc: dict) -> tuple:
     with worker_threads():
         return item_bitsets(enc["offsets"], enc["tids"], enc["n"])
@@ -139,6 +172,7 @@ def apriori(
     progress: ProgressCallback = no_progress,
     partition_bytes: Optional[int] = None,
     n_partitions: Optional[int] = None,
+    header: Optional[bool] = None,
 ) -> FrequentItemsets:
     """:func:`minent.apriori` on a Dask cluster: the same itemsets (same ids, same order).
 
@@ -146,6 +180,8 @@ def apriori(
     ranges, a long-format file (read here, then sent), or a list of baskets (sent in
     ``n_partitions`` pieces). Item counts and then, level by level, candidate supports are
     counted per partition on the workers and summed in a tree; candidates are generated here.
+    ``header`` is :func:`~minent.itemsets.baskets.read_baskets`'s: a csv file's first record is
+    judged a header from the summed item counts, by the local rule, and then taken out.
     """
     _check_options(min_support, min_count, max_len)
     started = time.perf_counter()
@@ -155,16 +191,19 @@ def apriori(
         if fmt is not None and fmt not in FORMATS:
             raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
         parts = partitions([path], partition_bytes)
+        head, _ = read_part((path, 0, min(parts[-1][2], 1 << 16), 0))
+        head_text = head.decode("utf-8-sig", errors="replace")
         if fmt is None:
-            head, _ = read_part((path, 0, min(parts[-1][2], 1 << 16), 0))
-            fmt = detect_format(path, head.decode("utf-8-sig", errors="replace"))
+            fmt = detect_format(path, head_text)
         if parts[-1][2] == 0:
             raise MinentError(f"'{path}' is empty")
         if fmt == "long":  # baskets span lines: read here, then split
-            baskets = read_baskets(path, fmt)
+            baskets = read_baskets(path, fmt, header)
         else:
             sources, source_fmt = parts, fmt
+            first = _first_record(head_text, fmt, f"'{path}'") if header is not False else None
     if not isinstance(baskets, (str, os.PathLike)):
+        first = None
         if isinstance(baskets, (bytes,)):
             raise MinentError("transactions must be an iterable of baskets, not a string")
         baskets = list(baskets)
@@ -178,6 +217,12 @@ def apriori(
         loaded = [client.submit(_load_baskets, s, source_fmt, retries=2) for s in sources]
         counted = [client.submit(_item_counts, f, retries=2) for f in loaded]
         labels, code_counts, n = tree_reduce(client, counted, _merge_item_counts).result()
+        if first is not None and (header is True or (header is None and source_fmt == "csv" and _is_header(
+                first, labels, code_counts, n))):
+            labels, code_counts, n = _without_first(first, labels, code_counts, n)
+            sizes = client.gather([client.submit(_n_baskets, f) for f in loaded])
+            at = next(i for i, size in enumerate(sizes) if size > 0)  # the partition holding the first record
+            loaded[at] = client.submit(_drop_first_basket, loaded[at], retries=2)
         del counted
         if n == 0:
             raise MinentError("no baskets to mine" if source_fmt is None else f"'{sources[0][0]}' holds no items")
