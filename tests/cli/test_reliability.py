@@ -246,6 +246,14 @@ def big_text(tmp_path_factory) -> Path:
     return path
 
 
+def default_signals() -> None:
+    """In the child: the default action for the signals the tests send. A shell starts a
+    background job (`pytest ... &`) with SIGINT ignored, and minent keeps a signal it was told
+    to ignore, as nohup expects: without this, that run would ignore the test's Ctrl-C."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _signal_when(proc: subprocess.Popen, ready, sig: int, timeout: float = 60) -> float:
     """Send ``sig`` once ``ready()`` holds; return the seconds the process took to end after it."""
     deadline = time.monotonic() + timeout
@@ -264,7 +272,7 @@ def test_a_signal_inside_the_segment_kernel(sig, work, big_text, tmp_path):
     out = tmp_path / "words.txt"
     proc = subprocess.Popen(
         [sys.executable, "-m", "minent", "segment", "-q", "-l", str(work / "lexicon.tsv"), str(big_text), "-o", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
     )
     # the temporary output gets its first bytes when the first 4 MiB chunk is segmented: the
     # kernels are then in the middle of the other fifteen
@@ -295,6 +303,7 @@ def test_a_signal_during_build_lexicon_from_stdin_leaves_nothing(sig, big_text, 
         proc = subprocess.Popen(
             [sys.executable, "-m", "minent", "build-lexicon", "-q", "-", "-o", str(out)],
             stdin=source, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, TMPDIR=str(tmpdir)),
+            preexec_fn=default_signals,
         )
         begun = time.monotonic()
         took = _signal_when(proc, lambda: time.monotonic() - begun > 2.0, sig)
@@ -329,7 +338,7 @@ def test_segment_streams_to_standard_output(work, tmp_path):
     first_part = line * ((5 << 20) // len(line))  # more than one 4 MiB chunk
     proc = subprocess.Popen(
         [sys.executable, "-m", "minent", "segment", "-q", "-l", str(work / "lexicon.tsv")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals,
     )
     writer = threading.Thread(target=lambda: proc.stdin.write(first_part), daemon=True)
     writer.start()
