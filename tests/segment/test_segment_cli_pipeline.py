@@ -188,3 +188,21 @@ def test_lazy_cut_many_takes_any_iterable_a_batch_at_a_time():
     assert list(seg.tokenize_many(iter(texts), "search", lazy=True, batch_chars=7)) == seg.tokenize_many(texts, "search")
     with pytest.raises(Exception, match="not one string"):
         list(seg.cut_many("研究生命", lazy=True))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_by_lines_stats_and_bad_byte_offsets(lexicon, tmp_path, encoding):
+    import io
+
+    from minent import MinentError
+
+    good = ("中国人民\n" * 300).encode(encoding)
+    path = tmp_path / "in.txt"
+    path.write_bytes(good)
+    seg = Segmenter(lexicon, stop_words=["的"])
+    stats = seg.segment_file(path, io.BytesIO(), encoding=encoding, format="jsonl", chunk_bytes=64)
+    assert 0 <= stats.seconds < 60 and stats.n_bytes == len(good) and stats.n_lines == 300
+    assert stats.n_chars == 300 * 5
+    path.write_bytes(good + b"\xff\xff\n")  # a bad byte after 300 good lines
+    with pytest.raises(MinentError, match=f"offset {len(good)}"):
+        seg.segment_file(path, io.BytesIO(), encoding=encoding, format="jsonl", chunk_bytes=64)

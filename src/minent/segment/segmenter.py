@@ -710,13 +710,13 @@ class Segmenter:
             line_open = False
             if by_lines:  # JSON lines need whole lines: a line's start waits for its end
                 pending: list[bytes] = []  # the start of a line not ended yet (joined once it ends)
-                start = 0  # where the bytes not written yet start in the input
+                done_bytes = 0  # where the bytes not written yet start in the input
 
                 def flush(data: bytes) -> None:
                     if encoding == "utf-8":
-                        write(self._render_utf8(data, start, name, sep, mode, format))
+                        write(self._render_utf8(data, done_bytes, name, sep, mode, format))
                     else:
-                        text = _decode(data, name, start, encoding)
+                        text = _decode(data, name, done_bytes, encoding)
                         self._chars_seen += len(text)
                         write(self._render_spans(_codepoints(text), sep, mode, format, False)[0])
 
@@ -727,7 +727,7 @@ class Segmenter:
                         data = b"".join([*pending, chunk[:whole]]) if pending else chunk[:whole]
                         flush(data)
                         stats.n_lines += data.count(b"\n")
-                        start += len(data)
+                        done_bytes += len(data)
                         pending = [chunk[whole:]] if whole < len(chunk) else []
                     else:
                         pending.append(chunk)
