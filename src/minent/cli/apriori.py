@@ -13,6 +13,7 @@ from ._app import app, guarded, jobs_option, progress_for, quiet_option, schedul
 
 INT64_MAX = 2**63 - 1  # the kernels' integers: larger values are a Numba typing error, not a result
 RULE_HEADER = ("antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction")
+DEFAULT_MEASURES = RULE_HEADER[3:]
 ITEMSET_HEADER = ("itemset", "size", "count", "support")
 
 
@@ -71,8 +72,12 @@ def apriori_command(
         show_default=False,
     ),
     sort: str = typer.Option(
-        "lift", "--sort", help="Sort rules by lift, confidence, support, leverage or conviction (highest first; "
-        "ties by confidence, then support)."
+        "lift", "--sort", help="Sort rules by a measure, highest first, ties by confidence, then support: lift, "
+        "confidence, support, leverage, conviction, jaccard, kulczynski, cosine, certainty, zhang or added_value."
+    ),
+    measures: str = typer.Option(
+        ",".join(DEFAULT_MEASURES), "--measures", help="The measures written after antecedent, consequent and "
+        "count, comma-separated, in this order: any of those --sort names (formulas in the README).",
     ),
     top: Optional[int] = typer.Option(
         None, "--top", help="Write only the first N rules (after sorting). Default: all.", show_default=False,
@@ -111,6 +116,12 @@ def apriori_command(
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if sort not in SORT_KEYS:
         raise MinentError(f"--sort must be one of {', '.join(SORT_KEYS)}, got '{sort}'")
+    columns = [m.strip() for m in measures.split(",") if m.strip()]
+    for m in columns:
+        if m not in SORT_KEYS:
+            raise MinentError(f"--measures takes {', '.join(SORT_KEYS)}; got '{m}'")
+    if len(set(columns)) < len(columns):
+        raise MinentError(f"--measures names a measure twice: '{measures}'")
     if top is not None and not (0 <= top <= INT64_MAX):
         raise MinentError(f"--top must be between 0 and {INT64_MAX}, got {top}")
     if any(c in separator for c in "\t\n\r"):
@@ -160,8 +171,8 @@ def apriori_command(
             for items, count in listing:
                 out.write(f"{joined(items)}\t{len(items)}\t{count}\t{_number(count / n)}\n")
     with open_output(output) as out:
-        out.write("\t".join(RULE_HEADER) + "\n")
-        _write_rules(out, rules, separator)
+        out.write("\t".join(("antecedent", "consequent", "count", *columns)) + "\n")
+        _write_rules(out, rules, separator, columns)
     if not len(rules) and top != 0 and not quiet:
         _no_rules_hint(found, min_confidence, rules.best_confidence)
     if not quiet:
@@ -171,7 +182,7 @@ def apriori_command(
 _SLICE = 1 << 15  # rules turned into text per step: a few milliseconds of C calls at a time
 
 
-def _write_rules(out, rules, separator: str) -> None:
+def _write_rules(out, rules, separator: str, columns=DEFAULT_MEASURES) -> None:
     """Write the rule table as TSV lines, a slice at a time (millions of rules never exist as
     objects at once, and Ctrl-C is seen between slices)."""
     import numpy as np
@@ -189,10 +200,12 @@ def _write_rules(out, rules, separator: str) -> None:
             hi = min(lo + _SLICE, len(rules))
             sides = [rules.names(side, lo, hi, cells, join=separator) for side in ("antecedent", "consequent")]
             count = rules.columns["count"][lo:hi].tolist()
-            measures = [_numbers(rules.columns[m][lo:hi])
-                        for m in ("support", "confidence", "lift", "leverage", "conviction")]
-            out.write("".join(f"{a}\t{b}\t{c}\t{s}\t{f}\t{li}\t{le}\t{v}\n"
-                              for a, b, c, s, f, li, le, v in zip(*sides, count, *measures)))
+            values = [_numbers(rules.columns[m][lo:hi]) for m in columns]
+            if tuple(columns) == DEFAULT_MEASURES:  # the usual columns: one format string, the fastest way
+                out.write("".join(f"{a}\t{b}\t{c}\t{s}\t{f}\t{li}\t{le}\t{v}\n"
+                                  for a, b, c, s, f, li, le, v in zip(*sides, count, *values)))
+            else:
+                out.write("".join("\t".join(row) + "\n" for row in zip(*sides, map(str, count), *values)))
 
 
 def _numbers(values) -> list[str]:

@@ -24,7 +24,7 @@ from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from .mining import _INT64_MAX, _SLICE, FrequentItemsets
 
-__all__ = ["association_rules", "Rule", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS"]
+__all__ = ["association_rules", "Rule", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS", "EXTRA_MEASURES"]
 
 _CHUNK = 1 << 17  # rows per numpy call in the rules code
 _TOLERANCE = 1e-12  # a confidence this close under the minimum still passes
@@ -42,9 +42,17 @@ class Rule:
     lift: float
     leverage: float
     conviction: float  # inf when confidence is 1
+    jaccard: float = math.nan
+    kulczynski: float = math.nan
+    cosine: float = math.nan
+    certainty: float = math.nan  # certainty factor
+    zhang: float = math.nan  # Zhang's metric
+    added_value: float = math.nan
 
 
-SORT_KEYS = ("lift", "confidence", "support", "leverage", "conviction")
+#: the measures of a rule, in Rule's order (formulas in the README, "Rule measures")
+EXTRA_MEASURES = ("jaccard", "kulczynski", "cosine", "certainty", "zhang", "added_value")
+SORT_KEYS = ("lift", "confidence", "support", "leverage", "conviction") + EXTRA_MEASURES
 _NOT_CLOSED = ("the itemsets are not closed under subsets (an antecedent or consequent of a rule has "
                "no count); mine them with minent.apriori")
 
@@ -329,7 +337,7 @@ class RuleTable:
     ``itemsets(...)`` turn a slice into Python objects, so a caller writing millions of
     rules never holds them all as objects (``len`` is the number of rules)."""
 
-    MEASURES = ("count", "support", "confidence", "lift", "leverage", "conviction")
+    MEASURES = ("count", "support", "confidence", "lift", "leverage", "conviction") + EXTRA_MEASURES
 
     def __init__(self, levels: _Levels, columns: dict, best_confidence: Optional[float]):
         self.levels = levels
@@ -412,6 +420,7 @@ def rule_table(
     conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
     measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
                 "leverage": leverage, "conviction": conviction}
+    measures.update(_extra_measures(support, a_count / n, b_support, confidence))
     # highest measure first, ties by confidence, support, then the text of the items
     # (antecedent size, antecedent, consequent), then the order found
     text = _TextRanks(levels)
@@ -426,6 +435,28 @@ def rule_table(
     return RuleTable(levels, columns, best)
 
 
+def _extra_measures(s_ab: np.ndarray, s_a: np.ndarray, s_b: np.ndarray, confidence: np.ndarray) -> dict:
+    """Jaccard, Kulczynski, cosine, certainty factor, Zhang's metric and added value, from the
+    supports of A and B together and apart (their formulas are in the README)."""
+    added_value = confidence - s_b
+    certainty = np.zeros(len(s_ab))
+    up, down = added_value > 0, added_value < 0  # s_b < 1 where it rose, > 0 where it fell
+    certainty[up] = added_value[up] / (1.0 - s_b[up])
+    certainty[down] = added_value[down] / s_b[down]
+    zhang_below = np.maximum(s_ab * (1.0 - s_a), s_a * (s_b - s_ab))
+    zhang = np.zeros(len(s_ab))
+    nonzero = zhang_below > 0
+    zhang[nonzero] = (s_ab[nonzero] - s_a[nonzero] * s_b[nonzero]) / zhang_below[nonzero]
+    return {
+        "jaccard": s_ab / (s_a + s_b - s_ab),
+        "kulczynski": 0.5 * (s_ab / s_a + s_ab / s_b),
+        "cosine": s_ab / np.sqrt(s_a * s_b),
+        "certainty": certainty,
+        "zhang": zhang,
+        "added_value": added_value,
+    }
+
+
 def association_rules(
     itemsets: "FrequentItemsets | dict | Iterable[tuple[Sequence[Hashable], int]]",
     min_confidence: float = 0.8,
@@ -438,7 +469,8 @@ def association_rules(
 
     ``itemsets`` is what :func:`apriori` returns, or a mapping / iterable of
     ``(itemset, count)`` closed under subsets (then give ``n_baskets``). Rules are sorted by
-    ``sort`` (one of lift, confidence, support, leverage, conviction), ties by confidence,
+    ``sort`` (one of :data:`SORT_KEYS`: lift, confidence, support, leverage, conviction and the
+    measures of :data:`EXTRA_MEASURES`), ties by confidence,
     then support, highest first; ``top`` keeps the first ones. Items of a side are listed
     in the order of the itemsets (for apriori's result: least frequent first).
     """
