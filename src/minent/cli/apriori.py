@@ -157,7 +157,7 @@ def apriori_command(
     finally:
         progress.close()
     rules_started = time.perf_counter()
-    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top)
+    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top, extra=columns)
     rules_seconds = time.perf_counter() - rules_started
 
     def joined(items) -> str:

@@ -381,7 +381,8 @@ class RuleTable:
         with gc_paused():
             for s in range(lo, hi, _SLICE):
                 e = min(s + _SLICE, hi)
-                measures = [self.columns[m][s:e].tolist() for m in self.MEASURES]
+                measures = [self.columns[m][s:e].tolist() if m in self.columns else [math.nan] * (e - s)
+                            for m in self.MEASURES]
                 out.extend(map(Rule, self.names("antecedent", s, e), self.names("consequent", s, e), *measures))
         return out
 
@@ -393,8 +394,12 @@ def rule_table(
     n_baskets: Optional[int] = None,
     sort: str = "lift",
     top: Optional[int] = None,
+    extra: Optional[Iterable[str]] = None,
 ) -> RuleTable:
-    """What :func:`association_rules` returns, as a :class:`RuleTable` of arrays."""
+    """What :func:`association_rules` returns, as a :class:`RuleTable` of arrays. ``extra``
+    names the measures of :data:`EXTRA_MEASURES` to compute (None: all; the sort key always):
+    each is an array as long as the rules, so a caller writing a few columns of millions of
+    rules asks only for those."""
     try:
         conf = float(min_confidence)
     except (TypeError, ValueError):
@@ -420,7 +425,10 @@ def rule_table(
     conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
     measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
                 "leverage": leverage, "conviction": conviction}
-    measures.update(_extra_measures(support, a_count / n, b_support, confidence))
+    wanted = set(EXTRA_MEASURES if extra is None else extra) | ({sort} & set(EXTRA_MEASURES))
+    if wanted:
+        measures.update((k, v) for k, v in _extra_measures(support, a_count / n, b_support, confidence).items()
+                        if k in wanted)
     # highest measure first, ties by confidence, support, then the text of the items
     # (antecedent size, antecedent, consequent), then the order found
     text = _TextRanks(levels)
