@@ -105,3 +105,33 @@ def test_bad_measure_names_are_one_line_errors(tmp_path, args, message):
                           capture_output=True, text=True)
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert set(EXTRA_MEASURES) <= set(SORT_KEYS)
+
+
+@pytest.mark.parametrize("min_len", [1, 2, 3, 4, 9])
+def test_min_len_keeps_the_longer_rules_in_the_same_order(min_len):
+    found = minent.apriori(random_baskets(random.Random(11), 300), min_count=3)
+    every = minent.association_rules(found, 0.2)
+    assert max(len(r.antecedent) + len(r.consequent) for r in every) >= 4
+    kept = minent.association_rules(found, 0.2, min_len=min_len)
+    assert kept == [r for r in every if len(r.antecedent) + len(r.consequent) >= min_len]
+    with pytest.raises(minent.MinentError, match="minimum rule length"):
+        minent.association_rules(found, 0.2, min_len=0)
+
+
+def test_the_command_min_len_filters_rules_and_itemsets(tmp_path):
+    path = tmp_path / "b.dat"
+    baskets = random_baskets(random.Random(12), 300)
+    path.write_text("\n".join(" ".join(b) for b in baskets) + "\n", encoding="utf-8")
+    sets = tmp_path / "sets.tsv"
+    done = subprocess.run([sys.executable, "-m", "minent", "apriori", "-q", str(path), "-s", "0.02", "-c", "0.3",
+                           "--min-len", "3", "--itemsets", str(sets)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()[1:]]
+    assert rows and all(len(a.split(" | ")) + len(b.split(" | ")) >= 3 for a, b, *_ in rows)
+    found = minent.apriori(baskets, min_support=0.02)
+    assert len(rows) == len(minent.association_rules(found, 0.3, min_len=3))
+    sizes = [int(line.split("\t")[1]) for line in sets.read_text(encoding="utf-8").splitlines()[1:]]
+    assert sizes and min(sizes) == 3 and len(sizes) == sum(1 for s, _ in found if len(s) >= 3)
+    bad = subprocess.run([sys.executable, "-m", "minent", "apriori", "-q", str(path), "--min-len", "3", "-k", "2"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--min-len must be" in bad.stderr

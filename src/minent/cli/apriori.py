@@ -44,8 +44,13 @@ def apriori_command(
         show_default=False,
     ),
     min_confidence: float = typer.Option(0.8, "--min-confidence", "-c", help="Smallest confidence of a rule, in [0, 1]."),
+    min_len: int = typer.Option(
+        1, "--min-len", help="Smallest itemset written to --itemsets, and smallest rule (antecedent and "
+        "consequent together; a rule has 2 items at least).",
+    ),
     max_len: Optional[int] = typer.Option(
-        None, "--max-len", "-k", help="Largest itemset size mined. Default: no limit.", show_default=False,
+        None, "--max-len", "-k", help="Largest itemset size mined, so also the largest rule. Default: no limit.",
+        show_default=False,
     ),
     output: Optional[Path] = typer.Option(
         None, "--output", "-o",
@@ -112,6 +117,8 @@ def apriori_command(
         raise MinentError(f"--min-confidence must be in [0, 1], got {min_confidence}")
     if max_len is not None and not (1 <= max_len <= INT64_MAX):
         raise MinentError(f"--max-len must be between 1 and {INT64_MAX}, got {max_len}")
+    if min_len < 1 or (max_len is not None and min_len > max_len):
+        raise MinentError(f"--min-len must be at least 1 and at most --max-len, got {min_len}")
     if fmt is not None and fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if sort not in SORT_KEYS:
@@ -157,7 +164,7 @@ def apriori_command(
     finally:
         progress.close()
     rules_started = time.perf_counter()
-    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top, extra=columns)
+    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top, extra=columns, min_len=min_len)
     rules_seconds = time.perf_counter() - rules_started
 
     def joined(items) -> str:
@@ -165,7 +172,7 @@ def apriori_command(
 
     n = found.n_baskets
     if itemsets is not None:
-        listing = sorted(found, key=lambda pair: (-pair[1], len(pair[0])))
+        listing = sorted((pair for pair in found if len(pair[0]) >= min_len), key=lambda pair: (-pair[1], len(pair[0])))
         with open_output(itemsets) as out:
             out.write("\t".join(ITEMSET_HEADER) + "\n")
             for items, count in listing:

@@ -150,17 +150,18 @@ def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
     return levels, n_baskets
 
 
-def _candidate_rules(levels: _Levels, min_confidence: float) -> tuple[dict, Optional[float]]:
+def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2) -> tuple[dict, Optional[float]]:
     """Every rule A => B of confidence >= min_confidence, as arrays; and the highest confidence
     of any rule (None without itemsets of 2+ items).
 
     Consequents grow one position at a time, only from consequents that passed: the
     antecedent of a larger consequent is a subset, so it has at least as many baskets and
-    the confidence cannot rise (also in floating point: the division is monotonic).
+    the confidence cannot rise (also in floating point: the division is monotonic). Only
+    itemsets of ``min_len`` items or more give rules (a rule's length is its itemset's).
     """
     parts: dict = {name: [] for name in ("a_len", "a_idx", "b_len", "b_idx", "count", "a_count", "b_count")}
     best = None
-    for k in range(2, len(levels.rows) + 1):
+    for k in range(max(2, min_len), len(levels.rows) + 1):
         rows, counts = levels.rows[k - 1], levels.counts[k - 1]
         step = max(1, _CHUNK // k)
         for lo in range(0, len(rows), step):
@@ -395,6 +396,7 @@ def rule_table(
     sort: str = "lift",
     top: Optional[int] = None,
     extra: Optional[Iterable[str]] = None,
+    min_len: int = 2,
 ) -> RuleTable:
     """What :func:`association_rules` returns, as a :class:`RuleTable` of arrays. ``extra``
     names the measures of :data:`EXTRA_MEASURES` to compute (None: all; the sort key always):
@@ -411,7 +413,9 @@ def rule_table(
     if top is not None and top < 0:
         raise MinentError(f"--top must be 0 or more, got {top}")
     levels, n_baskets = _levels_of(itemsets, n_baskets)
-    c, best = _candidate_rules(levels, conf)
+    if isinstance(min_len, bool) or not isinstance(min_len, (int, np.integer)) or min_len < 1:
+        raise MinentError(f"the minimum rule length must be a whole number of at least 1, got {min_len!r}")
+    c, best = _candidate_rules(levels, conf, int(min_len))
     n = float(n_baskets)
     count, a_count, b_count = c["count"], c["a_count"], c["b_count"]
     # the same float operations, in the same order, as on Python numbers: identical values
@@ -472,6 +476,7 @@ def association_rules(
     n_baskets: Optional[int] = None,
     sort: str = "lift",
     top: Optional[int] = None,
+    min_len: int = 2,
 ) -> list[Rule]:
     """Rules ``A => B`` (A, B disjoint, non-empty) from frequent itemsets with confidence >= min_confidence.
 
@@ -480,9 +485,11 @@ def association_rules(
     ``sort`` (one of :data:`SORT_KEYS`: lift, confidence, support, leverage, conviction and the
     measures of :data:`EXTRA_MEASURES`), ties by confidence,
     then support, highest first; ``top`` keeps the first ones. Items of a side are listed
-    in the order of the itemsets (for apriori's result: least frequent first).
+    in the order of the itemsets (for apriori's result: least frequent first). ``min_len``:
+    only rules of at least that many items, antecedent and consequent together (the
+    smaller itemsets are not even split into rules); mine with ``max_len`` for the longest.
     """
-    return rule_table(itemsets, min_confidence, n_baskets=n_baskets, sort=sort, top=top).rules()
+    return rule_table(itemsets, min_confidence, n_baskets=n_baskets, sort=sort, top=top, min_len=min_len).rules()
 
 
 def max_confidence(found: FrequentItemsets) -> Optional[float]:
