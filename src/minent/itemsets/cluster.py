@@ -110,26 +110,24 @@ def _first_record(head_text: str, fmt: str, name: str) -> Optional[list[str]]:
     return records[0][1] if records else None
 
 
-def _is_header(first: list[str], labels: list, code_counts: np.ndarray, n: int) -> bool:
-    """:func:`~minent.itemsets.baskets.header_rule` on the summed counts: the baskets after the
-    first record are the others, and each holds an item once (repeats were removed)."""
-    index = {label: i for i, label in enumerate(labels)}
-    seen = dict(zip(labels, code_counts.tolist()))
-    for x in set(first):
-        if x in index:
-            seen[x] -= 1
-    return header_rule(first, n - 1, seen)
-
-
-def _without_first(first: list[str], labels: list, code_counts: np.ndarray, n: int) -> tuple:
-    """The item counts without the first record; its labels seen nowhere else go (as locally,
-    where a header is skipped before any item gets a code)."""
+def _counts_after_first(first: list[str], labels: list, code_counts: np.ndarray) -> np.ndarray:
+    """The item counts of the baskets after the first record (each basket holds an item once:
+    repeats were removed)."""
     counts = code_counts.copy()
     index = {label: i for i, label in enumerate(labels)}
     for x in set(first):
-        counts[index[x]] -= 1
-    keep = [i for i, label in enumerate(labels) if counts[i] > 0 or label not in set(first)]
-    return [labels[i] for i in keep], counts[keep], n - 1
+        if x in index:  # always, unless the first line outgrew the head that was read
+            counts[index[x]] -= 1
+    return counts
+
+
+def _without_first(first: list[str], labels: list, rest: np.ndarray, n: int) -> tuple:
+    """Labels, counts and basket count without the first record (``rest``: its counts, from
+    :func:`_counts_after_first`); its labels seen nowhere else go, as locally, where a header
+    is skipped before any item gets a code."""
+    in_first = set(first)
+    keep = [i for i, label in enumerate(labels) if rest[i] > 0 or label not in in_first]
+    return [labels[i] for i in keep], rest[keep], n - 1
 
 
 def _n_baskets(loaded: dict) -> int:
@@ -217,9 +215,10 @@ def apriori(
         loaded = [client.submit(_load_baskets, s, source_fmt, retries=2) for s in sources]
         counted = [client.submit(_item_counts, f, retries=2) for f in loaded]
         labels, code_counts, n = tree_reduce(client, counted, _merge_item_counts).result()
-        if first is not None and (header is True or (header is None and source_fmt == "csv" and _is_header(
-                first, labels, code_counts, n))):
-            labels, code_counts, n = _without_first(first, labels, code_counts, n)
+        rest = _counts_after_first(first, labels, code_counts) if first is not None else None
+        if rest is not None and (header is True or (header is None and source_fmt == "csv" and header_rule(
+                first, n - 1, dict(zip(labels, rest.tolist()))))):
+            labels, code_counts, n = _without_first(first, labels, rest, n)
             sizes = client.gather([client.submit(_n_baskets, f) for f in loaded])
             at = next(i for i, size in enumerate(sizes) if size > 0)  # the partition holding the first record
             loaded[at] = client.submit(_drop_first_basket, loaded[at], retries=2)

@@ -39,6 +39,7 @@ from typing import IO, Iterable, Iterator, Mapping, Optional, Union
 import numpy as np
 
 from ..common.charclass import class_table
+from ..common.chars import codepoints as _codepoints
 from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from ..common.kernels import numba_threads
@@ -76,8 +77,11 @@ def _lattice_word() -> re.Pattern:
     return _LATTICE_WORD
 
 
-def _codepoints(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words' code points one after another, and where each starts (``offsets[w]:offsets[w+1]``)."""
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+    return _codepoints("".join(words)), offsets
 
 
 def _text(cps: np.ndarray) -> str:
@@ -99,9 +103,7 @@ def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: b
         raise MinentError("lexicon counts must be numbers") from None
     if not np.all(freq >= 0) or not np.all(np.isfinite(freq)):
         raise MinentError("lexicon counts must be finite numbers >= 0")
-    offsets = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
-    return _codepoints("".join(words)), offsets, freq
+    return (*_word_arrays(words), freq)
 
 
 def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, table: np.ndarray) -> tuple:
@@ -167,6 +169,11 @@ def _batches(texts: Iterable[str], batch_chars: int) -> Iterator[list[str]]:
             yield batch
 
     return batches()
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in MODES:
+        raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
 
 
 def _utf8(text: str) -> np.ndarray:
@@ -238,6 +245,11 @@ class Segmenter:
         self.jobs = jobs
         self._lock = threading.Lock()
         self._install(self._build(cps, offsets, freq))
+        self._stop_trie: Optional[tuple] = None  # the stop words for the output kernels
+        if self._filtering:
+            from ..common.kernels import trie
+
+            self._stop_trie = trie.build_trie(*_word_arrays(sorted(self._stop_words)))
         self._arrays: Optional[tuple] = (cps, offsets, freq)  # the lexicon as built, until a word changes
         self._counts: Optional[dict[str, float]] = None  # word -> count, made on the first change
         self._must_win: dict[str, None] = {}  # words added with count=None (ordered set)
@@ -400,9 +412,7 @@ class Segmenter:
 
         trie, n_words, total = built
         words = list(self._must_win)
-        cps = _codepoints("".join(words))
-        offsets = np.zeros(len(words) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+        cps, offsets = _word_arrays(words)
         node_cost = trie[5]
         unknown_cost = trie[6]
         for _ in range(64):
@@ -474,14 +484,17 @@ class Segmenter:
 
     def _spans(self, text: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
         """Character offsets of the words of one text (starts, ends)."""
-        from .kernels import viterbi as v
-
         if not isinstance(text, str):
             raise MinentError(f"text must be a string, got {type(text).__name__}")
-        if mode not in MODES:
-            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
-        cps = _codepoints(text)
-        marks = self._marks(cps)
+        _check_mode(mode)
+        return self._word_spans(_codepoints(text), mode)
+
+    def _word_spans(self, cps: np.ndarray, mode: str, trie: Optional[tuple] = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(starts, ends)`` of the words of ``cps``; in search mode each word's inner words
+        follow it. ``trie``: mark on this thread only, with this trie (a block of a larger text)."""
+        from .kernels import viterbi as v
+
+        marks = self._marks(cps) if trie is None else v.mark_words_serial(cps, self._table, *trie)
         starts, ends = v.word_spans(marks)
         if mode == "search":
             starts, ends = self._with_inner_words(cps, starts, ends)
@@ -491,16 +504,10 @@ class Segmenter:
                       batch_chars: int = BATCH_CHARS) -> Union[list, Iterator[list[tuple[str, int, int]]]]:
         """:meth:`tokenize` for many texts at once (one kernel call for the whole batch);
         offsets are into each text. ``lazy``: a generator, as :meth:`cut_many`'s."""
-        from .kernels import viterbi as v
-
+        _check_mode(mode)
         if lazy:
-            if mode not in MODES:
-                raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
             batches = _batches(texts, batch_chars)
             return (tokens for batch in batches for tokens in self.tokenize_many(batch, mode))
-
-        if mode not in MODES:
-            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
         texts = list(texts)
         for t in texts:
             if not isinstance(t, str):
@@ -508,11 +515,7 @@ class Segmenter:
         if not texts:
             return []
         joined = "\n".join(texts)  # a line feed is a boundary, so texts never run together
-        cps = _codepoints(joined)
-        marks = self._marks(cps)
-        starts, ends = v.word_spans(marks)
-        if mode == "search":
-            starts, ends = self._with_inner_words(cps, starts, ends)
+        starts, ends = self._word_spans(_codepoints(joined), mode)
         text_starts = np.zeros(len(texts), dtype=np.int64)
         np.cumsum([len(t) + 1 for t in texts[:-1]], out=text_starts[1:])
         owner = np.searchsorted(text_starts, starts, side="right") - 1
@@ -567,8 +570,7 @@ class Segmenter:
 
     @staticmethod
     def _check_output(mode: str, format: str) -> None:
-        if mode not in MODES:
-            raise MinentError(f"mode must be 'default' or 'search', got {mode!r}")
+        _check_mode(mode)
         if format not in FORMATS:
             raise MinentError(f"format must be one of {', '.join(FORMATS)}, got {format!r}")
 
@@ -578,22 +580,20 @@ class Segmenter:
         short words left out): ``(UTF-8 bytes, line_open)``; JSON lines need whole lines.
         ``serial``: the trie, to mark on this thread only (a block of a larger text)."""
         from .kernels import output
-        from .kernels import viterbi as v
 
-        marks = self._marks(cps) if serial is None else v.mark_words_serial(cps, self._table, *serial)
-        starts, ends = v.word_spans(marks)
-        if mode == "search":
-            starts, ends = self._with_inner_words(cps, starts, ends)
+        starts, ends = self._word_spans(cps, mode, serial)
         if self._filtering:
-            keep = output.keep_mask(cps, starts, ends, self.min_length, *self._stop_trie())
+            keep = output.keep_mask(cps, starts, ends, self.min_length, *self._stop_trie)
             starts, ends = starts[keep], ends[keep]
         if format == "jsonl":
             return output.render_jsonl(cps, starts, ends), False
         return output.render_text(cps, starts, ends, delimiter, line_open)
 
-    def _render_utf8(self, data: bytes, offset: int, name: str, delimiter: np.ndarray, mode: str, format: str) -> np.ndarray:
+    def _render_utf8(self, data: bytes, offset: int, name: str, delimiter: np.ndarray, mode: str,
+                     format: str) -> tuple[np.ndarray, int]:
         """:meth:`_render_spans` of whole lines of UTF-8 bytes (``offset``: where they start in the
-        input), in blocks of whole lines on threads, each decoded, cut and written apart."""
+        input), in blocks of whole lines on threads, each decoded, cut and written apart;
+        returns the output and the number of characters read."""
         from ..common.kernels import run_blocks
         from ..common.textio import _decode
         from .kernels import viterbi as v
@@ -605,13 +605,12 @@ class Segmenter:
             bounds = v.line_bounds(array, n_blocks).tolist()
             jobs = [(array[bounds[b] : bounds[b + 1]], delimiter, mode, format, trie) for b in range(len(bounds) - 1)]
             results = run_blocks(self._render_block, jobs, n_threads)
-        for b, (out, n_chars, bad) in enumerate(results):
+        for b, (_, _, bad) in enumerate(results):
             if bad >= 0:
                 _decode(data, name, offset, "utf-8")  # raises the usual message
                 raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bounds[b] + bad}")
-            self._chars_seen += n_chars
         outs = [out for out, _, _ in results]
-        return outs[0] if len(outs) == 1 else np.concatenate(outs)
+        return (outs[0] if len(outs) == 1 else np.concatenate(outs)), sum(n for _, n, _ in results)
 
     def _render_block(self, data: np.ndarray, delimiter: np.ndarray, mode: str, format: str, trie: tuple) -> tuple:
         """``(output bytes, characters, bad byte offset or -1)`` of a block of whole lines."""
@@ -622,17 +621,6 @@ class Segmenter:
             return None, 0, int(bad)
         out, _ = self._render_spans(cps, delimiter, mode, format, False, serial=trie)
         return out, cps.shape[0], -1
-
-    def _stop_trie(self) -> tuple:
-        """The stop words in a trie (made once): ``(root_edges, edge_keys, edge_children, shift, word_of_node)``."""
-        if getattr(self, "_stop_trie_", None) is None:
-            from ..common.kernels import trie
-
-            words = sorted(self.stop_words)
-            offsets = np.zeros(len(words) + 1, dtype=np.int64)
-            np.cumsum([len(w) for w in words], out=offsets[1:])
-            self._stop_trie_ = trie.build_trie(_codepoints("".join(words)), offsets)
-        return self._stop_trie_
 
     def _render(self, text: str, delimiter: str, line_open: bool) -> tuple[str, bool]:
         from .kernels import viterbi as v
@@ -705,7 +693,6 @@ class Segmenter:
         total = os.path.getsize(source) if is_regular_file(source) else None
         self._check_output(mode, format)
         by_lines = mode != "default" or format != "text" or self._filtering
-        self._chars_seen = 0
         with open_input(source, encoding) as stream:
             line_open = False
             if by_lines:  # JSON lines need whole lines: a line's start waits for its end
@@ -714,11 +701,12 @@ class Segmenter:
 
                 def flush(data: bytes) -> None:
                     if encoding == "utf-8":
-                        write(self._render_utf8(data, done_bytes, name, sep, mode, format))
+                        out, n_chars = self._render_utf8(data, done_bytes, name, sep, mode, format)
                     else:
                         text = _decode(data, name, done_bytes, encoding)
-                        self._chars_seen += len(text)
-                        write(self._render_spans(_codepoints(text), sep, mode, format, False)[0])
+                        out, n_chars = self._render_spans(_codepoints(text), sep, mode, format, False)[0], len(text)
+                    write(out)
+                    stats.n_chars += n_chars
 
                 for chunk, _ in _reading(iter_byte_chunks(stream, chunk_bytes, encoding == "utf-8"), name):
                     stats.n_bytes += len(chunk)
@@ -734,7 +722,6 @@ class Segmenter:
                     progress("segmenting", stats.n_bytes, total)
                 if pending:
                     flush(b"".join(pending))
-                stats.n_chars = self._chars_seen
             elif encoding == "utf-8":
                 for data, offset in _reading(iter_byte_chunks(stream, chunk_bytes), name):
                     out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)

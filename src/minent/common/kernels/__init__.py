@@ -52,12 +52,13 @@ def drop_stale_caches() -> bool:
     the sources there).
     """
     try:
-        stamps = [(p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in kernel_sources()]
+        sources = kernel_sources()
+        stamps = [(p.name, st.st_mtime_ns, st.st_size) for p, st in ((p, p.stat()) for p in sources)]
         cache = _PACKAGE / "common" / "kernels" / "__pycache__"
         marker = cache / (_MARKER_PREFIX + hashlib.sha1(repr(stamps).encode()).hexdigest()[:16])
         if marker.exists() or not os.access(_PACKAGE, os.W_OK):
             return False
-        for folder in {p.parent / "__pycache__" for p in kernel_sources()}:
+        for folder in {p.parent / "__pycache__" for p in sources}:
             for entry in folder.glob("*.nb[ic]"):
                 entry.unlink(missing_ok=True)
         cache.mkdir(exist_ok=True)
