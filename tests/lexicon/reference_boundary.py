@@ -26,15 +26,19 @@ def neighbours(texts: list[str], order: int) -> tuple[Counter, dict, dict]:
 
 
 def entropy(neighbour_counts: Counter) -> float:
-    """Entropy (nats) of the neighbours; every run edge is a distinct neighbour."""
+    """Entropy (nats) of the neighbours, Miller-Madow corrected: the plug-in estimate plus
+    (m - 1) / (2 t), m distinct neighbours in t; every run edge is a distinct neighbour."""
     total = sum(neighbour_counts.values())
     h = 0.0
+    distinct = 0
     for neighbour, c in neighbour_counts.items():
         if neighbour is None:
             h += c / total * math.log(total)  # c distinct neighbours, each seen once
+            distinct += c
         else:
             h -= c / total * math.log(c / total)
-    return h
+            distinct += 1
+    return h + (distinct - 1) / (2 * total)
 
 
 def standardised(values: list[float]) -> list[float]:
@@ -48,7 +52,7 @@ def autonomy(texts: list[str], order: int) -> tuple[dict, Counter]:
     counts, right, left = neighbours(texts, order)
     chars = {g: c for g, c in counts.items() if len(g) == 1}
     total = sum(chars.values())
-    h_empty = -sum(c / total * math.log(c / total) for c in chars.values())
+    h_empty = -sum(c / total * math.log(c / total) for c in chars.values()) + (len(chars) - 1) / (2 * total)
     result = {}
     for n in range(1, order + 1):
         grams = sorted(g for g in counts if len(g) == n)

@@ -93,19 +93,36 @@ def test_autonomy_cut_blocks_do_not_change_the_words():
 
 
 def test_branching_entropy_counts_run_edges_as_distinct():
-    # "中" is followed by 国 twice and ends a run twice: H = -(1/2) ln(1/2) + 2 * (1/4) ln 4
+    # "中" is followed by 国 twice and ends a run twice: H_ML = -(1/2) ln(1/2) + 2 * (1/4) ln 4,
+    # and 3 distinct neighbours (国 and two edges) in 4 add the Miller-Madow term (3 - 1) / (2 * 4)
     texts = ["中国，中国，中，中"]
+    expected = 0.5 * math.log(2) + 0.5 * math.log(4) + 2 / 8
     tables, chunks = tables_of(texts, 2)
     _, right, _ = ref.neighbours(texts, 2)
-    assert ref.entropy(right["中"]) == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(4))
+    assert ref.entropy(right["中"]) == pytest.approx(expected)
     slots, positions = ke.build_key_index(tables[1].keys)
     h = ke.extension_entropy(tables[2].keys, tables[2].counts, 1, slots, positions, tables[1].counts, True)
     zhong = int(np.searchsorted(tables[1].keys, chars.pack("中")))
-    assert h[zhong] == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(4))
+    assert h[zhong] == pytest.approx(expected)
+
+
+def test_branching_entropy_of_one_neighbour_is_zero():
+    """The correction vanishes when every occurrence has the same neighbour (m = 1)."""
+    texts = ["中国，中国，中国"]
+    tables, _ = tables_of(texts, 2)
+    slots, positions = ke.build_key_index(tables[1].keys)
+    h = ke.extension_entropy(tables[2].keys, tables[2].counts, 1, slots, positions, tables[1].counts, True)
+    zhong = int(np.searchsorted(tables[1].keys, chars.pack("中")))
+    assert h[zhong] == pytest.approx(0.0)
 
 
 def test_candidate_lexicon_keeps_every_character():
     assert candidate_lexicon({"中": 1, "中国": 1, "人民": 2, "国": 7}, 2) == {"中": 1, "人民": 2, "国": 7}
+
+
+def test_candidate_lexicon_keeps_a_number_only_at_a_word_edge():
+    counts = {"#": 9, "#年": 5, "第#": 3, "第#条": 4, "月#日": 6, "#月#": 7, "#至#": 2, "年#": 2}
+    assert candidate_lexicon(counts, 2) == {"#": 9, "#年": 5, "第#": 3, "年#": 2}
 
 
 def test_the_refined_lexicon_beats_the_first_pass_on_real_text():
@@ -126,20 +143,3 @@ def test_with_cohesive_pairs_adds_only_missing_two_character_words():
     first = {"中国": 9, "人民": 4, "中国人": 7, "中": 2}
     assert with_cohesive_pairs(candidates, first) == {"中": 5, "中国": 3, "人民": 4}
     assert candidates == {"中": 5, "中国": 3}  # not changed in place
-
-
-def test_pku_segmentation_with_the_default_lexicon(tmp_path):
-    """Issue 5's development benchmark as a regression guard (the figure: F1 0.8028)."""
-    import minent
-    from conftest import shared_file
-
-    pd = shared_file("data", "cws", "peoples_daily_199801_seg.utf8")
-    test = shared_file("data", "cws", "pku_test.utf8")
-    gold = shared_file("data", "cws", "pku_test_gold.utf8").read_text(encoding="utf-8").splitlines()
-    raw = tmp_path / "pd_raw.txt"
-    raw.write_text(pd.read_text(encoding="utf-8").replace(" ", ""), encoding="utf-8")
-    lexicon = minent.build_lexicon([raw, test])
-    lines = test.read_text(encoding="utf-8").splitlines()
-    predicted = [" ".join(words) for words in minent.Segmenter(lexicon).cut_many(lines)]
-    score = minent.score_segmentation(gold, predicted)
-    assert score.f1 >= 0.80, score

@@ -180,3 +180,23 @@ def test_refinement_reads_the_corpus_again_when_it_was_not_kept(tmp_path):
 def test_bad_iterations(iterations):
     with pytest.raises(minent.MinentError, match="iterations"):
         minent.build_lexicon(["中国人民"], refine=True, iterations=iterations)
+
+
+def test_the_length_prior_makes_lengths_geometric_with_the_same_mean():
+    counts = {"中": 50, "国": 30, "中国": 40, "人民": 10, "中国人": 6, "共和国": 3, "中华民族": 1, "#年": 4}
+    model = refine.with_length_prior(counts)
+    total = sum(counts.values())
+    mean = sum(len(w) * c for w, c in counts.items()) / total
+    q = 1 - 1 / mean
+    for length in range(1, 5):  # each length holds total * P(length), P geometric with that mean
+        mass = sum(c for w, c in model.items() if len(w) == length)
+        assert mass / total == pytest.approx((1 - q) * q ** (length - 1))
+    # within a length the proportions are the counts'
+    assert model["中国"] / model["人民"] == pytest.approx(4.0)
+    assert model["#年"] / model["中国"] == pytest.approx(0.1)
+
+
+def test_the_length_prior_of_characters_alone_changes_nothing():
+    assert refine.with_length_prior({"中": 3, "国": 1}) == {"中": 3, "国": 1}
+    assert refine.with_length_prior({}) == {}
+    assert refine.with_length_prior({"中": 2, "中国": 0}) == {"中": 2, "中国": 0}

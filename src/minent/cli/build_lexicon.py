@@ -40,9 +40,11 @@ def build_lexicon_command(
         show_default=False,
     ),
     order: int = typer.Option(DEFAULT_ORDER, "--order", help="Longest n-gram counted, from 1 to 4."),
-    min_count: int = typer.Option(
+    min_count: Optional[int] = typer.Option(
         DEFAULT_MIN_COUNT, "--min-count",
-        help="Fewest occurrences of a kept n-gram and of a lexicon word (5 suits 2-20 MB corpora; raise it for larger ones).",
+        help="Fewest occurrences of a kept n-gram and of a first-pass word. Default: 2 with --refine (a word seen "
+        "twice; refinement prunes by what each word saves, whatever the corpus's size), 5 with --no-refine.",
+        show_default=False,
     ),
     min_pmi: Optional[str] = typer.Option(
         None, "--min-pmi",

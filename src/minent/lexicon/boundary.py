@@ -80,7 +80,9 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     h_left[order] = ke.branching_entropy(left_pairs[0], left_pairs[1], tables[order].counts)
     char_counts = tables[1].counts.astype(np.float64)
     p = char_counts / char_counts.sum()
-    h_empty = float(-(p * np.log(p)).sum())  # the entropy before any character
+    # the entropy before any character (Miller-Madow, as every branching entropy; a constant
+    # shift, which the standardisation removes, kept so that the figures are the estimator's)
+    h_empty = float(-(p * np.log(p)).sum()) + (len(char_counts) - 1) / (2.0 * char_counts.sum())
     scores = []
     for n in range(1, order + 1):
         keys = tables[n].keys
@@ -160,10 +162,14 @@ def word_counts(keys: np.ndarray, counts: np.ndarray) -> dict[str, int]:
 
 def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:
     """Every character, and the words of two or more seen at least ``min_count`` times that
-    hold at most one number (``#``): expressions of several numbers (dates 12月31日, scores
-    3胜2负, ranges 3至5, times 8时30分) are built of words, not words themselves."""
+    hold at most one number (``#``), at their start or end: expressions of several numbers
+    (dates 12月31日, scores 3胜2负, ranges 3至5, times 8时30分) are built of words, not words
+    themselves, and a number inside a word (月#日, the end of one date word and the start of
+    the next) joins two words around it. A number and its unit (#年, #万) or its prefix (第#)
+    stay candidates."""
+    sign = chars.NUMBER_SIGN
     return {w: c for w, c in counts.items()
-            if len(w) == 1 or (c >= min_count and w.count(chars.NUMBER_SIGN) < 2)}
+            if len(w) == 1 or (c >= min_count and w.count(sign) < 2 and sign not in w[1:-1])}
 
 
 def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int]) -> dict[str, int]:

@@ -26,7 +26,7 @@ from ..common.textio import check_encoding
 from ..segment.segmenter import Segmenter
 from . import boundary
 from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids
-from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE
+from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE, min_count_for
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
 from .kernels import ngrams as k
 from .refine import chunk_word_counts, refine as refine_loop
@@ -216,7 +216,7 @@ def build_lexicon(
     address: str,
     paths: Sequence[Union[str, os.PathLike]],
     order: int = 4,
-    min_count: int = 5,
+    min_count: Optional[int] = None,
     min_pmi: Optional[Sequence[float]] = None,
     encoding: str = "utf-8",
     progress: ProgressCallback = no_progress,
@@ -238,6 +238,7 @@ def build_lexicon(
     """
 
     started = time.perf_counter()
+    min_count = min_count_for(bool(refine), min_count)
     builder = _builder({"order": order, "min_count": min_count, "min_pmi": min_pmi})  # checks the options
     if iterations is None:
         iterations = DEFAULT_ITERATIONS

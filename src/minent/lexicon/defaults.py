@@ -1,9 +1,18 @@
 """Default settings, in a module light enough for the CLI's --help to import (no Numba)."""
 
+from typing import Optional
+
 DEFAULT_ORDER = 4
-#: 5 gives a good lexicon on 2-20 MB corpora: on the PKU development data, 91% of the top
-#: 1000 words are real words and unigram segmentation reaches F1 0.742 (10 gives 92% / 0.735)
-DEFAULT_MIN_COUNT = 5
+#: --min-count's default: None, chosen by the pipeline (:func:`min_count_for`)
+DEFAULT_MIN_COUNT: Optional[int] = None
+#: fewest occurrences of a refined word, and of a first-pass n-gram when refinement follows: a
+#: string seen once is no evidence that it is reused. Nothing else is needed, whatever the
+#: corpus's size: refinement judges every candidate by what coding it as a unit saves, in
+#: nats an occurrence, a figure that does not grow with the corpus.
+CANDIDATE_MIN_COUNT = 2
+#: the first pass alone (--no-refine) has no such judge, so its pieces need more evidence:
+#: on the development sets 5 suits 1-3 million characters and 3 a few hundred thousand
+FIRST_PASS_MIN_COUNT = 5
 MAX_ORDER = 4  # n-grams pack into 64-bit keys, 15 bits a character
 
 
@@ -17,3 +26,11 @@ DEFAULT_ITERATIONS = 5
 
 #: build-lexicon refines by default (boundary signal + minimum-entropy refinement)
 DEFAULT_REFINE = True
+
+
+def min_count_for(refine: bool, min_count: Optional[int] = None) -> int:
+    """``min_count`` when given, else the pipeline's own: 2 (a string seen twice) when the
+    lexicon is refined, 5 for the first pass alone."""
+    if min_count is not None:
+        return min_count
+    return CANDIDATE_MIN_COUNT if refine else FIRST_PASS_MIN_COUNT

@@ -8,9 +8,10 @@ the total is T = M log M - sum c log c; N, the number of ideographs, does not ch
 Two steps lower T, and refinement alternates them until L stops falling:
 
 * Re-estimation (Viterbi training): cut the corpus by the unigram model of the current
-  counts and count the words of that cut. The new cut costs no more than the old one under
-  the old model (it is the cheapest), and its own counts code it no worse (Gibbs), so L
-  never rises.
+  counts and count the words of that cut. Under the plain unigram model the new cut costs
+  no more than the old one (it is the cheapest), and its own counts code it no worse
+  (Gibbs), so L never rises; the cut below uses the model with a length prior, which can,
+  so every round is checked.
 * Pruning: a word w whose occurrences, coded as one unit, save less than the exact cost of
   keeping it goes, and its count moves to the words of its cheapest split. To first order
   removing w (c occurrences, split into k words a_i) changes T by c * (1 - g(w)), where
@@ -18,6 +19,17 @@ Two steps lower T, and refinement alternates them until L stops falling:
   w stays when g(w) > 1, the same bound as the merge rule theta_2 = 1 of the first pass.
   Words seen fewer than ``min_count`` times also go. Pruning is followed by re-estimation,
   and a round that would raise L is not taken: refinement stops there instead.
+
+The cut uses the unigram model with a length prior: a word's probability is the probability
+of its length times its frequency among the words of that length, p(w) = P(len w) c(w) / M_len,
+where P is the geometric distribution with the mean word length of the counts, the
+maximum-entropy distribution of lengths given their mean (the least committal one), instead
+of the lengths' own distribution (which would give back c(w) / M). The counts of one cut
+favour its own lengths (a phrase kept whole in the cut is counted whole and so is kept
+whole again); the prior lets the cut weigh a word's length by what the mean length says
+alone. On the three development sets it raises F1 by 0.4 to 0.7 points on the two large
+ones and leaves the small one as it was (README, Accuracy). The lexicon written out holds
+the corpus counts of the cut, not the prior's.
 
 The corpus is cut by :class:`minent.segment.segmenter.Segmenter` (its Numba Viterbi kernel) and the
 words are counted as packed keys (:mod:`minent.lexicon.kernels.ngrams`), never as Python strings,
@@ -78,6 +90,24 @@ def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     keys.sort()
     keys, counts = run_lengths(keys)
     return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
+
+
+def with_length_prior(counts: dict[str, int]) -> dict[str, float]:
+    """The counts of the unigram model with the geometric length prior (see the module's
+    docstring): each word's count times P(len) / (M_len / M), P geometric with the mean length
+    of the tokens. The lengths that occur then hold M P(len) each: normalised by their sum (as
+    the Segmenter does), the prior is the geometric distribution restricted to those lengths.
+    A length no token has keeps its counts (zero)."""
+    mass: dict[int, float] = {}
+    for word, count in counts.items():
+        mass[len(word)] = mass.get(len(word), 0) + count
+    total = sum(mass.values())
+    if total <= 0:
+        return dict(counts)
+    mean = sum(length * m for length, m in mass.items()) / total
+    q = 1.0 - 1.0 / mean  # P(len) = (1 - q) q^(len - 1) has this mean
+    factor = {length: (1.0 - q) * q ** (length - 1) * total / m for length, m in mass.items() if m > 0}
+    return {w: c * factor[len(w)] if c > 0 else c for w, c in counts.items()}
 
 
 def segment_counts(counts: dict[str, int], chunks: Callable[[], Iterable[np.ndarray]], jobs: int = 0,
@@ -170,7 +200,7 @@ def refine(
             return segment_counts(lexicon, chunks, jobs, report, stage, n_chars)  # the round running now
 
     report(stage, 0, n_chars)
-    current = count_words(counts)
+    current = count_words(with_length_prior(counts))
     report(stage, n_chars, n_chars)
     bits = total_bits(current.values()) / n_chars
     rounds = [Round(0, bits, len(current), 0, True)]
@@ -180,7 +210,7 @@ def refine(
         pruned, n_dropped = prune(current, min_count)
         if n_dropped == 0:
             break
-        candidate = count_words(pruned)
+        candidate = count_words(with_length_prior(pruned))
         report(stage, n_chars, n_chars)
         new_bits = total_bits(candidate.values()) / n_chars
         accepted = new_bits <= bits
