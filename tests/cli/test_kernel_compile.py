@@ -176,7 +176,7 @@ def test_the_signature_table_is_what_a_real_run_compiles(tmp_path):
     from minent.segment.kernels import viterbi
 
     _exercise_the_commands(tmp_path)
-    seg = minent.Segmenter({"孙悟空": 5, "悟空": 9, "师父": 7}, stop_words=["师父"], min_length=2)
+    seg = minent.Segmenter({"孙悟空": 5, "悟空": 9, "师父": 7, "T恤": 2}, stop_words=["师父"], min_length=2)
     seg.add_word("孙悟")  # --add-words
     for mode in ("default", "search"):  # segment's output options
         for fmt in ("text", "jsonl"):

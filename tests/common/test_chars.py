@@ -89,9 +89,11 @@ def test_a_lone_surrogate_is_a_word_of_its_own_in_segmentation():
     assert seg.cut("孙悟\ud800空孙悟空") == ["孙", "悟", "\ud800", "空", "孙悟空"]
     assert seg.cut_many(["孙悟\ud800空", "\udfff孙悟空"]) == [["孙", "悟", "\ud800", "空"], ["\udfff", "孙悟空"]]
     assert seg.segment("孙悟\ud800空\n孙悟空") == "孙 悟 \ud800 空\n孙悟空"
-    # a lexicon word holding one is accepted; no text can match it across the separator's two sides
+    # a lexicon word holding one is accepted, and taken whole where it occurs, as any entry that
+    # mixes ideographs with other characters
     with_surrogate = minent.Segmenter(minent.Lexicon({"孙\ud800悟": 3, "孙悟空": 5}))
-    assert with_surrogate.cut("孙\ud800悟孙悟空") == ["孙", "\ud800", "悟", "孙悟空"]
+    assert with_surrogate.cut("孙\ud800悟孙悟空") == ["孙\ud800悟", "孙悟空"]
+    assert with_surrogate.cut("孙\ud800空") == ["孙", "\ud800", "空"]
 
 
 def test_a_lone_surrogate_is_scored_like_any_character():

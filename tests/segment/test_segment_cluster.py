@@ -45,3 +45,14 @@ def test_pipeline_options_are_identical(address, corpus, mode, fmt):
     segmenter.segment_file(corpus, local, mode=mode, format=fmt)
     segment_cluster.segment_file(address, segmenter, str(corpus), remote, partition_bytes=90_000, mode=mode, format=fmt)
     assert remote.getvalue() == local.getvalue() and local.getvalue()
+
+
+def test_several_lexicons_and_mixed_entries_are_identical(address, tmp_path):
+    segmenter = minent.Segmenter([minent.build_lexicon([XIYOUJI]), {"T恤": 3, "卡拉OK": 2, "孙悟空": 50}])
+    corpus = tmp_path / "mixed.txt"
+    text = XIYOUJI.read_text(encoding="utf-8")[:20_000]
+    corpus.write_text(text.replace("。", "，穿T恤唱卡拉OK。") * 5, encoding="utf-8")
+    local, remote = io.StringIO(), io.StringIO()
+    segmenter.segment_file(corpus, local)
+    segment_cluster.segment_file(address, segmenter, str(corpus), remote, partition_bytes=90_000)
+    assert remote.getvalue() == local.getvalue() and "T恤 唱 卡拉OK" in local.getvalue()

@@ -151,7 +151,7 @@ def test_words_changed_in_a_segmenter_read_from_a_file(tmp_path):
 
 @pytest.mark.parametrize("word, message", [
     ("", "empty or white space"), ("  ", "empty or white space"), ("\u3000", "empty or white space"),
-    ("iPhone手机", "cannot be a lexicon word"), ("手机。", "cannot be a lexicon word"), (3, "must be a string"),
+    ("iPhone 手机", "holds whitespace"), ("手机\t", "holds whitespace"), (3, "must be a string"),
 ])
 def test_bad_words_are_refused(word, message):
     seg = Segmenter({"手机": 3})

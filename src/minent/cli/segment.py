@@ -66,9 +66,10 @@ def _targets(sources: list, output: str) -> list:
 @app.command("segment")
 @guarded
 def segment_command(
-    lexicon: Path = typer.Option(
-        ..., "--lexicon", "-l", help="Lexicon file: build-lexicon's TSV (word<TAB>count) or jieba's "
-        "dictionary format (word count \\[tag]).", show_default=False,
+    lexicons: List[Path] = typer.Option(
+        ..., "--lexicon", "-l", metavar="FILE", help="Lexicon file: build-lexicon's TSV (word<TAB>count) or jieba's "
+        "dictionary format (word count \\[tag]). Repeat to add lexicons to the first: each is rescaled to the "
+        "first one's total count, and a word in several takes its largest rescaled count.", show_default=False,
     ),
     sources: Optional[List[str]] = typer.Argument(
         None, metavar="INPUT", help="Text to segment ('-' or nothing: standard input). Several inputs are "
@@ -82,7 +83,8 @@ def segment_command(
         "(or a path ending in /, which must exist): each input to the file of its name there.",
     ),
     lexicon_format: str = typer.Option(
-        "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba), tsv or jieba.",
+        "auto", "--lexicon-format", help="auto (a tab on the first entry line means tsv, else jieba; file by file), "
+        "tsv or jieba.",
     ),
     delimiter: str = typer.Option(
         " ", "--delimiter", "-d", help="Written between words (\\t for a tab, \\s for a space). Whitespace in "
@@ -113,7 +115,7 @@ def segment_command(
 ) -> None:
     """Cut text into words: among all cuts of a run of ideographs into lexicon words, the one of least total information, sum of -ln(count/total). One output line per input line.
 
-    A character missing from the lexicon counts as seen 0.5 times. Digits, Latin words and punctuation are grouped by rules (a number such as -3.5% or 1,000; a word such as e-mail; a run of one dash or ellipsis character; every other mark alone), never split. Whitespace is a word boundary: it is replaced by the delimiter (LF line ends are kept; a CR is whitespace).
+    A character missing from the lexicon counts as seen 0.5 times. Digits, Latin words and punctuation are grouped by rules (a number such as -3.5% or 1,000; a word such as e-mail; a run of one dash or ellipsis character; every other mark alone), never split. A lexicon entry that mixes scripts (T恤, 卡拉OK, 3D打印) is kept whole where it occurs, unless it would cut a Latin word or a number in two. Whitespace is a word boundary: it is replaced by the delimiter (LF line ends are kept; a CR is whitespace).
     """
     from ..common.errors import MinentError
     from ..common.lexicon import FORMATS
@@ -125,14 +127,15 @@ def segment_command(
         raise MinentError(f"--lexicon-format must be auto, {' or '.join(FORMATS)}; got '{lexicon_format}'")
     sep = _delimiter(delimiter)
     encoding = check_encoding(encoding)
-    check_readable(lexicon)
+    for lexicon in lexicons:
+        if str(lexicon) == STDIN:
+            raise MinentError("the lexicon must be a file, not standard input")
+        check_readable(lexicon)
     sources = list(sources or [STDIN])
     for source in sources:
         check_readable(source)
     if sources.count(STDIN) > 1:
         raise MinentError("standard input ('-') can be named only once")
-    if str(lexicon) == STDIN:
-        raise MinentError("the lexicon must be a file, not standard input")
     if fmt not in OUTPUT_FORMATS:
         raise MinentError(f"--format must be {' or '.join(OUTPUT_FORMATS)}; got '{fmt}'")
     if mode not in MODES:
@@ -147,7 +150,7 @@ def segment_command(
         if word_list is not None and str(word_list) == STDIN and STDIN in sources:
             raise MinentError("standard input ('-') is the text to segment; give the word list as a file")
     stop = [word for _, word, _ in read_word_list(stop_words)] if stop_words is not None else None
-    segmenter = Segmenter(lexicon, lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs,
+    segmenter = Segmenter(list(lexicons), lexicon_format=None if lexicon_format == "auto" else lexicon_format, jobs=jobs,
                           stop_words=stop, min_length=min_length)
     if add_words is not None:
         for line, word, count in read_word_list(add_words, with_counts=True):

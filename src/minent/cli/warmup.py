@@ -54,8 +54,9 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     "refine": (
         "entropy.neighbour_pairs", "entropy._neighbour_entropy", "entropy._autonomy_cut_block",
         "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
+        "viterbi._mixed_word_mask",
     ),
-    "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block"),
+    "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
     # segment's options that write the cut from word spans (--format jsonl, --mode search,
     # --stop-words, --min-length): see segment_output_kernels
     "apriori": ("support._unique_per_basket", "support.item_frequencies", "support._encode_baskets"),
@@ -143,7 +144,8 @@ def is_cached(kernel) -> bool:
 PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
     "build-lexicon": ("viterbi._block_bounds",),
     "refine": ("ngrams._key_slots",),
-    "segment": ("lexfile._parse_entries", "viterbi._render", "viterbi._block_bounds"),
+    # mark_block_mixed: lexicons with entries that mix scripts (jieba's dictionary has 72)
+    "segment": ("lexfile._parse_entries", "viterbi._render", "viterbi._block_bounds", "viterbi.mark_block_mixed"),
     "apriori": (
         "support._pairs_of_range", "support._count_groups", "support._join_setup", "support._join_groups",
         "support.next_level", "support.item_bitsets", "support.nonzero_words", "support.vertical_lists",
@@ -167,6 +169,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
     "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
+    "viterbi._mixed_word_mask": 0.3, "viterbi.mark_block_mixed": 0.9,
 }
 #: a kernel missing from the table
 DEFAULT_SECONDS = 0.3
@@ -205,8 +208,10 @@ def kernel_signatures() -> dict[str, tuple]:
     return {
         "utf8._decode_utf8": (a(u1, True),),
         "tokens._number_marks": (cps, table, a(u1)),
-        "viterbi._block_bounds": (cps, table, i8),
+        "viterbi._block_bounds": (cps, table, i8, t.boolean),
         "viterbi.mark_block": (cps, table, i8, i8, *trie, a(u1)),
+        "viterbi.mark_block_mixed": (cps, table, i8, i8, *trie, *trie[:5], a(f8), a(u1)),
+        "viterbi._mixed_word_mask": (cps, a(i8, True), table),
         "viterbi._render": (cps, a(u1, True), a(u1, True), t.boolean),
         "trie._build_weighted_trie": (cps, a(i8, True), a(f8, True)),
         "trie.build_trie": (cps, a(i8)),

@@ -18,6 +18,11 @@ Conventions (the same for the library and ``minent segment``):
   -5 or ＋3, a trailing % ％ ‰), a run of one repeated dash or ellipsis character
   (——, ……), and every other character alone. Combining marks stay with the character
   before them.
+* A lexicon entry that mixes scripts (T恤, B超, 卡拉OK, iPhone手机, 3D打印, C++) cannot come out
+  of the lattice: where one occurs it is taken whole, unless an end of it would cut a Latin
+  word or a number in two (no iPhone手机 inside xiPhone手机); when found entries overlap, the
+  leftmost wins, then the longest. The text between them is cut as usual. With no such entry
+  in the lexicon, nothing is scanned for them.
 * Whitespace is a word boundary and is not written: the words of a line are joined by the
   delimiter (one space by default), so the output with delimiters removed equals the input
   with whitespace removed. Line feeds are kept exactly (CRLF becomes LF; ``\\r`` is
@@ -34,7 +39,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import IO, Iterable, Iterator, Mapping, Optional, Union
+from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -106,9 +111,11 @@ def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: b
     return (*_word_arrays(words), freq)
 
 
-def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, table: np.ndarray) -> tuple:
+def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, table: np.ndarray,
+                  allow_empty: bool = False) -> tuple:
     """Arrays of a lexicon file: a Numba reader for plain UTF-8 files (jieba's 350,000 words
-    in tens of milliseconds), :meth:`Lexicon.load` for everything else and for the errors."""
+    in tens of milliseconds), :meth:`Lexicon.load` for everything else and for the errors
+    (``allow_empty``: a file without entries gives empty arrays instead of an error)."""
     from ..common.kernels import lexfile, utf8
     from ..common.lexicon import FORMATS
 
@@ -122,7 +129,50 @@ def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, 
             ok, _, words, offsets, counts = lexfile.parse_entries(cps, table, fmt)
             if ok:
                 return words, offsets, counts
-    return _lexicon_arrays(Lexicon.from_bytes(raw, format=lexicon_format, encoding=encoding, name=_describe(path)))
+    lexicon = Lexicon.from_bytes(raw, format=lexicon_format, encoding=encoding, name=_describe(path),
+                                 allow_empty=allow_empty)
+    if not len(lexicon):
+        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.float64)
+    return _lexicon_arrays(lexicon)
+
+
+def _arrays_counts(cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> dict[str, float]:
+    """word -> count of a lexicon's arrays (a word given twice counts twice, as in the trie)."""
+    text = _text(cps)
+    bounds = offsets.tolist()
+    words = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    counts = dict(zip(words, freq.tolist()))
+    if len(counts) < len(words):
+        counts = {}
+        for word, c in zip(words, freq.tolist()):
+            counts[word] = counts.get(word, 0.0) + c
+    return counts
+
+
+def _combined_arrays(sources: list, lexicon_format: Optional[str], encoding: str, table: np.ndarray) -> tuple:
+    """Arrays of several lexicons combined by :func:`minent.common.lexicon.combine` (files are
+    read as for one lexicon, each with its own format detection; a file may be empty)."""
+    from ..common.lexicon import combine
+
+    maps = []
+    for source in sources:
+        if isinstance(source, (str, os.PathLike)):
+            maps.append(_arrays_counts(*_read_lexicon(source, lexicon_format, encoding, table, allow_empty=True)))
+        elif isinstance(source, (Lexicon, Mapping)):
+            maps.append(source)
+        else:
+            raise MinentError(f"a lexicon must be a Lexicon, a mapping word -> count or a file path, "
+                              f"got {type(source).__name__}")
+    counts = combine(maps)
+    if not counts:
+        raise MinentError("the lexicons have no entries")
+    return _lexicon_arrays(counts)
+
+
+def _is_word(word: str) -> bool:
+    """Whether ``word`` can be a lexicon word that comes out of a cut: ideographs and ``#`` (the
+    lattice), or any other characters but whitespace (taken whole where found, see mark_block_mixed)."""
+    return bool(word) and (_lattice_word().fullmatch(word) is not None or not any(c.isspace() for c in word))
 
 
 def _delimiter_bytes(delimiter: str) -> np.ndarray:
@@ -207,7 +257,11 @@ class Segmenter:
     ['研究', '生命', '起源']
 
     ``lexicon`` is a :class:`~minent.common.lexicon.Lexicon`, a mapping word -> count, or the path
-    of a lexicon file (``lexicon_format`` None detects tsv or jieba). ``jobs`` is the number
+    of a lexicon file (``lexicon_format`` None detects tsv or jieba, file by file), or a list of
+    these: later lexicons add to earlier ones by :func:`minent.common.lexicon.combine` (each
+    rescaled to the first one's total; a word in several takes its largest rescaled count).
+    Dictionary entries that mix scripts (T恤, 卡拉OK, iPhone手机) are taken whole where they
+    occur, unless an end would cut a Latin word or a number in two. ``jobs`` is the number
     of threads for long texts (0 = all cores). ``stop_words`` and words shorter than
     ``min_length`` characters are left out of every output (they still take part in the cut,
     so the other words are the same).
@@ -215,7 +269,7 @@ class Segmenter:
 
     def __init__(
         self,
-        lexicon: Union[Lexicon, Mapping[str, int], PathLike],
+        lexicon: Union[Lexicon, Mapping[str, float], PathLike, Sequence[Union[Lexicon, Mapping[str, float], PathLike]]],
         *,
         lexicon_format: Optional[str] = None,
         encoding: str = "utf-8",
@@ -237,7 +291,14 @@ class Segmenter:
         if jobs < 0:
             raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
         self._table = class_table()
-        if isinstance(lexicon, (str, os.PathLike)):
+        if isinstance(lexicon, (list, tuple)):
+            if not lexicon:
+                raise MinentError("the list of lexicons is empty")
+            if len(lexicon) == 1:  # one lexicon is itself
+                lexicon = lexicon[0]
+        if isinstance(lexicon, (list, tuple)):
+            cps, offsets, freq = _combined_arrays(list(lexicon), lexicon_format, encoding, self._table)
+        elif isinstance(lexicon, (str, os.PathLike)):
             cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
         else:
             cps, offsets, freq = _lexicon_arrays(lexicon)
@@ -256,9 +317,12 @@ class Segmenter:
         self._stale = False  # words changed since the trie was built
 
     def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> tuple:
-        """``(trie, n_words, total)`` of a lexicon's arrays; ``trie`` is what the kernels take
-        (root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost)."""
+        """``(trie, n_words, total, mixed)`` of a lexicon's arrays; ``trie`` is what the kernels take
+        (root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost);
+        ``mixed`` the trie of the entries that mix scripts (None when there are none: then no
+        text is scanned for them)."""
         from ..common.kernels import trie
+        from .kernels import viterbi as v
 
         total = float(freq.sum())
         if total <= 0:
@@ -268,25 +332,37 @@ class Segmenter:
         with np.errstate(divide="ignore"):
             node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, self.unknown_count)), np.inf)
         unknown_cost = math.log(total) - math.log(self.unknown_count)
+        mixed = None
+        which = np.flatnonzero(v.mixed_word_mask(cps, offsets, self._table))
+        if which.shape[0]:  # their counts stay in the total: they are words of the model like the others
+            m_cps = np.concatenate([cps[offsets[w] : offsets[w + 1]] for w in which.tolist()])
+            m_offsets = np.zeros(which.shape[0] + 1, dtype=np.int64)
+            np.cumsum(offsets[which + 1] - offsets[which], out=m_offsets[1:])
+            mixed = trie.build_weighted_trie(m_cps, m_offsets, np.ones(which.shape[0]))
         return ((root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost),
-                int(np.count_nonzero(weight >= 0)), total)
+                int(np.count_nonzero(weight >= 0)), total, mixed)
 
     def _install(self, built: tuple) -> None:
         """Make a built trie the one every cut reads (one assignment: a thread sees the old
         trie or the new one, never half of each)."""
-        trie, n_words, total = built
+        trie, n_words, total, mixed = built
         (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child, self.node_cost,
          self.unknown_cost) = trie
         self._n_words, self._total = n_words, total
+        self._current = (trie, mixed)  # the two tries of one lexicon, read together
         self._trie_tuple = trie
 
     # -- the kernels ------------------------------------------------------------------
     def _trie(self) -> tuple:
+        return self._tries()[0]
+
+    def _tries(self) -> tuple:
+        """``(trie, mixed)``: the lattice's trie and that of the mixed-script entries (or None)."""
         if self._stale:
             with self._lock:  # one thread rebuilds; the others wait for its trie
                 if self._stale:
                     self._rebuild()
-        return self._trie_tuple
+        return self._current
 
     def __getstate__(self) -> dict:
         self._trie()  # a copy sent elsewhere (a Dask worker) carries the changes built in
@@ -329,9 +405,11 @@ class Segmenter:
         its neighbours still count. Changes are gathered and the trie is rebuilt once, at the
         next cut, so adding many words one by one costs about one build. A word is made of
         ideographs (``#`` stands for a number): other characters are cut by fixed rules, never
-        by the lexicon, so a word holding them could never come out. Any length is allowed.
+        by the lexicon; a word holding them (T恤, 卡拉OK) is taken whole where it occurs, unless
+        an end would cut a Latin word or a number in two, whatever its count. Any length is
+        allowed; whitespace is not.
         """
-        if not isinstance(word, str) or _lattice_word().fullmatch(word) is None:
+        if not isinstance(word, str) or not _is_word(word):
             self._refuse(word)
         if count is not None:
             try:
@@ -341,7 +419,9 @@ class Segmenter:
             if not 0.0 <= count < math.inf:
                 raise MinentError(f"the count of {word!r} must be a finite number >= 0, got {count!r}")
         counts = self._counts if self._counts is not None else self._word_counts()
-        if count is None:
+        if count is None and _lattice_word().fullmatch(word) is None:  # taken whole where found: no count to raise
+            counts.setdefault(word, 0.0)
+        elif count is None:
             self._must_win[word] = None
             if word not in counts:
                 counts[word] = 0.0
@@ -368,25 +448,13 @@ class Segmenter:
             raise MinentError(f"a word must be a string, got {type(word).__name__}")
         if not word or word.isspace():
             raise MinentError(f"a word cannot be empty or white space, got {word!r}")
-        raise MinentError(
-            f"{word!r} cannot be a lexicon word: the segmenter cuts only runs of ideographs (and whole "
-            "numbers, written '#') by the lexicon; other characters are grouped by fixed rules"
-        )
+        raise MinentError(f"{word!r} cannot be a lexicon word: it holds whitespace, which is always a word boundary")
 
     def _word_counts(self) -> dict[str, float]:
         """The lexicon as a dict (made once, on the first change: the arrays it was built from
         are then let go)."""
         if self._counts is None:
-            cps, offsets, freq = self._arrays
-            text = _text(cps)
-            bounds = offsets.tolist()
-            words = [text[a:b] for a, b in zip(bounds, bounds[1:])]
-            counts = dict(zip(words, freq.tolist()))
-            if len(counts) < len(words):  # a word given twice counts twice, as in the trie
-                counts = {}
-                for word, c in zip(words, freq.tolist()):
-                    counts[word] = counts.get(word, 0.0) + c
-            self._counts = counts
+            self._counts = _arrays_counts(*self._arrays)
             self._arrays = None
         return self._counts
 
@@ -410,7 +478,7 @@ class Segmenter:
         one raises the total, and can make a longer one that contains it lose again."""
         from .kernels import viterbi as v
 
-        trie, n_words, total = built
+        trie, n_words, total, mixed = built
         words = list(self._must_win)
         cps, offsets = _word_arrays(words)
         node_cost = trie[5]
@@ -435,18 +503,19 @@ class Segmenter:
         else:
             raise MinentError("could not make every added word come out whole: "
                               + ", ".join(words[i] for i in losing[:5].tolist()))
-        return (*trie[:5], node_cost, unknown_cost), n_words, total
+        return (*trie[:5], node_cost, unknown_cost), n_words, total, mixed
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
         from .kernels import viterbi as v
 
+        trie, mixed = self._tries()
         if cps.shape[0] < _PARALLEL_CHARS:
-            return v.mark_words_serial(cps, self._table, *self._trie())
+            return v.mark_words_serial(cps, self._table, *trie, mixed=mixed)
         with numba_threads(self.jobs) as n_threads:
             if n_threads == 1:
-                return v.mark_words_serial(cps, self._table, *self._trie())
-            bounds = v.block_bounds(cps, self._table, n_threads * _BLOCKS_PER_THREAD)
-            return v.mark_words(cps, self._table, bounds, *self._trie())
+                return v.mark_words_serial(cps, self._table, *trie, mixed=mixed)
+            bounds = v.block_bounds(cps, self._table, n_threads * _BLOCKS_PER_THREAD, after_space=mixed is not None)
+            return v.mark_words(cps, self._table, bounds, *trie, mixed=mixed)
 
     # -- public API -------------------------------------------------------------------
     def cut(self, text: str) -> list[str]:
@@ -491,10 +560,11 @@ class Segmenter:
 
     def _word_spans(self, cps: np.ndarray, mode: str, trie: Optional[tuple] = None) -> tuple[np.ndarray, np.ndarray]:
         """``(starts, ends)`` of the words of ``cps``; in search mode each word's inner words
-        follow it. ``trie``: mark on this thread only, with this trie (a block of a larger text)."""
+        follow it. ``trie``: mark on this thread only, with these tries (:meth:`_tries`; a block of a
+        larger text)."""
         from .kernels import viterbi as v
 
-        marks = self._marks(cps) if trie is None else v.mark_words_serial(cps, self._table, *trie)
+        marks = self._marks(cps) if trie is None else v.mark_words_serial(cps, self._table, *trie[0], mixed=trie[1])
         starts, ends = v.word_spans(marks)
         if mode == "search":
             starts, ends = self._with_inner_words(cps, starts, ends)
@@ -578,7 +648,7 @@ class Segmenter:
                       line_open: bool, serial: Optional[tuple] = None) -> tuple[np.ndarray, bool]:
         """The cut of ``cps`` written from its word spans (search words added, stop words and
         short words left out): ``(UTF-8 bytes, line_open)``; JSON lines need whole lines.
-        ``serial``: the trie, to mark on this thread only (a block of a larger text)."""
+        ``serial``: the tries (:meth:`_tries`), to mark on this thread only (a block of a larger text)."""
         from .kernels import output
 
         starts, ends = self._word_spans(cps, mode, serial)
@@ -599,7 +669,7 @@ class Segmenter:
         from .kernels import viterbi as v
 
         array = np.frombuffer(data, dtype=np.uint8)
-        trie = self._trie()
+        trie = self._tries()
         with numba_threads(self.jobs) as n_threads:
             n_blocks = 1 if len(data) < _PARALLEL_CHARS else n_threads * _BLOCKS_PER_THREAD
             bounds = v.line_bounds(array, n_blocks).tolist()
@@ -651,8 +721,9 @@ class Segmenter:
 
         with numba_threads(self.jobs) as n_threads:
             n_blocks = 1 if len(data) < _PARALLEL_CHARS else n_threads * _BLOCKS_PER_THREAD
-            return v.segment_utf8(np.frombuffer(data, dtype=np.uint8), self._table, n_blocks, *self._trie(),
-                                  delimiter, line_open)
+            trie, mixed = self._tries()
+            return v.segment_utf8(np.frombuffer(data, dtype=np.uint8), self._table, n_blocks, *trie,
+                                  delimiter, line_open, mixed=mixed)
 
     def segment_file(
         self,

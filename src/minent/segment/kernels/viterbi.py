@@ -20,6 +20,8 @@ which discovery shares.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 from numba import njit
 
@@ -51,20 +53,28 @@ def _can_split(cps, table, p) -> bool:
     return kind == SPACE or kind == NEWLINE_KIND or (kind == OTHER and before == OTHER)
 
 
-def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int) -> np.ndarray:
-    """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start."""
-    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks))
+@njit(cache=True, nogil=True, inline="always")
+def _after_space(cps, table, p) -> bool:
+    kind = kind_at(cps, p - 1, table)
+    return kind == SPACE or kind == NEWLINE_KIND
+
+
+def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int, after_space: bool = False) -> np.ndarray:
+    """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start;
+    ``after_space``: only after whitespace or a line feed, where no dictionary entry of
+    mixed scripts can be cut in two (an entry holds no whitespace)."""
+    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks), bool(after_space))
 
 
 @njit(cache=True, nogil=True)
-def _block_bounds(cps, table, n_blocks):
+def _block_bounds(cps, table, n_blocks, after_space):
     n = cps.shape[0]
     n_blocks = max(1, n_blocks)
     bounds = np.empty(n_blocks + 1, dtype=np.int64)
     bounds[0] = 0
     for b in range(1, n_blocks):
         p = max(n * b // n_blocks, bounds[b - 1])
-        while 0 < p < n and not _can_split(cps, table, p):
+        while 0 < p < n and not (_can_split(cps, table, p) and (not after_space or _after_space(cps, table, p))):
             p += 1
         bounds[b] = min(max(p, bounds[b - 1]), n)
     bounds[n_blocks] = n
@@ -198,26 +208,203 @@ def mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, 
         i = j
 
 
+# -- dictionary entries of mixed scripts (T恤, 卡拉OK, iPhone手机, 3D打印, C++) --------------------------
+#
+# The lattice holds ideographs and numbers only, so an entry holding a letter, a digit that is not a
+# whole number, or a sign can never come out of it. Such entries have a trie of their own (the
+# "mixed trie"): where one occurs and neither of its ends cuts a token of the rules in two (no
+# iPhone手机 inside xiPhone手机, no 3D打印 inside 13D打印), it is taken whole, the leftmost first and
+# the longest of those starting there, and the lattice cuts what lies between the entries found.
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _atom_end(cps, table, q, hi) -> np.int64:
+    """End of the token at ``q`` when the lexicon is empty (each ideograph alone, a number one
+    unit): the smallest pieces any cut makes. Marks stay with the character before them."""
+    cls = char_class(cps[q], table)
+    kind = cls & KIND_MASK
+    if kind == SPACE or kind == NEWLINE_KIND:
+        return q + 1
+    if kind == HAN or kind == MARK:
+        j = q + 1
+    else:
+        j = rule_token_end(cps, table, q, hi, cls)
+    while j < hi and kind_at(cps, j, table) == MARK:
+        j += 1
+    return j
+
+
+@njit(cache=True, nogil=True)
+def _is_boundary(cps, table, lo, hi, p) -> bool:
+    """Whether every cut of the block ``cps[lo:hi]`` has a token boundary at ``p``: walk the
+    smallest pieces from the nearest place before ``p`` where one must start (an ideograph,
+    or after an ideograph, whitespace or a lone punctuation mark)."""
+    if p <= lo or p >= hi:
+        return True
+    if kind_at(cps, p, table) == MARK:  # a mark starts a token only after whitespace
+        kind_before = kind_at(cps, p - 1, table)
+        return kind_before == SPACE or kind_before == NEWLINE_KIND
+    q = p
+    while q > lo:
+        before = char_class(cps[q - 1], table)
+        kind_before = before & KIND_MASK
+        if kind_at(cps, q, table) != MARK and (kind_at(cps, q, table) == HAN or kind_before == HAN
+                                               or kind_before == SPACE or kind_before == NEWLINE_KIND
+                                               or before == OTHER):
+            break
+        q -= 1
+    while q < p:
+        q = _atom_end(cps, table, q, hi)
+    return q == p
+
+
+@njit(cache=True, nogil=True)
+def _longest_entry(cps, s, limit, m_root, m_keys, m_children, m_shift, m_has_child, m_weight) -> np.int64:
+    """End of the longest mixed-trie entry that starts at ``s`` and ends at or before ``limit``, or -1."""
+    best = np.int64(-1)
+    node = np.int64(0)
+    e = s
+    while e < limit:
+        node = child(m_root, m_keys, m_children, m_shift, node, cps[e])
+        if node < 0:
+            break
+        e += 1
+        if m_weight[node] >= 0.0:
+            best = e
+        if not m_has_child[node]:
+            break
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _next_start(cps, s, hi, m_root) -> np.int64:
+    """The first place at or after ``s`` whose character starts an entry (a tight loop of its
+    own: most characters start none, and this is all the cost on text without entries)."""
+    while s < hi:
+        cp = cps[s]
+        if cp >= ROOT_DIRECT or m_root[cp] >= 0:
+            return s
+        s += 1
+    return hi
+
+
+@njit(cache=True, nogil=True)
+def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight) -> tuple:
+    """``(starts, ends)`` of the mixed-script entries taken whole in the block ``cps[lo:hi]``:
+    scanning left to right, at each place the longest entry whose two ends are token
+    boundaries (:func:`_is_boundary`), the scan going on after it."""
+    starts = np.empty(16, dtype=np.int64)
+    ends = np.empty(16, dtype=np.int64)
+    n = 0
+    s = lo
+    while s < hi:
+        s = _next_start(cps, s, hi, m_root)
+        if s >= hi:
+            break
+        e = _longest_entry(cps, s, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+        taken = False
+        if e > 0 and _is_boundary(cps, table, lo, hi, s):
+            while e > 0:
+                if _is_boundary(cps, table, lo, hi, e):
+                    taken = True
+                    break
+                e = _longest_entry(cps, s, e - 1, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+        if not taken:
+            s += 1
+            continue
+        if n == starts.shape[0]:
+            starts = _grown_ints(starts, 2 * n)
+            ends = _grown_ints(ends, 2 * n)
+        starts[n] = s
+        ends[n] = e
+        n += 1
+        s = e
+    return starts[:n].copy(), ends[:n].copy()
+
+
+@njit(cache=True, nogil=True)
+def mark_block_mixed(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                     unknown_cost, m_root, m_keys, m_children, m_shift, m_has_child, m_weight, marks) -> None:
+    """:func:`mark_block` with the mixed-script entries found in the block (:func:`find_mixed`)
+    taken whole and the text between them cut as usual."""
+    starts, ends = find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+    i = lo
+    for k in range(starts.shape[0]):
+        s, e = starts[k], ends[k]
+        if s > i:
+            mark_block(cps, table, i, s, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                       unknown_cost, marks)
+        marks[s] = START
+        for t in range(s + 1, e):
+            marks[t] = CONT
+        i = e
+    if i < hi:
+        mark_block(cps, table, i, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+                   unknown_cost, marks)
+
+
+@njit(cache=True, nogil=True)
+def _mixed_word_mask(cps, offsets, table) -> np.ndarray:
+    n_words = offsets.shape[0] - 1
+    out = np.zeros(n_words, dtype=np.bool_)
+    for w in range(n_words):
+        a, b = offsets[w], offsets[w + 1]
+        lattice = True
+        blank = False
+        for t in range(a, b):
+            kind = kind_at(cps, t, table)
+            if kind == SPACE or kind == NEWLINE_KIND:
+                blank = True
+            if kind != HAN and cps[t] != NUMBER_CP:
+                lattice = False
+        if lattice or blank:
+            continue
+        # one piece or more? (a sign's look at the word before can only add a useless entry)
+        out[w] = _atom_end(cps, table, a, b) < b
+    return out
+
+
+def mixed_word_mask(codepoints: np.ndarray, offsets: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """For each lexicon word (``codepoints[offsets[w]:offsets[w+1]]``): True when only the mixed
+    trie can find it: not a lattice word (ideographs and ``#``), no whitespace in it, and cut by
+    the rules into two or more pieces (an entry the rules keep whole, such as iPhone or 3.5%,
+    comes out whole without help)."""
+    return _mixed_word_mask(readonly(codepoints, np.uint32), readonly(offsets, np.int64), readonly(table))
+
+
+def _mark_call(cps, table, lo, hi, trie, mixed, marks) -> None:
+    if mixed is None:
+        mark_block(cps, table, lo, hi, *trie, marks)
+    else:
+        mark_block_mixed(cps, table, lo, hi, *trie, *mixed, marks)
+
+
 def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                      unknown_cost) -> np.ndarray:
+                      unknown_cost, mixed: Optional[tuple] = None) -> np.ndarray:
     """:func:`mark_words` on one thread, for short texts (no thread to start)."""
     cps = readonly(cps, np.uint32)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    mark_block(cps, readonly(table), 0, cps.shape[0], root_edges, edge_keys, edge_children, shift, has_child,
-               node_cost, float(unknown_cost), marks)
+    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    _mark_call(cps, readonly(table), 0, cps.shape[0], trie, mixed, marks)
     return marks
 
 
 def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-               unknown_cost, threads: int = 0) -> np.ndarray:
+               unknown_cost, threads: int = 0, mixed: Optional[tuple] = None) -> np.ndarray:
     """One mark per character (DROP, CONT, START, NEWLINE); the blocks between ``bounds``
-    (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count)."""
+    (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count). ``mixed``: the
+    mixed trie (:func:`find_mixed`), whose entries no block bound may cut (``after_space``)."""
     cps = readonly(cps, np.uint32)
     table = readonly(table)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
     trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
-    run_blocks(mark_block, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, marks)
-                            for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]], thread_count(threads))
+    if mixed is None:
+        run_blocks(mark_block, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, marks)
+                                for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]], thread_count(threads))
+    else:
+        run_blocks(mark_block_mixed, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, *mixed, marks)
+                                      for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]],
+                   thread_count(threads))
     return marks
 
 
@@ -282,22 +469,23 @@ def line_bounds(data: np.ndarray, n_blocks: int) -> np.ndarray:
     return bounds
 
 
-def _segment_block(data, table, trie, delimiter, line_open) -> tuple:
+def _segment_block(data, table, trie, delimiter, line_open, mixed=None) -> tuple:
     """Decode, mark and render one block of whole lines (three kernels, each releasing the GIL)."""
     cps, bad = decode_utf8(data)
     if bad >= 0:
         return None, line_open, 0, int(bad)
     cps = readonly(cps)
     marks = np.empty(cps.shape[0], dtype=np.uint8)
-    mark_block(cps, table, 0, cps.shape[0], *trie, marks)
+    _mark_call(cps, table, 0, cps.shape[0], trie, mixed, marks)
     out, is_open = _render(cps, readonly(marks), delimiter, line_open)
     return out, is_open, cps.shape[0], -1
 
 
 def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                 unknown_cost, delimiter, line_open, threads: int = 0):
+                 unknown_cost, delimiter, line_open, threads: int = 0, mixed: Optional[tuple] = None):
     """Segment UTF-8 bytes to UTF-8 bytes: blocks of whole lines are decoded, marked and
     rendered on ``threads`` threads (0: Numba's thread count), then joined in order.
+    ``mixed``: the trie of mixed-script entries (:func:`find_mixed`), or None.
 
     Returns ``(output bytes, line_open, characters read, bad byte offset)``; on a bad or NUL
     byte the offset is >= 0 (the first one) and the output is empty.
@@ -307,7 +495,7 @@ def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, sh
     delimiter = readonly(delimiter, np.uint8)
     trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
     bounds = line_bounds(data, n_blocks).tolist()
-    jobs = [(data[bounds[b] : bounds[b + 1]], table, trie, delimiter, bool(line_open) if b == 0 else False)
+    jobs = [(data[bounds[b] : bounds[b + 1]], table, trie, delimiter, bool(line_open) if b == 0 else False, mixed)
             for b in range(len(bounds) - 1)]
     results = run_blocks(_segment_block, jobs, thread_count(threads))
     for b, (_, _, _, bad) in enumerate(results):
