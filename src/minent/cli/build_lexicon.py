@@ -63,6 +63,25 @@ def build_lexicon_command(
         DEFAULT_ITERATIONS, "--iterations", help="Most pruning rounds of --refine (it stops sooner when L stops falling).",
     ),
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
+    known: Optional[List[Path]] = typer.Option(
+        None, "--known", metavar="DICT", help="A dictionary you already have (TSV or jieba format, detected; "
+        "repeat for several, later ones adding to earlier ones). The lexicon then holds the dictionary's words "
+        "found in the corpus and the discovered words that earn their place next to it: coding one as a unit "
+        "saves more than 1 nat an occurrence against its cheapest cut into the dictionary's words, and its cut "
+        "has a seam the dictionary habitually joins (so phrases of known words stay out). Words with a number "
+        "are never added.", show_default=False,
+    ),
+    new_only: bool = typer.Option(
+        False, "--new-only", help="With --known: write only the words the dictionary lacks that earn their place, "
+        "with their corpus counts; a TSV starts with '# total N', the corpus's tokens, so that "
+        "'minent segment -l DICT -l NEW' weighs them right.",
+    ),
+    scores: bool = typer.Option(
+        False, "--scores", help="Add TSV columns after the count, under a header line 'word count cohesion "
+        "left_entropy right_entropy saving': the weakest split's PMI, the entropies (nats) of the character "
+        "before and after the word, and the nats an occurrence that coding it as a unit saves against its "
+        "cheapest cut (against the dictionary's words with --known). nan where a figure does not apply.",
+    ),
     encoding: str = typer.Option("utf-8", "--encoding", help="Encoding of the corpus files, e.g. gb18030 or big5."),
     jobs: int = jobs_option(),
     scheduler: Optional[str] = scheduler_option("the files", "shared file system or fsspec URLs", "lexicon"),
@@ -76,14 +95,28 @@ def build_lexicon_command(
     from ..lexicon.discover import LexiconBuilder
     from ..common.errors import MinentError
     from ..common.lexicon import FORMATS
-    from ..common.textio import Corpus, check_writable
+    from ..common.textio import Corpus, check_readable, check_writable
 
     if fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
+    if new_only and not known:
+        raise MinentError("--new-only needs a dictionary: --known DICT")
+    if scores and fmt != "tsv":
+        raise MinentError("--scores adds TSV columns: it needs --format tsv")
+    if scores and scheduler and scheduler.strip():
+        raise MinentError("--scores is not available with --scheduler yet (it needs the n-gram tables on one machine)")
+    for path in known or []:
+        if str(path) == "-":
+            raise MinentError("a --known dictionary must be a file, not standard input")
+        check_readable(path)
     if jobs < 0:
         raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
     builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=_parse_pmi(min_pmi), jobs=jobs,
-                             refine=refine, iterations=iterations)
+                             refine=refine, iterations=iterations, scores=scores)
+    if known:
+        from ..lexicon.known import load_known
+
+        builder.known = load_known(known)  # before the long work: a bad dictionary fails now
     source = Corpus.from_files(corpus, encoding=encoding)
     check_writable(output)  # fail before the long work, not after it
     progress = progress_for(quiet)
@@ -95,13 +128,21 @@ def build_lexicon_command(
             builder.lexicon_ = build_on_cluster(scheduler.strip(), corpus, order, min_count, builder.min_pmi,
                                                 encoding, progress, refine=refine, iterations=iterations)
             builder.stats_ = builder.lexicon_.stats
+            builder.new_words_ = None
+            if builder.known is not None:  # judged on this machine, from the cluster's lexicon
+                from ..common.lexicon import Lexicon
+                from ..lexicon.known import adapt
+
+                adapted = adapt(builder.lexicon_.to_dict(), builder.known)
+                builder.lexicon_ = Lexicon(adapted.counts, stats=builder.stats_)
+                builder.new_words_ = adapted.new_words()
         else:
             builder.fit(source)
     finally:
         progress.close()
         source.close()
-    lexicon = builder.lexicon_
-    lexicon.save(output, format=fmt)
+    lexicon = builder.new_words_ if new_only else builder.lexicon_
+    lexicon.save(output, format=fmt, columns=builder.scores_ if scores else None)
     if not quiet:
         s = builder.stats_
         n_words = sum(1 for w in lexicon if len(w) > 1)
@@ -113,6 +154,9 @@ def build_lexicon_command(
             f"{s.bits_per_char_words:.3f} bits as words",
             err=True,
         )
+        if builder.new_words_ is not None:
+            typer.echo(f"minent: {len(builder.new_words_):,} words the dictionary lacks earn their place next to it"
+                       f"{' (written alone: --new-only)' if new_only else ''}", err=True)
         for r in s.history:
             verdict = "" if r["accepted"] else " (L rose: not taken, refinement stopped)"
             typer.echo(

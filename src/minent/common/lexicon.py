@@ -47,8 +47,9 @@ def combine(lexicons: Sequence[Mapping[str, float]]) -> dict[str, Union[int, flo
     ``Lexicon.merge``, ``Segmenter([...])`` and ``minent segment -l A -l B`` use).
 
     Counts from corpora of very different sizes are put on one scale: each lexicon is
-    multiplied by M_1 / M_i (M: the sum of a lexicon's counts; lexicon 1 is the first whose
-    sum is positive), so every lexicon keeps its relative frequencies and the first keeps its
+    multiplied by M_1 / M_i (M: the sum of a lexicon's counts, or its declared total when it
+    holds only part of its corpus's words, as a list of new words does; lexicon 1 is the first
+    whose M is positive), so every lexicon keeps its relative frequencies and the first keeps its
     counts. A word in several lexicons takes the largest of its rescaled counts (a word a
     later domain uses often gets that domain's frequency; one it rarely uses keeps the
     dictionary's); a word only in later lexicons comes in with its rescaled count. Single
@@ -66,10 +67,13 @@ def combine(lexicons: Sequence[Mapping[str, float]]) -> dict[str, Union[int, flo
         counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
         if not counts:
             continue
-        total = float(sum(counts.values()))
+        total = float(lexicon.total if isinstance(lexicon, Lexicon) else sum(counts.values()))
         rescale = reference > 0 and total > 0 and total != reference
         if reference <= 0 < total:
             reference = total
+        if not combined and not rescale:
+            combined = counts  # the first lexicon as it is (a copy already): no loop over a big dictionary
+            continue
         for word, count in counts.items():
             if rescale:
                 count = _number(count * reference / total)  # count * M_1 / M_i: exact when it is whole
@@ -77,6 +81,16 @@ def combine(lexicons: Sequence[Mapping[str, float]]) -> dict[str, Union[int, flo
             if old is None or count > old:
                 combined[word] = count
     return combined
+
+
+#: the first line of a TSV lexicon that holds only part of its corpus's words: ``# total N``
+#: (no tab: no entry line looks like it)
+TOTAL_LINE = "# total"
+
+
+def _cell(value: Optional[float]) -> str:
+    """A score as a TSV cell: 4 decimals, ``nan`` when there is none."""
+    return "nan" if value is None or value != value else f"{value:.4f}"
 
 
 def _whole(count: float) -> int:
@@ -96,14 +110,23 @@ class Lexicon:
         self,
         counts: Union[Mapping[str, int], Iterable[tuple[str, int]]] = (),
         stats: Optional[BuildStats] = None,
+        total: Optional[float] = None,
     ) -> None:
-        items = counts.items() if isinstance(counts, Mapping) else counts
         self._counts: dict[str, Union[int, float]] = {}
-        for word, count in items:
-            if not word:
-                raise MinentError("a lexicon word cannot be empty")
-            self._counts[word] = self._counts.get(word, 0) + _number(count)
+        if type(counts) is dict and "" not in counts and all(type(c) is int for c in counts.values()):
+            self._counts = dict(counts)  # the common case, fast for a dictionary of 350,000 words
+        else:
+            items = counts.items() if isinstance(counts, Mapping) else counts
+            for word, count in items:
+                if not word:
+                    raise MinentError("a lexicon word cannot be empty")
+                self._counts[word] = self._counts.get(word, 0) + _number(count)
         self.stats = stats
+        if total is not None and not total >= sum(self._counts.values()):
+            raise MinentError(f"a lexicon's total ({total}) cannot be less than the sum of its counts")
+        #: the count the entries' probabilities are out of when the lexicon holds only part of its
+        #: corpus's words (``build-lexicon --new-only``: the new words, out of all the corpus's tokens)
+        self.declared_total = _number(total) if total is not None else None
 
     # -- mapping protocol -------------------------------------------------------------
     def __len__(self) -> int:
@@ -132,8 +155,9 @@ class Lexicon:
         return dict(self._counts)
 
     @property
-    def total(self) -> int:
-        return sum(self._counts.values())
+    def total(self) -> Union[int, float]:
+        """What the counts are out of: the declared total of a partial lexicon, else their sum."""
+        return self.declared_total if self.declared_total is not None else sum(self._counts.values())
 
     def probability(self, word: str) -> float:
         """Unigram probability of ``word`` (0.0 when absent)."""
@@ -173,12 +197,20 @@ class Lexicon:
         return isinstance(other, Lexicon) and self._counts == other._counts
 
     # -- files ------------------------------------------------------------------------
-    def save(self, path: Optional[PathLike], format: str = "tsv") -> None:
+    def save(self, path: Optional[PathLike], format: str = "tsv",
+             columns: Optional[Mapping[str, Mapping[str, float]]] = None) -> None:
         """Write the lexicon (stdout for None or '-'), atomically. Files hold whole counts: a
         count that is not (a rescaled count of :meth:`merge`) is rounded, to at least 1 when
-        it is positive."""
+        it is positive.
+
+        TSV only: a declared total is written first, as the line ``# total<SPACE>N``; ``columns``
+        (name -> word -> value) adds columns after the count, under a header line
+        ``word<TAB>count<TAB>name...`` (a value missing for a word is written ``nan``).
+        :meth:`load` reads both back (the extra columns are not kept)."""
         if format not in FORMATS:
             raise MinentError(f"unknown lexicon format '{format}' (choose from {', '.join(FORMATS)})")
+        if format != "tsv" and columns:
+            raise MinentError("extra columns (scores) need the tsv format")
         sep = "\t" if format == "tsv" else " "
         if format == "jieba":
             bad = [w for w in self._counts if any(c.isspace() for c in w)]
@@ -191,7 +223,16 @@ class Lexicon:
             raise MinentError(f"cannot write the lexicon as UTF-8: the word {word!r} holds a lone surrogate "
                               f"(U+{ord(e.object[e.start]):04X})") from None
         with open_output(path) as f:
-            f.writelines(f"{w}{sep}{c if isinstance(c, int) else _whole(c)}\n" for w, c in self.items())
+            if format == "tsv" and self.declared_total is not None:
+                f.write(f"{TOTAL_LINE} {_whole(self.declared_total)}\n")
+            if columns:
+                names = list(columns)
+                f.write("\t".join(["word", "count", *names]) + "\n")
+                f.writelines(f"{w}\t{c if isinstance(c, int) else _whole(c)}\t"
+                             + "\t".join(_cell(columns[n].get(w)) for n in names) + "\n"
+                             for w, c in self.items())
+            else:
+                f.writelines(f"{w}{sep}{c if isinstance(c, int) else _whole(c)}\n" for w, c in self.items())
 
     @classmethod
     def load(cls, path: PathLike, format: Optional[str] = None, encoding: str = "utf-8",
@@ -207,6 +248,11 @@ class Lexicon:
     def from_bytes(cls, raw: bytes, format: Optional[str] = None, encoding: str = "utf-8",
                    name: str = "lexicon", allow_empty: bool = False) -> "Lexicon":
         """Parse the bytes of a lexicon file (see :meth:`load`); ``name`` is used in errors."""
+        nul = raw.find(b"\x00")
+        if nul >= 0 and encoding.replace("-", "").replace("_", "").lower() in ("utf8", "gb18030", "gbk", "big5"):
+            line = raw.count(b"\n", 0, nul) + 1
+            raise MinentError(f"{name} line {line} looks like a binary file (NUL byte at byte offset {nul}); "
+                              f"expected a lexicon, one 'word<TAB>count' or 'word count [tag]' a line")
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError as e:
@@ -223,28 +269,45 @@ class Lexicon:
             text = text[1:]
         lines = text.splitlines()
         if format is None:
-            first = next((ln for ln in lines if ln.strip()), "")
+            first = next((ln for ln in lines if ln.strip() and not ln.startswith(TOTAL_LINE + " ")), "")
             format = "tsv" if "\t" in first else "jieba"
         counts: dict[str, int] = {}
+        total: Optional[int] = None
+        skip = set()  # line numbers of a leading '# total N' line and a header line (tsv)
+        if format == "tsv":
+            leading = [(i, ln) for i, ln in enumerate(lines[:50], 1) if ln.strip()][:2]
+            if leading and leading[0][1].startswith(TOTAL_LINE + " ") and "\t" not in leading[0][1]:
+                lineno, line = leading.pop(0)
+                try:
+                    total = int(line[len(TOTAL_LINE) + 1:].strip())
+                except ValueError:
+                    raise MinentError(f"{name} line {lineno}: expected '{TOTAL_LINE} N' with a whole N, "
+                                      f"got {line[:60]!r}") from None
+                skip.add(lineno)
+            if leading and leading[0][1].rstrip("\r").split("\t")[:2] == ["word", "count"]:
+                skip.add(leading[0][0])  # the header of a lexicon with scores
+        tsv = format == "tsv"
         for lineno, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            if format == "tsv":
-                parts = line.rstrip("\r").split("\t")
-                ok = len(parts) == 2
-            else:
-                parts = line.split()
-                ok = len(parts) in (2, 3)
-            try:
-                word, count = parts[0], int(parts[1]) if ok else -1
-            except ValueError:
+            parts = line.split("\t") if tsv else line.split()
+            n = len(parts)
+            if n < 2 or (not tsv and n > 3) or lineno in skip:
+                if lineno in skip or not line.strip():
+                    continue
                 count = -1
-            if not ok or count < 0 or not word:
-                shape = "word<TAB>count" if format == "tsv" else "word count [tag]"
+            else:
+                try:
+                    count = int(parts[1])
+                except ValueError:
+                    count = -1
+            word = parts[0] if parts else ""
+            if count < 0 or not word:
+                shape = "word<TAB>count" if tsv else "word count [tag]"
                 raise MinentError(
                     f"{name} line {lineno}: expected '{shape}' with a whole count >= 0, got {line[:60]!r}"
                 )
             counts[word] = counts.get(word, 0) + count
         if not counts and not allow_empty:
             raise MinentError(f"{name} has no entries")
-        return cls(counts)
+        if total is not None and total < sum(counts.values()):
+            raise MinentError(f"{name}: its total ({total}) is less than the sum of its counts")
+        return cls(counts, total=total)

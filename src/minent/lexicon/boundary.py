@@ -56,11 +56,14 @@ def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
 
 
 def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,
-                        pool: Optional[ThreadPoolExecutor] = None) -> tuple[np.ndarray, np.ndarray]:
+                        pool: Optional[ThreadPoolExecutor] = None,
+                        entropies: Optional[dict] = None) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram, given the count tables (``tables[n]``, n = 1..order, keys sorted)
     and the merged neighbour pairs of the ``order``-grams, each a (sorted keys, counts) table
     (:func:`neighbour_pair_counts`). Pure: the same inputs give the same floats, wherever it runs.
-    Returns (the keys of the usable n-grams, and their autonomy); see :func:`autonomy`."""
+    Returns (the keys of the usable n-grams, and their autonomy); see :func:`autonomy`.
+    ``entropies``, when given, receives the branching entropies, ``"right"`` and ``"left"``:
+    lists indexed by n of arrays aligned with ``tables[n].keys`` (nats)."""
     order = len(tables) - 1
     if index is None:
         index = key_indexes(tables, pool)
@@ -78,6 +81,8 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     # the longest n-grams have no longer table: their neighbours were counted in the text
     h_right[order] = ke.branching_entropy(right_pairs[0], right_pairs[1], tables[order].counts)
     h_left[order] = ke.branching_entropy(left_pairs[0], left_pairs[1], tables[order].counts)
+    if entropies is not None:
+        entropies["right"], entropies["left"] = h_right, h_left
     char_counts = tables[1].counts.astype(np.float64)
     p = char_counts / char_counts.sum()
     # the entropy before any character (Miller-Madow, as every branching entropy; a constant
@@ -103,7 +108,7 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
 
 def autonomy(
     tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor,
-    progress: ProgressCallback = no_progress,
+    progress: ProgressCallback = no_progress, entropies: Optional[dict] = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
     (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy).
@@ -121,7 +126,7 @@ def autonomy(
         right_pairs.add(*right)
         left_pairs.add(*left)
     return autonomy_from_pairs(tables, (right_pairs.keys, right_pairs.counts), (left_pairs.keys, left_pairs.counts),
-                               index, pool)
+                               index, pool, entropies)
 
 
 def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:

@@ -23,7 +23,7 @@ import os
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO, Iterable, Iterator, Optional, Sequence, Union
+from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numba
 import numpy as np
@@ -39,6 +39,7 @@ from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids, word_
 from .defaults import (CANDIDATE_MIN_COUNT, DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE, MAX_ORDER,
                        default_thresholds, min_count_for)
 from .kernels import ngrams as k
+from .known import Adapted, adapt, known_counts, own_savings
 from .refine import refine
 
 assert MAX_ORDER <= chars.MAX_PACKED
@@ -169,6 +170,12 @@ class LexiconBuilder:
         this raises segmentation F1 from 0.747 to 0.812 (top-1000 real words: 91.3% -> 91.0%),
         for about 2.7 times the time. On by default.
     iterations : most pruning rounds of the refinement.
+    known : a dictionary the corpus's words are judged against (a :class:`Lexicon`, a mapping
+        word -> count, or file paths, combined): the lexicon then holds the words of the
+        dictionary found in the corpus and the discovered words that earn their place next to
+        it (:mod:`minent.lexicon.known`); ``new_words_`` holds those alone.
+    scores : also compute, for every word of the result, the columns of ``scores_`` (see
+        :data:`SCORE_COLUMNS`); costs the branching-entropy pass when ``refine`` is off.
     """
 
     def __init__(
@@ -182,6 +189,8 @@ class LexiconBuilder:
         memory_budget: int = MEMORY_BUDGET,
         refine: bool = DEFAULT_REFINE,
         iterations: int = DEFAULT_ITERATIONS,
+        known: Union[Lexicon, Mapping[str, float], Sequence[PathLike], None] = None,
+        scores: bool = False,
     ) -> None:
         if not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
             raise MinentError(f"order must be a whole number from 1 to {MAX_ORDER}, got {order}")
@@ -206,6 +215,8 @@ class LexiconBuilder:
         self.memory_budget = memory_budget  # bytes of ideograph ids kept between the passes
         self.refine = bool(refine)
         self.iterations = int(iterations)
+        self.known = known
+        self.scores = bool(scores)
 
     # -- the two passes ---------------------------------------------------------------
     def _chunks_of_ids(self, corpus: Corpus, stage: Optional[str], kept: Optional["HeldIds"]) -> Iterable[np.ndarray]:
@@ -268,7 +279,7 @@ class LexiconBuilder:
                 n_bytes = self._n_bytes
                 n_ngrams = sum(len(t) for t in tables)
                 kept_keys = self._kept_ngrams(tables, n_chars)
-                if not self.refine:
+                if not self.refine and not self.scores:
                     del tables
                 kept_set = k.build_key_set(kept_keys)
                 self.progress("cutting", 0, None)  # counted in bytes only when the corpus is read again
@@ -278,10 +289,14 @@ class LexiconBuilder:
                 n_pieces = len(short) + len(long_pieces)
                 del short, long_pieces
                 history = []
+                entropies: dict = {}
+                chunks = lambda: self._refinement_chunks(corpus)  # noqa: E731
+                if self.scores and not self.refine:
+                    boundary.autonomy(tables, chunks, pool, self.progress, entropies)
                 if self.refine:
-                    chunks = lambda: self._refinement_chunks(corpus)  # noqa: E731
-                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool, self.progress)
-                    del tables
+                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool, self.progress, entropies)
+                    if not self.scores:
+                        del tables
                     candidates = boundary.candidate_lexicon(
                         boundary.boundary_counts(all_keys, all_scores, self.order, chunks, 4 * n_threads,
                                                  self.progress, n_chars),
@@ -293,6 +308,15 @@ class LexiconBuilder:
                         candidates, chunks, n_chars, CANDIDATE_MIN_COUNT, self.iterations, self.jobs, self.progress,
                     )
                     history = [r.as_dict() for r in rounds]
+                adapted = None
+                if self.known is not None:
+                    self.progress("dictionary", 0, None)
+                    adapted = adapt(lexicon_counts, known_counts(self.known))
+                    lexicon_counts = adapted.counts
+                    self.progress("dictionary", 1, 1)
+                if self.scores:
+                    self.scores_ = word_scores(lexicon_counts, tables, n_chars, entropies, adapted)
+                tables = entropies = None
         finally:
             if self._held is not None:
                 self._held.close()
@@ -310,6 +334,9 @@ class LexiconBuilder:
             history=history,
         )
         self.lexicon_ = Lexicon(lexicon_counts, stats=self.stats_)
+        self.new_words_ = adapted.new_words() if adapted is not None else None
+        if self.new_words_ is not None:
+            self.new_words_.stats = self.stats_
         return self
 
     def _refinement_chunks(self, corpus: Corpus) -> Iterable[np.ndarray]:
@@ -358,13 +385,69 @@ def build_lexicon(
     encoding: str = "utf-8",
     refine: bool = DEFAULT_REFINE,
     iterations: int = DEFAULT_ITERATIONS,
+    known: Union[Lexicon, Mapping[str, float], Sequence[PathLike], None] = None,
+    new_only: bool = False,
 ) -> Lexicon:
     """Discover the words of a corpus; returns a :class:`Lexicon` whose ``stats`` hold the figures.
 
     ``corpus`` is a ``pathlib.Path`` or a list of them (files, read in chunks), a
     :class:`Corpus`, or text: a string or an iterable of strings (documents or lines).
-    Plain strings are always text, never file names.
+    Plain strings are always text, never file names. With ``known`` (a dictionary: see
+    :class:`LexiconBuilder`), ``new_only`` returns only the words the dictionary lacks that
+    earn their place next to it, with their corpus counts, out of all the corpus's tokens
+    (``Lexicon.total``), ready to combine with the dictionary (``Segmenter([dictionary, new])``).
     """
+    if new_only and known is None:
+        raise MinentError("new_only needs a dictionary (known=...)")
     builder = LexiconBuilder(order=order, min_count=min_count, min_pmi=min_pmi, jobs=jobs, progress=progress,
-                             refine=refine, iterations=iterations)
-    return builder.fit(corpus, encoding=encoding).lexicon_
+                             refine=refine, iterations=iterations, known=known)
+    builder.fit(corpus, encoding=encoding)
+    return builder.new_words_ if new_only else builder.lexicon_
+
+
+#: the columns of ``--scores`` / ``LexiconBuilder.scores_``, in order, with what they hold
+SCORE_COLUMNS = {
+    "cohesion": "the weakest split's PMI, min over k of ln(N c(w) / (c(w[:k]) c(w[k:]))) (nats; "
+                "nan for one character)",
+    "left_entropy": "entropy of the character before the word (nats, Miller-Madow; each run edge a distinct "
+                    "neighbour)",
+    "right_entropy": "entropy of the character after the word (the same)",
+    "saving": "nats an occurrence that coding the word as a unit saves against its cheapest cut (with a "
+              "dictionary: into the dictionary's words, under the dictionary and the corpus together; else "
+              "into the lexicon's other words; nan for one character)",
+}
+
+
+def word_scores(counts: Mapping[str, float], tables: list, n_chars: int, entropies: dict,
+                adapted: Optional[Adapted]) -> dict[str, dict[str, float]]:
+    """The :data:`SCORE_COLUMNS` of every word of ``counts`` (column -> word -> value); the
+    n-gram figures need the word to be an n-gram that was counted (1..order symbols)."""
+    order = len(tables) - 1
+    tables_keys = tuple(t.keys for t in tables[1:])
+    tables_counts = tuple(t.counts for t in tables[1:])
+    columns: dict[str, dict[str, float]] = {name: {} for name in SCORE_COLUMNS}
+    by_length: dict[int, list[str]] = {}
+    for word in counts:
+        if len(word) <= order:
+            by_length.setdefault(len(word), []).append(word)
+    for n, words in by_length.items():
+        table = tables[n]
+        if not len(table.keys):
+            continue
+        keys = np.array([chars.pack(w) for w in words], dtype=np.uint64)
+        at = np.minimum(np.searchsorted(table.keys, keys), len(table.keys) - 1)
+        found = table.keys[at] == keys
+        pmi = (k.weakest_split_pmi(table.keys[at], table.counts[at], n, tables_keys, tables_counts, n_chars, 1)
+               if n > 1 else None)
+        for i, word in enumerate(words):
+            if not found[i]:
+                continue
+            if pmi is not None:
+                columns["cohesion"][word] = float(pmi[i])
+            columns["left_entropy"][word] = float(entropies["left"][n][at[i]])
+            columns["right_entropy"][word] = float(entropies["right"][n][at[i]])
+    savings = own_savings(counts)
+    if adapted is not None:
+        savings.update(adapted.saving)
+    columns["saving"] = {w: g for w, g in savings.items() if w in counts}
+    return columns

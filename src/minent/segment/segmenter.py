@@ -116,11 +116,25 @@ def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, 
     """Arrays of a lexicon file: a Numba reader for plain UTF-8 files (jieba's 350,000 words
     in tens of milliseconds), :meth:`Lexicon.load` for everything else and for the errors
     (``allow_empty``: a file without entries gives empty arrays instead of an error)."""
-    from ..common.kernels import lexfile, utf8
     from ..common.lexicon import FORMATS
 
     if lexicon_format is not None and lexicon_format not in FORMATS:
         raise MinentError(f"unknown lexicon format '{lexicon_format}' (choose from {', '.join(FORMATS)})")
+    arrays, lexicon = _read_lexicon_file(path, lexicon_format, encoding, table, allow_empty)
+    if arrays is not None:
+        return arrays
+    if not len(lexicon):
+        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.float64)
+    return _lexicon_arrays(lexicon)
+
+
+def _read_lexicon_file(path: PathLike, lexicon_format: Optional[str], encoding: str, table: np.ndarray,
+                       allow_empty: bool) -> tuple:
+    """``(arrays, None)`` from the Numba reader when it can read the file (plain entries in
+    UTF-8), else ``(None, Lexicon)`` from :meth:`Lexicon.from_bytes` (other encodings, a
+    declared total or a header line, and every error)."""
+    from ..common.kernels import lexfile, utf8
+
     raw = read_input(path, encoding)  # read once: the path may be a pipe (-l <(...))
     if check_encoding(encoding) == "utf-8":
         cps, bad = utf8.decode_utf8(np.frombuffer(raw, dtype=np.uint8))
@@ -128,12 +142,9 @@ def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, 
             fmt = {None: lexfile.AUTO, "tsv": lexfile.TSV, "jieba": lexfile.JIEBA}[lexicon_format]
             ok, _, words, offsets, counts = lexfile.parse_entries(cps, table, fmt)
             if ok:
-                return words, offsets, counts
-    lexicon = Lexicon.from_bytes(raw, format=lexicon_format, encoding=encoding, name=_describe(path),
-                                 allow_empty=allow_empty)
-    if not len(lexicon):
-        return np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.float64)
-    return _lexicon_arrays(lexicon)
+                return (words, offsets, counts), None
+    return None, Lexicon.from_bytes(raw, format=lexicon_format, encoding=encoding, name=_describe(path),
+                                    allow_empty=allow_empty)
 
 
 def _arrays_counts(cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> dict[str, float]:
@@ -152,12 +163,15 @@ def _arrays_counts(cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> di
 def _combined_arrays(sources: list, lexicon_format: Optional[str], encoding: str, table: np.ndarray) -> tuple:
     """Arrays of several lexicons combined by :func:`minent.common.lexicon.combine` (files are
     read as for one lexicon, each with its own format detection; a file may be empty)."""
-    from ..common.lexicon import combine
+    from ..common.lexicon import FORMATS, combine
 
     maps = []
     for source in sources:
         if isinstance(source, (str, os.PathLike)):
-            maps.append(_arrays_counts(*_read_lexicon(source, lexicon_format, encoding, table, allow_empty=True)))
+            if lexicon_format is not None and lexicon_format not in FORMATS:
+                raise MinentError(f"unknown lexicon format '{lexicon_format}' (choose from {', '.join(FORMATS)})")
+            arrays, lexicon = _read_lexicon_file(source, lexicon_format, encoding, table, allow_empty=True)
+            maps.append(_arrays_counts(*arrays) if arrays is not None else lexicon)  # a Lexicon keeps its total
         elif isinstance(source, (Lexicon, Mapping)):
             maps.append(source)
         else:
