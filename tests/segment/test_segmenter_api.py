@@ -292,3 +292,14 @@ def test_split_costs_kernel_matches_the_reference(seed):
         want = reference_split_cost(word, lexicon, seg.total)
         assert got == want or math.isclose(got, want, rel_tol=1e-12), word
         assert (node >= 0 and bool(np.isfinite(seg.node_cost[node]))) == (word in lexicon), word
+
+
+def test_a_segmenter_keeps_its_own_copy_of_a_mapping():
+    """add_word starts from the Segmenter's copy of the counts: later changes to the caller's
+    mapping never reach it."""
+    counts = {"中": 5, "国": 5, "人": 5}
+    seg = Segmenter(counts)
+    counts["中国"] = 1000
+    seg.add_word("人民", 10)
+    assert seg.cut("中国人民") == ["中", "国", "人民"]
+    assert counts == {"中": 5, "国": 5, "人": 5, "中国": 1000}  # the caller's mapping is not touched

@@ -93,10 +93,12 @@ def _text(cps: np.ndarray) -> str:
     return cps.tobytes().decode("utf-32-le", "surrogatepass")
 
 
-def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: bool = False) -> tuple:
+def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: bool = False,
+                    owned: bool = False) -> tuple:
     """Code points, word offsets and counts of a Lexicon or a mapping word -> count
-    (``words_checked``: the words are known to be non-empty strings, as after add_word)."""
-    counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
+    (``words_checked``: the words are known to be non-empty strings, as after add_word;
+    ``owned``: the mapping is a dict of the Segmenter's own, read without a copy)."""
+    counts = lexicon if owned else lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
     if not counts:
         raise MinentError("the lexicon has no entries")
     words = list(counts)
@@ -310,12 +312,14 @@ class Segmenter:
                 raise MinentError("the list of lexicons is empty")
             if len(lexicon) == 1:  # one lexicon is itself
                 lexicon = lexicon[0]
+        own_counts = None  # a Segmenter made from a mapping keeps the copy its build makes anyway
         if isinstance(lexicon, (list, tuple)):
             cps, offsets, freq = _combined_arrays(list(lexicon), lexicon_format, encoding, self._table)
         elif isinstance(lexicon, (str, os.PathLike)):
             cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
-        else:
-            cps, offsets, freq = _lexicon_arrays(lexicon)
+        else:  # add_word then starts from that copy, instead of rebuilding it from the arrays
+            own_counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
+            cps, offsets, freq = _lexicon_arrays(own_counts, owned=True)
         self.unknown_count = float(unknown_count)
         self.jobs = jobs
         self._lock = threading.Lock()
@@ -325,8 +329,8 @@ class Segmenter:
             from ..common.kernels import trie
 
             self._stop_trie = trie.build_trie(*_word_arrays(sorted(self._stop_words)))
-        self._arrays: Optional[tuple] = (cps, offsets, freq)  # the lexicon as built, until a word changes
-        self._counts: Optional[dict[str, float]] = None  # word -> count, made on the first change
+        self._arrays: Optional[tuple] = None if own_counts is not None else (cps, offsets, freq)  # until a change
+        self._counts: Optional[dict[str, float]] = own_counts  # word -> count: that copy, or made on the first change
         self._must_win: dict[str, None] = {}  # words added with count=None (ordered set)
         self._stale = False  # words changed since the trie was built
 
@@ -423,7 +427,8 @@ class Segmenter:
         an end would cut a Latin word or a number in two, whatever its count. Any length is
         allowed; whitespace is not.
         """
-        if not isinstance(word, str) or not _is_word(word):
+        lattice = isinstance(word, str) and _lattice_word().fullmatch(word) is not None  # the common case first
+        if not lattice and (not isinstance(word, str) or not _is_word(word)):
             self._refuse(word)
         if count is not None:
             try:
@@ -433,7 +438,7 @@ class Segmenter:
             if not 0.0 <= count < math.inf:
                 raise MinentError(f"the count of {word!r} must be a finite number >= 0, got {count!r}")
         counts = self._counts if self._counts is not None else self._word_counts()
-        if count is None and _lattice_word().fullmatch(word) is None:  # taken whole where found: no count to raise
+        if count is None and not lattice:  # taken whole where found: no count to raise
             counts.setdefault(word, 0.0)
         elif count is None:
             self._must_win[word] = None
@@ -480,7 +485,7 @@ class Segmenter:
         counts = self._counts
         if not counts:
             raise MinentError("the lexicon has no entries left")
-        built = self._build(*_lexicon_arrays(counts, words_checked=True))
+        built = self._build(*_lexicon_arrays(counts, words_checked=True, owned=True))
         if self._must_win:
             built = self._raise_must_win(built, counts)
         self._install(built)
