@@ -91,11 +91,22 @@ def test_a_word_that_saves_too_little_stays_out():
     assert adapted.saving["青云门"] <= 1.0
 
 
-def test_with_an_empty_dictionary_every_word_is_new():
-    corpus = {"这一": 6, "青云门": 4, "这": 3}
+def test_with_an_empty_dictionary_every_word_without_a_number_is_new():
+    corpus = {"这一": 6, "青云门": 4, "这": 3, "#年": 2, "#": 1, "年": 1}
     adapted = kn.adapt(corpus, {})
     assert adapted.new == ["这一", "青云门"]
-    assert adapted.counts == corpus
+    assert adapted.counts == {"这一": 6, "青云门": 4, "这": 3, "#": 3, "年": 3}
+
+
+def test_a_partial_dictionary_keeps_its_total(tmp_path):
+    """A --known file that declares its total (a new-word list) is weighed out of that total."""
+    path = tmp_path / "partial.tsv"
+    Lexicon({"青云": 50, "门": 50}, total=10_000).save(path)
+    assert kn.load_known([path]).total == 10_000
+    corpus = {"青云门": 40, "青云": 2, "门": 3, "青": 1, "云": 1}
+    with_total = kn.adapt(corpus, kn.load_known([path]))
+    without = kn.adapt(corpus, {"青云": 50, "门": 50})
+    assert with_total.saving["青云门"] != pytest.approx(without.saving["青云门"])
 
 
 def test_words_of_the_dictionary_stay_with_their_corpus_counts():
@@ -231,8 +242,27 @@ def test_cli_an_empty_dictionary_makes_every_word_new(files, tmp_path):
     plain = run("build-lexicon", "-q", corpus)
     new = run("build-lexicon", "-q", corpus, "--known", empty, "--new-only")
     assert new.returncode == 0, new.stderr
-    words = [line.split("\t")[0] for line in plain.stdout.splitlines() if len(line.split("\t")[0]) > 1]
+    words = [line.split("\t")[0] for line in plain.stdout.splitlines()]
+    words = [w for w in words if len(w) > 1 and "#" not in w]  # words with a number are never added
     assert [line.split("\t")[0] for line in new.stdout.splitlines()[1:]] == words
+
+
+def test_cli_an_empty_new_word_list_reads_back(files, tmp_path):
+    """A corpus the dictionary covers gives a new-word list of its total line alone; segment and
+    --known read it back."""
+    corpus, tsv, _ = files
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("中国人民中国人民\n", encoding="utf-8")
+    known = tmp_path / "known.tsv"
+    known.write_text("中国\t5\n人民\t5\n中\t1\n国\t1\n人\t1\n民\t1\n", encoding="utf-8")
+    new = tmp_path / "new.tsv"
+    assert run("build-lexicon", "-q", tiny, "--known", known, "--new-only", "-o", new).returncode == 0
+    lines = new.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].startswith("# total ")
+    assert Lexicon.load(new, allow_empty=True).total == int(lines[0].split()[-1]) > 0
+    result = run("segment", "-q", "-l", known, "-l", new, input="中国人民\n")
+    assert result.returncode == 0 and result.stdout == "中国 人民\n", result.stderr
+    assert run("build-lexicon", "-q", tiny, "--known", known, "--known", new).returncode == 0
 
 
 @pytest.mark.parametrize("content, message", [
@@ -257,8 +287,9 @@ def test_cli_bad_dictionaries(files, tmp_path, content, message):
     (["--new-only"], "--new-only needs a dictionary"),
     (["--scores", "--format", "jieba"], "--scores adds TSV columns"),
     (["--known", "-"], "must be a file, not standard input"),
+    (["--known", "{tsv}", "--new-only", "--format", "jieba"], "--new-only writes a TSV"),
 ])
 def test_cli_bad_option_combinations(files, args, message):
-    corpus, _, _ = files
-    result = run("build-lexicon", "-q", corpus, *args)
+    corpus, tsv, _ = files
+    result = run("build-lexicon", "-q", corpus, *[a.format(tsv=tsv) for a in args])
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

@@ -65,16 +65,16 @@ def build_lexicon_command(
     fmt: str = typer.Option("tsv", "--format", help="Output format: tsv (word<TAB>count) or jieba (word count)."),
     known: Optional[List[Path]] = typer.Option(
         None, "--known", metavar="DICT", help="A dictionary you already have (TSV or jieba format, detected; "
-        "repeat for several, later ones adding to earlier ones). The lexicon then holds the dictionary's words "
-        "found in the corpus and the discovered words that earn their place next to it: coding one as a unit "
-        "saves more than 1 nat an occurrence against its cheapest cut into the dictionary's words, and its cut "
-        "has a seam the dictionary habitually joins (so phrases of known words stay out). Words with a number "
+        "repeat for several, later ones adding to earlier ones). The lexicon then holds the discovered words, "
+        "those the dictionary lacks only when they earn their place next to it: coding one as a unit saves more "
+        "than 1 nat an occurrence against its cheapest cut into the dictionary's words, and its cut has a seam "
+        "the dictionary does not habitually separate (so phrases of known words stay out). Words with a number "
         "are never added.", show_default=False,
     ),
     new_only: bool = typer.Option(
         False, "--new-only", help="With --known: write only the words the dictionary lacks that earn their place, "
-        "with their corpus counts; a TSV starts with '# total N', the corpus's tokens, so that "
-        "'minent segment -l DICT -l NEW' weighs them right.",
+        "with their corpus counts, after a line '# total N' (the corpus's tokens) so that "
+        "'minent segment -l DICT -l NEW' weighs them right; TSV only.",
     ),
     scores: bool = typer.Option(
         False, "--scores", help="Add TSV columns after the count, under a header line 'word count cohesion "
@@ -101,6 +101,9 @@ def build_lexicon_command(
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if new_only and not known:
         raise MinentError("--new-only needs a dictionary: --known DICT")
+    if new_only and fmt != "tsv":
+        raise MinentError("--new-only writes a TSV: the jieba format has no room for the '# total N' line that says "
+                          "what the counts are out of (segment -l DICT -l NEW.tsv reads the TSV)")
     if scores and fmt != "tsv":
         raise MinentError("--scores adds TSV columns: it needs --format tsv")
     if scores and scheduler and scheduler.strip():

@@ -173,7 +173,8 @@ class Lexicon:
     def merge(self, *others: Mapping[str, float]) -> "Lexicon":
         """This lexicon with ``others`` added, later ones adding to earlier ones, by the rule of
         :func:`combine` (counts rescaled to this lexicon's total; a word in several takes its
-        largest rescaled count). ``lex.merge()`` equals ``lex``.
+        largest rescaled count). ``lex.merge()`` equals ``lex``. The result declares no total:
+        it is a whole lexicon (its counts sum to what they are out of).
 
         >>> Lexicon({"中国": 6, "中": 4}).merge(Lexicon({"中": 1, "国": 4})).to_dict()
         {'中国': 6, '中': 4, '国': 8}
@@ -182,12 +183,13 @@ class Lexicon:
 
     def difference(self, other: Container[str]) -> "Lexicon":
         """The entries of this lexicon whose word ``other`` (a Lexicon, mapping or set of words)
-        lacks, with their counts here.
+        lacks, with their counts here, out of this lexicon's total (a partial lexicon, as
+        ``build-lexicon --new-only`` writes).
 
         >>> Lexicon({"中国": 6, "青云门": 2}).difference(Lexicon({"中国": 1})).to_dict()
         {'青云门': 2}
         """
-        return Lexicon({word: count for word, count in self._counts.items() if word not in other})
+        return Lexicon({word: count for word, count in self._counts.items() if word not in other}, total=self.total)
 
     def __repr__(self) -> str:
         top = ", ".join(f"{w}:{c}" for w, c in self.items()[:3])
@@ -269,8 +271,11 @@ class Lexicon:
             text = text[1:]
         lines = text.splitlines()
         if format is None:
-            first = next((ln for ln in lines if ln.strip() and not ln.startswith(TOTAL_LINE + " ")), "")
-            format = "tsv" if "\t" in first else "jieba"
+            first = next((ln for ln in lines if ln.strip()), "")
+            if first.startswith(TOTAL_LINE + " ") and "\t" not in first:
+                format = "tsv"  # only a TSV lexicon declares its total (it may have no entries after it)
+            else:
+                format = "tsv" if "\t" in first else "jieba"
         counts: dict[str, int] = {}
         total: Optional[int] = None
         skip = set()  # line numbers of a leading '# total N' line and a header line (tsv)

@@ -171,9 +171,9 @@ class LexiconBuilder:
         for about 2.7 times the time. On by default.
     iterations : most pruning rounds of the refinement.
     known : a dictionary the corpus's words are judged against (a :class:`Lexicon`, a mapping
-        word -> count, or file paths, combined): the lexicon then holds the words of the
-        dictionary found in the corpus and the discovered words that earn their place next to
-        it (:mod:`minent.lexicon.known`); ``new_words_`` holds those alone.
+        word -> count, or file paths, combined): the lexicon then holds the discovered words,
+        those the dictionary lacks only when they earn their place next to it
+        (:mod:`minent.lexicon.known`); ``new_words_`` holds those alone.
     scores : also compute, for every word of the result, the columns of ``scores_`` (see
         :data:`SCORE_COLUMNS`); costs the branching-entropy pass when ``refine`` is off.
     """
@@ -408,7 +408,7 @@ def build_lexicon(
 #: the columns of ``--scores`` / ``LexiconBuilder.scores_``, in order, with what they hold
 SCORE_COLUMNS = {
     "cohesion": "the weakest split's PMI, min over k of ln(N c(w) / (c(w[:k]) c(w[k:]))) (nats; "
-                "nan for one character)",
+                "nan for one character, and, as both entropies, for a word longer than --order)",
     "left_entropy": "entropy of the character before the word (nats, Miller-Madow; each run edge a distinct "
                     "neighbour)",
     "right_entropy": "entropy of the character after the word (the same)",

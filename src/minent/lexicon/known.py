@@ -48,18 +48,25 @@ from .refine import MIN_GAIN, cheapest_split
 ALONE_Z = 1.6449
 
 
-def load_known(paths: Iterable[PathLike], encoding: str = "utf-8") -> dict[str, float]:
+def load_known(paths: Iterable[PathLike], encoding: str = "utf-8") -> Lexicon:
     """The dictionaries (TSV or jieba format, detected file by file) combined into one, later
-    ones adding to earlier ones (:func:`minent.common.lexicon.combine`). An empty file is allowed."""
-    return combine([Lexicon.load(p, encoding=encoding, allow_empty=True) for p in paths])
+    ones adding to earlier ones (:func:`minent.common.lexicon.combine`), out of the first one's
+    total (a declared total when it holds only part of its corpus's words). An empty file is
+    allowed."""
+    lexicons = [Lexicon.load(p, encoding=encoding, allow_empty=True) for p in paths]
+    first = next((lex for lex in lexicons if lex.total > 0), None)
+    counts = combine(lexicons)
+    if first is None or first.declared_total is None or len(lexicons) > 1:
+        return Lexicon(counts)
+    return Lexicon(counts, total=first.declared_total)
 
 
-def known_counts(known: Union[Lexicon, Mapping[str, float], Sequence[PathLike], PathLike]) -> dict[str, float]:
-    """word -> count of a dictionary given as a Lexicon, a mapping, or file paths (combined)."""
+def known_counts(known: Union[Lexicon, Mapping[str, float], Sequence[PathLike], PathLike]) -> Lexicon:
+    """A dictionary given as a Lexicon, a mapping, or file paths (combined), as a Lexicon."""
     if isinstance(known, Lexicon):
-        return known.to_dict()
+        return known
     if isinstance(known, Mapping):
-        return dict(known)
+        return Lexicon(dict(known))
     if isinstance(known, (str, os.PathLike)):
         return load_known([known])
     return load_known(list(known))
@@ -117,17 +124,24 @@ class Adapted:
         return Lexicon({w: self.counts[w] for w in self.new}, total=self.total)
 
 
-def adapt(counts: Mapping[str, int], known: Mapping[str, float]) -> Adapted:
-    """Judge every discovered word (``counts``: word -> corpus count) that ``known`` lacks.
+def adapt(counts: Mapping[str, int], dictionary: Union[Lexicon, Mapping[str, float]]) -> Adapted:
+    """Judge every discovered word (``counts``: word -> corpus count) that ``dictionary`` lacks.
 
-    With an empty dictionary every discovered word is new. Words of the dictionary and single
-    characters stay as they are."""
+    With an empty dictionary every discovered word without a number is new. Words of the
+    dictionary and single characters stay as they are."""
     counts = dict(counts)
+    known = dictionary.to_dict() if isinstance(dictionary, Lexicon) else dict(dictionary)
     candidates = [w for w in counts if len(w) > 1 and w not in known]
-    if not any(c > 0 for c in known.values()):
-        new = sorted(candidates, key=lambda w: (-counts[w], w))
-        return Adapted(counts, new, {}, float(sum(counts.values())))
-    model = combine([known, counts])
+    if not any(c > 0 for c in known.values()):  # a dictionary that knows no word: its cut is by symbols
+        result = dict(counts)
+        for word in candidates:
+            if chars.NUMBER_SIGN in word:
+                count = result.pop(word)
+                for symbol in word:
+                    result[symbol] = result.get(symbol, 0) + count
+        new = sorted((w for w in candidates if chars.NUMBER_SIGN not in w), key=lambda w: (-counts[w], w))
+        return Adapted(result, new, {}, float(sum(result.values())))
+    model = combine([dictionary, counts])  # a Lexicon brings its declared total
     total = float(sum(model.values()))
     pieces = {w[i:j] for w in candidates for i in range(len(w)) for j in range(i + 1, len(w) + 1)}
     cut_words = {w: math.log(model[w] / total) for w in pieces
