@@ -89,6 +89,20 @@ def _word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _codepoints("".join(words)), offsets
 
 
+def _offset_lists(starts: np.ndarray, ends: np.ndarray) -> tuple[list[int], list[int]]:
+    """Word offsets as lists of ints, each end the very int object of the next start where the
+    two are equal (the words touch): tokens then hold half as many int objects, which is both
+    faster to make and half the memory of a second list."""
+    first = starts.tolist()
+    if not first:
+        return first, []
+    last = first[1:]
+    last.append(int(ends[-1]))
+    for i in np.flatnonzero(ends[:-1] != starts[1:]).tolist():
+        last[i] = int(ends[i])
+    return first, last
+
+
 def _text(cps: np.ndarray) -> str:
     return cps.tobytes().decode("utf-32-le", "surrogatepass")
 
@@ -564,8 +578,7 @@ class Segmenter:
         offsets count the characters of ``text``, whitespace included (a character beyond the
         BMP is one character, as in a Python string). ``mode="search"`` adds after each word
         the lexicon words inside it (:meth:`cut_for_search`)."""
-        starts, ends = self._spans(text, mode)
-        starts, ends = starts.tolist(), ends.tolist()
+        starts, ends = _offset_lists(*self._spans(text, mode))
         with gc_paused():
             tokens = list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
         return [t for t in tokens if self._kept(t[0])] if self._filtering else tokens
