@@ -8,7 +8,9 @@ import json
 import random
 import subprocess
 import sys
+import time
 
+import numpy as np
 import pytest
 
 from minent import Segmenter
@@ -57,6 +59,19 @@ def test_only_entries_the_rules_would_cut_get_a_trie():
     assert {w for w, m in zip(words, mask.tolist()) if m} == MIXED  # not iPhone, 110 (one token) or the ideograph words
 
 
+def test_a_word_is_mixed_or_not_wherever_it_stands_in_the_lexicon():
+    """-3D needs the trie (1-3D is 1, -, 3D by the rules) whatever word comes before it in the
+    lexicon's arrays (it used to depend on that word's last character, so on the order)."""
+    from minent.common.charclass import class_table
+    from minent.segment.segmenter import _word_arrays
+
+    for before in ([], ["a"], ["1"], ["中"], ["+"]):
+        assert v.mixed_word_mask(*_word_arrays([*before, "-3D", "+5", "-3", "3D"]), class_table()).tolist()[-4:] == [
+            True, True, True, False]
+    for counts in ({"3D": 1, "-3D": 2, "中": 1}, {"-3D": 2, "3D": 1, "中": 1}, {"a": 1, "-3D": 2, "中": 1}):
+        assert Segmenter(counts).cut("1-3D中-3D") == ["1", "-3D", "中", "-3D"], counts
+
+
 def test_no_mixed_entries_no_scan(monkeypatch, tmp_path):
     seg = Segmenter({"手机": 3, "打印": 2, "#年": 4, "iPhone": 2})
     assert seg._current[1] is None
@@ -100,6 +115,15 @@ def _reference_spans(text: str, entries: set[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def _needing_the_trie(words: set[str]) -> set[str]:
+    """The words only the mixed trie finds: not ideographs alone (the lattice finds 恤衫), and cut in
+    two by the rules, or starting with a sign before a digit (-3D is one token where it starts the
+    text, but 1-3D is 1, -, 3D)."""
+    atoms = Segmenter({"龘龘": 1})
+    return {w for w in words if not all("\u4e00" <= c <= "\u9fff" for c in w)
+            and (len(atoms.cut(w)) > 1 or (w[0] in "+-−－＋" and w[1:2].isdigit()))}
+
+
 def _kernel_spans(seg: Segmenter, text: str) -> list[tuple[int, int]]:
     cps = codepoints(text)
     starts, ends = v.find_mixed(cps, seg._table, 0, len(cps), *seg._current[1])
@@ -114,10 +138,8 @@ def test_matching_is_the_plain_python_reference_on_random_text():
     entries = {"T恤", "T恤衫", "卡拉OK", "iPhone手机", "3D打印", "C++", "C#", "AT&T", "恤衫", "OK手机", "D打印", "5%C",
                "-3D", "中\u0301T", "e-mail"}
     seg = Segmenter({**{w: 1 for w in entries}, "中": 1})
-    # the lattice finds 恤衫; -3D is one token of the rules, so it needs no help either
-    atoms = Segmenter({"龘龘": 1})
-    entries = {w for w in entries if len(atoms.cut(w)) > 1 and not all("\u4e00" <= c <= "\u9fff" for c in w)}
-    assert "恤衫" not in entries and "-3D" not in entries and "T恤" in entries
+    entries = _needing_the_trie(entries)
+    assert "恤衫" not in entries and "-3D" in entries and "T恤" in entries
     checked = 0
     for _ in range(1500):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
@@ -125,6 +147,107 @@ def test_matching_is_the_plain_python_reference_on_random_text():
         assert _kernel_spans(seg, text) == want, text
         checked += len(want)
     assert checked > 500  # the texts do hold entries
+
+
+LONG_ENTRIES = {"T恤", "卡拉OK", "C++", "C#", "AT&T", "a-", "x+", "1.", ".5", "-3.", "++", "OK手机", "大S", "e-mail"}
+LONG_PIECES = ["T", "恤", "卡拉", "OK", "C", "+", "#", "&", "A", "a", "-", "x", "1", ".", "5", "3", "e", "mail", "大",
+               "S", "手机", "，", "——", "%", " ", "\u0301"]
+LONG_RUNS = ["C++", "a-", "x", "1.5", "x+", "AT&T", "+", "大S", "e-mail", "-3.", "OK", "5"]
+
+
+def _long_text(rng: random.Random, size: int) -> str:
+    """Long runs of one piece of Latin, digits or signs (C++C++..., a-a-a-..., 1.51.5...) among entries and other pieces."""
+    parts = []
+    while sum(map(len, parts)) < size:
+        if rng.random() < 0.3:
+            parts.append(rng.choice(LONG_RUNS) * rng.randint(20, 300))
+        else:
+            parts.append(rng.choice(LONG_PIECES))
+    return "".join(parts)
+
+
+def test_matching_is_the_reference_on_long_runs():
+    """Runs of hundreds of characters where entries match at every step, or inside one long token."""
+    rng = random.Random(21)
+    seg = Segmenter({**{w: 1 for w in LONG_ENTRIES}, "中": 1})
+    entries = _needing_the_trie(LONG_ENTRIES)
+    assert entries == LONG_ENTRIES - {"e-mail"}  # one token of the rules
+    checked = 0
+    for _ in range(40):
+        text = _long_text(rng, rng.randint(500, 3000))
+        want = _reference_spans(text, entries)
+        assert _kernel_spans(seg, text) == want, text
+        checked += len(want)
+    assert checked > 2000
+
+
+def test_a_long_run_takes_linear_time():
+    """Every place of C++C++... (or of one long token a-a-a-...) starts an entry: each must be
+    answered without walking the run again (quadratic before: minutes for 100,000 characters)."""
+    seg = Segmenter({"C++": 3, "中国": 5, "a-": 2})
+    assert seg.cut("C++中国a-") == ["C++", "中国", "a-"]  # compiled before the clock starts
+    text = "C++" * 33_334
+    start = time.perf_counter()
+    words = seg.cut(text)
+    assert time.perf_counter() - start < 5.0
+    assert words == ["C++"] * 33_334
+    start = time.perf_counter()
+    words = seg.cut("a-" * 50_000)
+    assert time.perf_counter() - start < 5.0
+    assert words == ["a-a" + "-a" * 49_998, "-"]  # one word of the rules: the entry would cut it
+
+
+def _no_entry_straddles(text: str, p: int, entries: set[str]) -> bool:
+    return not any(text.startswith(w, p - k) for w in entries for k in range(1, min(len(w), p + 1)))
+
+
+def test_block_bounds_never_cut_an_entry():
+    """With mixed entries, a block bound is a place where a token must start and no entry found
+    in one block could straddle; the blocks then mark the text as one block does."""
+    rng = random.Random(5)
+    entries = LONG_ENTRIES | {"C++C++C++"}
+    seg = Segmenter({**{w: 1 for w in entries}, "中": 1, "大": 3})
+    mixed = seg._current[1]
+    cut = moved = 0
+    for _ in range(30):
+        text = _long_text(rng, rng.randint(2000, 6000)).replace(" ", "，")
+        cps = codepoints(text)
+        serial = v.mark_words_serial(cps, seg._table, *seg._current[0], mixed=mixed)
+        for n_blocks in (2, 7, 50):
+            bounds = v.block_bounds(cps, seg._table, n_blocks, mixed)
+            plain = v.block_bounds(cps, seg._table, n_blocks)
+            assert bounds[0] == 0 and bounds[-1] == len(cps) and np.all(np.diff(bounds) >= 0)
+            assert np.all(bounds >= plain)  # a bound of the rules, and where no entry can straddle it
+            inner = [p for p in bounds[1:-1].tolist() if 0 < p < len(text)]
+            assert all(_no_entry_straddles(text, p, entries) for p in inner)
+            cut += len(set(inner))
+            moved += int(np.count_nonzero(bounds != plain))
+            marks = v.mark_words(cps, seg._table, bounds, *seg._current[0], threads=1, mixed=mixed)
+            assert np.array_equal(marks, serial), (n_blocks, bounds)
+    assert cut > 100 and moved > 100  # the texts were cut, often further on than the rules alone would
+
+
+def test_a_long_line_runs_in_several_blocks():
+    """A long text without whitespace or line feed is cut into blocks (threads) all the same."""
+    rng = random.Random(11)
+    pieces = ["T恤", "衫", "卡拉", "OK", "卡拉OK", "iPhone", "手机", "3D", "打印", "机", "B超", "检查", "穿", "做", "x", "。",
+              "，", "C++", "C#", "AT&T", "110"]
+    text = "".join(rng.choice(pieces) for _ in range(40_000))
+    assert len(text) > 1 << 16 and not any(c.isspace() for c in text)
+    serial, parallel = Segmenter(COUNTS, jobs=1), Segmenter(COUNTS, jobs=2)
+    bounds = v.block_bounds(codepoints(text), parallel._table, 8, parallel._current[1])
+    assert len(set(bounds.tolist())) == 9  # eight blocks, not one
+    spans = _reference_spans(text, MIXED)
+    without = Segmenter({w: c for w, c in COUNTS.items() if w not in MIXED})
+    want, at = [], 0
+    for s, e in spans + [(len(text), len(text))]:
+        want += [(w, a + at, b + at) for w, a, b in without.tokenize(text[at:s])]
+        if e > s:
+            want.append((text[s:e], s, e))
+        at = e
+    assert serial.tokenize(text) == want
+    assert parallel.tokenize(text) == want
+    assert parallel.cut(text) == [w for w, _, _ in want]
 
 
 def test_the_cut_between_entries_is_the_lattices():

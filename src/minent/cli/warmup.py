@@ -208,7 +208,7 @@ def kernel_signatures() -> dict[str, tuple]:
     return {
         "utf8._decode_utf8": (a(u1, True),),
         "tokens._number_marks": (cps, table, a(u1)),
-        "viterbi._block_bounds": (cps, table, i8, t.boolean),
+        "viterbi._block_bounds": (cps, table, i8, a(i4), a(u8), a(i4), i8, a(u1)),  # and the mixed trie
         "viterbi.mark_block": (cps, table, i8, i8, *trie, a(u1)),
         "viterbi.mark_block_mixed": (cps, table, i8, i8, *trie, *trie[:5], a(f8), a(u1)),
         "viterbi._mixed_word_mask": (cps, a(i8, True), table),

@@ -547,7 +547,7 @@ class Segmenter:
         with numba_threads(self.jobs) as n_threads:
             if n_threads == 1:
                 return v.mark_words_serial(cps, self._table, *trie, mixed=mixed)
-            bounds = v.block_bounds(cps, self._table, n_threads * _BLOCKS_PER_THREAD, after_space=mixed is not None)
+            bounds = v.block_bounds(cps, self._table, n_threads * _BLOCKS_PER_THREAD, mixed=mixed)
             return v.mark_words(cps, self._table, bounds, *trie, mixed=mixed)
 
     # -- public API -------------------------------------------------------------------

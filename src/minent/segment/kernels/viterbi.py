@@ -26,9 +26,9 @@ import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
-from ...common.kernels.tokens import (DIGIT, HAN, KIND_MASK, MARK, NEWLINE_KIND, OTHER, SPACE, char_class,
+from ...common.kernels.tokens import (DIGIT, HAN, KIND_MASK, MARK, NEWLINE_KIND, OTHER, SIGN, SPACE, char_class,
                                       end_of_alnum, is_number, kind_at, rule_token_end)
-from ...common.kernels.trie import ROOT_DIRECT, child
+from ...common.kernels.trie import CP_BITS, EMPTY_SLOT, ROOT_DIRECT, child
 from ...common.kernels.utf8 import decode_utf8, put_utf8, utf8_size
 
 
@@ -53,29 +53,74 @@ def _can_split(cps, table, p) -> bool:
     return kind == SPACE or kind == NEWLINE_KIND or (kind == OTHER and before == OTHER)
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _after_space(cps, table, p) -> bool:
-    kind = kind_at(cps, p - 1, table)
-    return kind == SPACE or kind == NEWLINE_KIND
+#: the mixed trie's arrays that :func:`block_bounds` reads, when there is no mixed trie (empty: nothing to scan)
+_NO_MIXED = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32), 0,
+             np.empty(0, dtype=np.uint8))
 
 
-def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int, after_space: bool = False) -> np.ndarray:
+def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int, mixed: Optional[tuple] = None) -> np.ndarray:
     """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start;
-    ``after_space``: only after whitespace or a line feed, where no dictionary entry of
-    mixed scripts can be cut in two (an entry holds no whitespace)."""
-    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks), bool(after_space))
+    with ``mixed`` (the trie of mixed-script entries, see :func:`find_mixed`), only where no
+    entry can straddle the cut either, so the blocks find the entries one block would."""
+    m = _NO_MIXED if mixed is None else mixed[:5]
+    return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks), *m)
 
 
 @njit(cache=True, nogil=True)
-def _block_bounds(cps, table, n_blocks, after_space):
+def _trie_depth(root_edges, edge_keys, edge_children, n_nodes) -> np.int64:
+    """Length of a trie's longest word. A node is numbered when it is inserted, so after its
+    parent: one pass in order of number gives every depth."""
+    parent = np.zeros(n_nodes, dtype=np.int64)  # 0 (the root) for the root's direct edges
+    for i in range(edge_keys.shape[0]):
+        if edge_keys[i] != EMPTY_SLOT:
+            parent[edge_children[i]] = np.int64(edge_keys[i] >> CP_BITS)
+    depth = np.zeros(n_nodes, dtype=np.int64)
+    most = np.int64(0)
+    for node in range(1, n_nodes):
+        depth[node] = depth[parent[node]] + 1
+        most = max(most, depth[node])
+    return most
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _path_end(cps, s, n, m_root, m_keys, m_children, m_shift, m_has_child) -> np.int64:
+    """End of the longest path of the mixed trie that ``cps[s:]`` follows (``s`` when none):
+    no entry starting at ``s`` can end after it."""
+    node = np.int64(0)
+    e = s
+    while e < n:
+        node = child(m_root, m_keys, m_children, m_shift, node, cps[e])
+        if node < 0:
+            break
+        e += 1
+        if not m_has_child[node]:
+            break
+    return e
+
+
+@njit(cache=True, nogil=True)
+def _block_bounds(cps, table, n_blocks, m_root, m_keys, m_children, m_shift, m_has_child):
     n = cps.shape[0]
     n_blocks = max(1, n_blocks)
     bounds = np.empty(n_blocks + 1, dtype=np.int64)
     bounds[0] = 0
+    depth = np.int64(0)
+    if m_has_child.shape[0] > 0:
+        depth = _trie_depth(m_root, m_keys, m_children, m_has_child.shape[0])
     for b in range(1, n_blocks):
         p = max(n * b // n_blocks, bounds[b - 1])
-        while 0 < p < n and not (_can_split(cps, table, p) and (not after_space or _after_space(cps, table, p))):
-            p += 1
+        if depth == 0:
+            while 0 < p < n and not _can_split(cps, table, p):
+                p += 1
+        elif 0 < p < n:
+            # reach: the furthest end of a trie path starting before p (only the last depth
+            # places can start one that gets to p); p may be a bound once reach <= p
+            reach = np.int64(0)
+            for s in range(max(0, p - depth), p):
+                reach = max(reach, _path_end(cps, s, n, m_root, m_keys, m_children, m_shift, m_has_child))
+            while p < n and not (reach <= p and _can_split(cps, table, p)):
+                reach = max(reach, _path_end(cps, p, n, m_root, m_keys, m_children, m_shift, m_has_child))
+                p += 1
         bounds[b] = min(max(p, bounds[b - 1]), n)
     bounds[n_blocks] = n
     return bounds
@@ -234,28 +279,17 @@ def _atom_end(cps, table, q, hi) -> np.int64:
     return j
 
 
-@njit(cache=True, nogil=True)
-def _is_boundary(cps, table, lo, hi, p) -> bool:
-    """Whether every cut of the block ``cps[lo:hi]`` has a token boundary at ``p``: walk the
-    smallest pieces from the nearest place before ``p`` where one must start (an ideograph,
-    or after an ideograph, whitespace or a lone punctuation mark)."""
-    if p <= lo or p >= hi:
-        return True
-    if kind_at(cps, p, table) == MARK:  # a mark starts a token only after whitespace
-        kind_before = kind_at(cps, p - 1, table)
-        return kind_before == SPACE or kind_before == NEWLINE_KIND
-    q = p
-    while q > lo:
-        before = char_class(cps[q - 1], table)
-        kind_before = before & KIND_MASK
-        if kind_at(cps, q, table) != MARK and (kind_at(cps, q, table) == HAN or kind_before == HAN
-                                               or kind_before == SPACE or kind_before == NEWLINE_KIND
-                                               or before == OTHER):
-            break
-        q -= 1
-    while q < p:
-        q = _atom_end(cps, table, q, hi)
-    return q == p
+@njit(cache=True, nogil=True, inline="always")
+def _piece_must_start(cps, table, q) -> bool:
+    """Whether every cut has a smallest piece (:func:`_atom_end`) starting at ``q`` > 0 (an
+    ideograph, or after an ideograph, whitespace or a lone punctuation mark; never a mark)."""
+    here = kind_at(cps, q, table)
+    if here == MARK:
+        return False
+    before = char_class(cps[q - 1], table)
+    kind_before = before & KIND_MASK
+    return (here == HAN or kind_before == HAN or kind_before == SPACE or kind_before == NEWLINE_KIND
+            or before == OTHER)
 
 
 @njit(cache=True, nogil=True)
@@ -292,10 +326,20 @@ def _next_start(cps, s, hi, m_root) -> np.int64:
 def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight) -> tuple:
     """``(starts, ends)`` of the mixed-script entries taken whole in the block ``cps[lo:hi]``:
     scanning left to right, at each place the longest entry whose two ends are token
-    boundaries (:func:`_is_boundary`), the scan going on after it."""
+    boundaries (places where every cut of the block has one), the scan going on after it.
+
+    The boundaries are the starts of the smallest pieces (:func:`_atom_end`), walked forward
+    once (a walk back from each place would be quadratic in a long run such as C++C++...):
+    ``pieces[q - lo]`` is True where one starts, right from where the walk last jumped to
+    ``walked``. The scan only moves on, so when an entry starts beyond ``walked`` the walk
+    may jump to the nearest place before it where a piece must start: what it skips is
+    never asked again, and text without entries is not walked at all.
+    """
     starts = np.empty(16, dtype=np.int64)
     ends = np.empty(16, dtype=np.int64)
     n = 0
+    pieces = np.zeros(0, dtype=np.bool_)  # made at the first entry found
+    walked = lo  # a piece starts here; pieces is right up to here
     s = lo
     while s < hi:
         s = _next_start(cps, s, hi, m_root)
@@ -303,12 +347,26 @@ def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_ch
             break
         e = _longest_entry(cps, s, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
         taken = False
-        if e > 0 and _is_boundary(cps, table, lo, hi, s):
-            while e > 0:
-                if _is_boundary(cps, table, lo, hi, e):
-                    taken = True
-                    break
-                e = _longest_entry(cps, s, e - 1, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+        if e > 0:
+            if pieces.shape[0] == 0:
+                pieces = np.zeros(hi - lo + 1, dtype=np.bool_)
+                pieces[0] = True
+            if s > walked:
+                q = s
+                while q > walked and not _piece_must_start(cps, table, q):
+                    q -= 1
+                if q > walked:
+                    walked = q
+                    pieces[q - lo] = True
+            while walked < e:
+                walked = _atom_end(cps, table, walked, hi)
+                pieces[walked - lo] = True
+            if pieces[s - lo]:
+                while e > 0:
+                    if pieces[e - lo]:
+                        taken = True
+                        break
+                    e = _longest_entry(cps, s, e - 1, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
         if not taken:
             s += 1
             continue
@@ -359,8 +417,11 @@ def _mixed_word_mask(cps, offsets, table) -> np.ndarray:
                 lattice = False
         if lattice or blank:
             continue
-        # one piece or more? (a sign's look at the word before can only add a useless entry)
-        out[w] = _atom_end(cps, table, a, b) < b
+        # two pieces or more? A sign before a digit starts a number only where no letter or digit
+        # comes before it (1-3D is 1, -, 3D): such a word is mixed wherever it stands in the
+        # array, not only after a word that ends with a letter or a digit
+        signed = (char_class(cps[a], table) & SIGN) != 0 and b - a > 1 and kind_at(cps, a + 1, table) == DIGIT
+        out[w] = signed or _atom_end(cps, table, a, b) < b
     return out
 
 
@@ -393,7 +454,7 @@ def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, 
                unknown_cost, threads: int = 0, mixed: Optional[tuple] = None) -> np.ndarray:
     """One mark per character (DROP, CONT, START, NEWLINE); the blocks between ``bounds``
     (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count). ``mixed``: the
-    mixed trie (:func:`find_mixed`), whose entries no block bound may cut (``after_space``)."""
+    mixed trie (:func:`find_mixed`), whose entries no block bound may cut (``block_bounds(..., mixed)``)."""
     cps = readonly(cps, np.uint32)
     table = readonly(table)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
