@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -83,6 +83,21 @@ def apriori_command(
     measures: str = typer.Option(
         ",".join(DEFAULT_MEASURES), "--measures", help="The measures written after antecedent, consequent and "
         "count, comma-separated, in this order: any of those --sort names (formulas in the README).",
+    ),
+    lhs: Optional[List[str]] = typer.Option(
+        None, "--lhs", metavar="ITEM", help="Keep only rules whose antecedent is made of the items given (a "
+        "subset of them; repeat for more items): every other item of a rule is in its consequent. Applied while "
+        "rules are formed. An item in no basket is an error. Default: any antecedent.", show_default=False,
+    ),
+    rhs: Optional[List[str]] = typer.Option(
+        None, "--rhs", metavar="ITEM", help="Keep only rules whose consequent is made of the items given (a "
+        "subset of them; repeat for more items), e.g. --rhs milk for the rules ... => milk; an --rhs item may "
+        "still be in antecedents unless --lhs leaves it out. Applied while rules are formed, so much faster than all rules. "
+        "An item in no basket is an error. Default: any consequent.", show_default=False,
+    ),
+    prune_redundant: bool = typer.Option(
+        False, "--prune-redundant", help="Drop a rule A => B when a rule A' => B with A' a smaller, non-empty "
+        "subset of A has the same or a higher confidence (arules' is.redundant).",
     ),
     top: Optional[int] = typer.Option(
         None, "--top", help="Write only the first N rules (after sorting). Default: all.", show_default=False,
@@ -164,7 +179,8 @@ def apriori_command(
     finally:
         progress.close()
     rules_started = time.perf_counter()
-    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top, extra=columns, min_len=min_len)
+    rules = rule_table(found, min_confidence=min_confidence, sort=sort, top=top, extra=columns, min_len=min_len,
+                       antecedents=lhs, consequents=rhs, prune_redundant=prune_redundant)
     rules_seconds = time.perf_counter() - rules_started
 
     def joined(items) -> str:
@@ -180,10 +196,19 @@ def apriori_command(
     with open_output(output) as out:
         out.write("\t".join(("antecedent", "consequent", "count", *columns)) + "\n")
         _write_rules(out, rules, separator, columns)
-    if not len(rules) and top != 0 and not quiet:
-        _no_rules_hint(found, min_confidence, rules.best_confidence)
+    for side, items in rules.absent.items():  # a warning even with -q: most likely a typo
+        for item in items:
+            typer.echo(f"minent: warning: {_OPTION[side]} {item!r} is in none of the baskets: no rule has it", err=True)
+    explained = False
     if not quiet:
-        _summary(found, len(rules), read_seconds, rules_seconds, time.perf_counter() - started)
+        explained = _infrequent_notes(found, rules.infrequent, {"antecedents": lhs, "consequents": rhs})
+    explained = explained or any(len(set(items)) >= len(set((lhs if side == "antecedents" else rhs) or ()))
+                                 for side, items in rules.absent.items())
+    if not len(rules) and top != 0 and not quiet and not explained:
+        _no_rules_hint(found, min_confidence, rules.best_confidence, constrained=bool(lhs or rhs))
+    if not quiet:
+        _summary(found, len(rules), read_seconds, rules_seconds, time.perf_counter() - started,
+                 rules.n_redundant if prune_redundant else None)
 
 
 _SLICE = 1 << 15  # rules turned into text per step: a few milliseconds of C calls at a time
@@ -224,9 +249,31 @@ def _numbers(values) -> list[str]:
     return text[inverse].tolist()
 
 
-def _no_rules_hint(found, min_confidence: float, best: Optional[float]) -> None:
-    """Say why the rules file is empty: the confidence or the support thresholds."""
-    if best is None:
+_OPTION = {"antecedents": "--lhs", "consequents": "--rhs"}
+
+
+def _infrequent_notes(found, infrequent: dict, given: dict) -> bool:
+    """Note each constraint item that is in the data but not frequent; True when a side's
+    items are all such (which explains an empty rule list)."""
+    counts = {}
+    if found.all_items is not None and infrequent:
+        wanted = {x for items in infrequent.values() for x in items}
+        counts = {x: int(c) for x, c in zip(found.all_items, found.all_item_counts.tolist()) if x in wanted}
+    for side, items in infrequent.items():
+        for item in items:
+            c = counts.get(item)
+            where = f"is in {c} basket{'s' if c != 1 else ''}, fewer than" if c is not None else "is below"
+            typer.echo(f"minent: {_OPTION[side]} {item!r} {where} the minimum count {found.min_count}: "
+                       "no frequent itemset holds it, so no rule has it", err=True)
+    return any(len(set(items)) >= len(set(given[side] or ())) for side, items in infrequent.items())
+
+
+def _no_rules_hint(found, min_confidence: float, best: Optional[float], constrained: bool = False) -> None:
+    """Say why the rules file is empty: the confidence or the support thresholds, or the constraints."""
+    if best is None and constrained and len(found.levels) >= 2:
+        typer.echo("minent: no rules: no frequent itemset of 2 or more items fits --lhs/--rhs "
+                   "(an antecedent made of --lhs items, a consequent of --rhs items)", err=True)
+    elif best is None:
         typer.echo("minent: no rules: no itemset of 2 or more items reaches the minimum support; "
                    "lower it with -s/--min-count", err=True)
     else:
@@ -234,7 +281,8 @@ def _no_rules_hint(found, min_confidence: float, best: Optional[float]) -> None:
                    f"seen is {best:.2g}); lower it with -c", err=True)
 
 
-def _summary(found, n_rules: int, read_seconds: float, rules_seconds: float, total_seconds: float) -> None:
+def _summary(found, n_rules: int, read_seconds: float, rules_seconds: float, total_seconds: float,
+             n_redundant: Optional[int] = None) -> None:
     """The table of levels on stderr."""
     echo = lambda text: typer.echo(text, err=True)  # noqa: E731
     echo(f"minent apriori: {found.n_baskets:,} baskets, min count {found.min_count:,} "
@@ -242,5 +290,6 @@ def _summary(found, n_rules: int, read_seconds: float, rules_seconds: float, tot
     echo(f"  {'level':>5}  {'candidates':>12}  {'frequent':>10}  {'seconds':>8}")
     for s in found.stats:
         echo(f"  {s.size:>5}  {s.candidates:>12,}  {s.frequent:>10,}  {s.seconds:>8.3f}")
-    echo(f"  itemsets {len(found):,}, rules {n_rules:,}; read {read_seconds:.2f} s, mine {found.seconds:.2f} s, "
+    dropped = "" if n_redundant is None else f" ({n_redundant:,} redundant dropped)"
+    echo(f"  itemsets {len(found):,}, rules {n_rules:,}{dropped}; read {read_seconds:.2f} s, mine {found.seconds:.2f} s, "
          f"rules {rules_seconds:.2f} s, total {total_seconds:.2f} s")

@@ -175,8 +175,8 @@ def apriori(
     """:func:`minent.apriori` on a Dask cluster: the same itemsets (same ids, same order).
 
     ``baskets`` is a csv or fimi file (path or fsspec URL) read by the workers in byte
-    ranges, a long-format file (read here, then sent), or a list of baskets (sent in
-    ``n_partitions`` pieces). Item counts and then, level by level, candidate supports are
+    ranges, a long-format file (read here, then sent), or a list of baskets or a DataFrame
+    as :func:`minent.apriori` takes it (sent in ``n_partitions`` pieces). Item counts and then, level by level, candidate supports are
     counted per partition on the workers and summed in a tree; candidates are generated here.
     ``header`` is :func:`~minent.itemsets.baskets.read_baskets`'s: a csv file's first record is
     judged a header from the summed item counts, by the local rule, and then taken out.
@@ -204,7 +204,9 @@ def apriori(
         first = None
         if isinstance(baskets, (bytes,)):
             raise MinentError("transactions must be an iterable of baskets, not a string")
-        baskets = list(baskets)
+        from .frames import frame_baskets, is_frame
+
+        baskets = frame_baskets(baskets) if is_frame(baskets) else list(baskets)
         k = max(1, n_partitions or 1)
         step = max(1, math.ceil(len(baskets) / k))
         sources, source_fmt = [baskets[i : i + step] for i in range(0, len(baskets), step)] or [[]], None

@@ -60,6 +60,10 @@ class FrequentItemsets:
     min_count: int
     stats: list = field(default_factory=list)  # LevelStats per level
     seconds: float = 0.0
+    # every distinct item of the baskets (frequent or not) with its count, so that a rule
+    # constraint naming an item can tell "not in the data" from "not frequent"; None when unknown
+    all_items: Optional[list] = field(default=None, repr=False, compare=False)
+    all_item_counts: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return sum(len(counts) for _, counts in self.levels)
@@ -89,6 +93,13 @@ class FrequentItemsets:
         pairs = self.to_list()
         with gc_paused():
             return {frozenset(s): c for s, c in pairs}
+
+    def to_frame(self):
+        """The itemsets as mlxtend's DataFrame: ``support`` and ``itemsets`` (frozensets), by
+        size (needs pandas: ``pip install "minent[pandas]"``)."""
+        from .frames import itemsets_frame
+
+        return itemsets_frame(self)
 
     def support(self, count: int) -> float:
         return count / self.n_baskets
@@ -131,6 +142,10 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
     """
     if isinstance(transactions, (str, bytes)):
         raise MinentError("transactions must be an iterable of baskets, not a string")
+    from .frames import encode_frame, is_frame
+
+    if is_frame(transactions):
+        return encode_frame(transactions)
     try:
         baskets = transactions if isinstance(transactions, (list, tuple)) else list(transactions)
         if any(isinstance(b, (str, bytes)) for b in baskets):
@@ -176,8 +191,10 @@ def apriori(
 ) -> FrequentItemsets:
     """Find every itemset held by at least ``min_support`` of the baskets (default 0.01).
 
-    ``transactions`` is any iterable of iterables of hashable items; duplicates inside a
-    basket count once and empty baskets count as baskets. Give ``min_count`` instead of
+    ``transactions`` is any iterable of iterables of hashable items, or a pandas DataFrame:
+    one-hot (a row a basket, a column an item, values True/False or 1/0, sparse columns too)
+    or long (two columns: basket id, item); duplicates inside a basket count once and empty
+    baskets count as baskets. Give ``min_count`` instead of
     ``min_support`` for an absolute threshold. ``max_len`` caps the itemset size.
     ``progress(stage, level, max_len)`` is called after each level.
     """
@@ -251,7 +268,8 @@ def levelwise(
     id_of_code = np.full(len(labels), -1, dtype=np.int32)
     id_of_code[frequent_codes] = np.arange(m, dtype=np.int32)
     id_labels = [labels[c] for c in frequent_codes.tolist()]
-    found = FrequentItemsets(labels=id_labels, levels=[], n_baskets=n_baskets, min_count=min_count)
+    found = FrequentItemsets(labels=id_labels, levels=[], n_baskets=n_baskets, min_count=min_count,
+                             all_items=labels, all_item_counts=np.asarray(code_counts, dtype=np.int64))
     found.levels.append((np.arange(m, dtype=np.int32).reshape(m, 1), code_counts[frequent_codes].astype(np.int64)))
     found.stats.append(LevelStats(1, len(labels), m, time.perf_counter() - t0))
     progress("apriori levels", 1, max_len)

@@ -24,7 +24,7 @@ from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from .mining import _INT64_MAX, _SLICE, FrequentItemsets
 
-__all__ = ["association_rules", "Rule", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS", "EXTRA_MEASURES"]
+__all__ = ["association_rules", "Rule", "RuleList", "RuleTable", "rule_table", "max_confidence", "SORT_KEYS", "EXTRA_MEASURES"]
 
 _CHUNK = 1 << 17  # rows per numpy call in the rules code
 _TOLERANCE = 1e-12  # a confidence this close under the minimum still passes
@@ -48,11 +48,27 @@ class Rule:
     certainty: float = math.nan  # certainty factor
     zhang: float = math.nan  # Zhang's metric
     added_value: float = math.nan
+    antecedent_support: float = math.nan
+    consequent_support: float = math.nan
+
+
+class RuleList(list):
+    """The list of :class:`Rule` that :func:`association_rules` returns, with ``to_frame()``."""
+
+    def to_frame(self):
+        """The rules as mlxtend's DataFrame (antecedents, consequents as frozensets, antecedent
+        support, consequent support, support, confidence, lift, representativity, leverage,
+        conviction, zhangs_metric, jaccard, certainty, kulczynski), then count, cosine and
+        added_value; needs pandas (``pip install "minent[pandas]"``)."""
+        from .frames import rules_frame
+
+        return rules_frame(self)
 
 
 #: the measures of a rule, in Rule's order (formulas in the README, "Rule measures")
 EXTRA_MEASURES = ("jaccard", "kulczynski", "cosine", "certainty", "zhang", "added_value")
 SORT_KEYS = ("lift", "confidence", "support", "leverage", "conviction") + EXTRA_MEASURES
+_SIDE_SUPPORTS = ("antecedent_support", "consequent_support")  # for to_frame; not asked for by the command
 _NOT_CLOSED = ("the itemsets are not closed under subsets (an antecedent or consequent of a rule has "
                "no count); mine them with minent.apriori")
 
@@ -150,14 +166,23 @@ def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
     return levels, n_baskets
 
 
-def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2) -> tuple[dict, Optional[float]]:
+def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
+                     may_lead: Optional[np.ndarray] = None,
+                     may_follow: Optional[np.ndarray] = None) -> tuple[dict, Optional[float]]:
     """Every rule A => B of confidence >= min_confidence, as arrays; and the highest confidence
-    of any rule (None without itemsets of 2+ items).
+    of any such rule's smallest consequents (None when no itemset of 2+ items can be split).
 
-    Consequents grow one position at a time, only from consequents that passed: the
-    antecedent of a larger consequent is a subset, so it has at least as many baskets and
-    the confidence cannot rise (also in floating point: the division is monotonic). Only
-    itemsets of ``min_len`` items or more give rules (a rule's length is its itemset's).
+    ``may_lead[id]`` / ``may_follow[id]`` (bool by item id, None: every item) say which items
+    may stand in an antecedent / a consequent. They shape the enumeration itself: in an
+    itemset, the positions whose item may not lead must all follow (they make the smallest
+    consequent, "required"), the others that may follow are optional, and itemsets holding an
+    item that may do neither, or nothing that may follow, are never split.
+
+    Consequents grow one optional position at a time (a later one than the last added), only
+    from consequents that passed: the antecedent of a larger consequent is a subset, so it
+    has at least as many baskets and the confidence cannot rise (also in floating point: the
+    division is monotonic). Only itemsets of ``min_len`` items or more give rules (a rule's
+    length is its itemset's).
     """
     parts: dict = {name: [] for name in ("a_len", "a_idx", "b_len", "b_idx", "count", "a_count", "b_count")}
     best = None
@@ -166,11 +191,12 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2) -
         step = max(1, _CHUNK // k)
         for lo in range(0, len(rows), step):
             hi = min(lo + step, len(rows))
-            # (itemset row, consequent positions in it): first every single position
-            pending = [(np.repeat(np.arange(lo, hi, dtype=np.int64), k),
-                        np.tile(np.arange(k, dtype=np.int8), hi - lo).reshape(-1, 1))]
+            pending, optional = _first_consequents(rows[lo:hi], lo, k, may_lead, may_follow)
+            first = len(pending)  # the first entries hold the smallest consequents
             while pending:
-                which, pos = pending.pop()
+                which, pos, last = pending.pop()
+                smallest = len(pending) < first
+                first = min(first, len(pending))
                 j = pos.shape[1]
                 held = np.zeros((len(which), k), dtype=bool)
                 np.put_along_axis(held, pos.astype(np.intp), True, axis=1)
@@ -181,13 +207,13 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2) -
                 if bool(np.any(a_count == 0)):
                     raise MinentError("an antecedent has a count of 0: itemset counts must be at least 1")
                 confidence = counts[which] / a_count
-                if j == 1 and len(confidence):
+                if smallest and len(confidence):
                     top = float(confidence.max())
                     best = top if best is None or top > best else best
                 ok = ~(confidence + _TOLERANCE < min_confidence)
                 if not bool(ok.any()):
                     continue
-                which, pos = which[ok], pos[ok]
+                which, pos, last = which[ok], pos[ok], last[ok]
                 b_idx = levels.find(np.take_along_axis(these[ok], pos.astype(np.intp), axis=1))
                 b_count = levels.counts[j - 1][b_idx]
                 if bool(np.any(b_count == 0)):
@@ -196,18 +222,46 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2) -
                                     ("b_len", np.full(len(which), j, dtype=np.int8)), ("b_idx", b_idx),
                                     ("count", counts[which]), ("a_count", a_count[ok]), ("b_count", b_count)):
                     parts[name].append(value)
-                if j + 1 < k:  # grow each passing consequent by a later position
-                    last = pos[:, -1].astype(np.int64)
-                    n_more = k - 1 - last
-                    parent = np.repeat(np.arange(len(which)), n_more)
-                    first = np.cumsum(n_more) - n_more
-                    added = last[parent] + 1 + (np.arange(len(parent)) - first[parent])
+                if j + 1 < k:  # grow each passing consequent by a later optional position
+                    later = optional[which - lo] & (np.arange(k) > last.reshape(-1, 1))
+                    parent, added = np.nonzero(later)
+                    if not len(parent):
+                        continue
                     grown = np.concatenate([pos[parent], added.astype(np.int8).reshape(-1, 1)], axis=1)
+                    if may_lead is not None:  # required positions may lie after the added one
+                        grown.sort(axis=1)
+                    added = added.astype(np.int8)
                     for s in reversed(range(0, len(parent), _CHUNK)):  # popped first piece first
-                        pending.append((which[parent[s:s + _CHUNK]], grown[s:s + _CHUNK]))
+                        pending.append((which[parent[s:s + _CHUNK]], grown[s:s + _CHUNK], added[s:s + _CHUNK]))
     dtypes = {"a_len": np.int8, "b_len": np.int8}
     return {name: np.concatenate(p) if p else np.empty(0, dtype=dtypes.get(name, np.int64))
             for name, p in parts.items()}, best
+
+
+def _first_consequents(rows: np.ndarray, lo: int, k: int, may_lead: Optional[np.ndarray],
+                       may_follow: Optional[np.ndarray]) -> tuple[list, np.ndarray]:
+    """The smallest consequents of itemsets ``rows`` (numbered from ``lo``) as pending
+    entries (itemset row, consequent positions ascending, last optional position added),
+    and the optional positions of each row (bool [rows, k])."""
+    n = len(rows)
+    follow = np.ones((n, k), dtype=bool) if may_follow is None else may_follow[rows]
+    required = np.zeros((n, k), dtype=bool) if may_lead is None else ~may_lead[rows]
+    n_required = required.sum(axis=1)
+    fits = follow.any(axis=1) & ~(required & ~follow).any(axis=1) & (n_required < k)
+    optional = follow & ~required
+    pending: list = []
+    alone = np.flatnonzero(fits & (n_required == 0))  # no required position: every optional one alone
+    if len(alone):
+        row, at = np.nonzero(optional[alone])
+        which = alone[row].astype(np.int64) + lo
+        at = at.astype(np.int8)
+        for s in reversed(range(0, len(which), _CHUNK)):
+            pending.append((which[s:s + _CHUNK], at[s:s + _CHUNK].reshape(-1, 1), at[s:s + _CHUNK]))
+    for q in np.unique(n_required[fits & (n_required > 0)]).tolist():  # the required positions together
+        these = np.flatnonzero(fits & (n_required == q))
+        pos = np.nonzero(required[these])[1].astype(np.int8).reshape(len(these), q)
+        pending.append((these.astype(np.int64) + lo, pos, np.full(len(these), -1, dtype=np.int8)))
+    return pending, optional
 
 
 def _str_ranks(labels: list) -> np.ndarray:
@@ -338,12 +392,16 @@ class RuleTable:
     ``itemsets(...)`` turn a slice into Python objects, so a caller writing millions of
     rules never holds them all as objects (``len`` is the number of rules)."""
 
-    MEASURES = ("count", "support", "confidence", "lift", "leverage", "conviction") + EXTRA_MEASURES
+    MEASURES = ("count", "support", "confidence", "lift", "leverage", "conviction") + EXTRA_MEASURES + (
+        "antecedent_support", "consequent_support")
 
     def __init__(self, levels: _Levels, columns: dict, best_confidence: Optional[float]):
         self.levels = levels
         self.columns = columns  # a_len, a_idx, b_len, b_idx and the MEASURES, one value a rule
         self.best_confidence = best_confidence  # highest confidence of any rule, below the minimum too
+        self.infrequent: dict = {}  # side -> constraint items in the data but in no frequent itemset
+        self.absent: dict = {}  # side -> constraint items in none of the baskets (a typo, most likely)
+        self.n_redundant = 0  # rules dropped as redundant
         self._names: Optional[np.ndarray] = None
 
     def __len__(self) -> int:
@@ -375,10 +433,14 @@ class RuleTable:
                 out[i] = items
         return out
 
-    def rules(self, lo: int = 0, hi: Optional[int] = None) -> list[Rule]:
+    def to_frame(self):
+        """All rules as mlxtend's DataFrame (see :meth:`RuleList.to_frame`)."""
+        return self.rules().to_frame()
+
+    def rules(self, lo: int = 0, hi: Optional[int] = None) -> RuleList:
         """Rules lo..hi-1 as Rule objects."""
         hi = len(self) if hi is None else min(hi, len(self))
-        out: list = []
+        out = RuleList()
         with gc_paused():
             for s in range(lo, hi, _SLICE):
                 e = min(s + _SLICE, hi)
@@ -397,11 +459,16 @@ def rule_table(
     top: Optional[int] = None,
     extra: Optional[Iterable[str]] = None,
     min_len: int = 2,
+    antecedents: "Optional[Iterable[Hashable]]" = None,
+    consequents: "Optional[Iterable[Hashable]]" = None,
+    prune_redundant: bool = False,
 ) -> RuleTable:
     """What :func:`association_rules` returns, as a :class:`RuleTable` of arrays. ``extra``
     names the measures of :data:`EXTRA_MEASURES` to compute (None: all; the sort key always):
     each is an array as long as the rules, so a caller writing a few columns of millions of
-    rules asks only for those."""
+    rules asks only for those. The table's ``infrequent`` maps 'antecedents' / 'consequents'
+    to the constraint items that are in the data but in no frequent itemset, and
+    ``n_redundant`` counts the rules ``prune_redundant`` dropped."""
     try:
         conf = float(min_confidence)
     except (TypeError, ValueError):
@@ -415,7 +482,17 @@ def rule_table(
     levels, n_baskets = _levels_of(itemsets, n_baskets)
     if isinstance(min_len, bool) or not isinstance(min_len, (int, np.integer)) or min_len < 1:
         raise MinentError(f"the minimum rule length must be a whole number of at least 1, got {min_len!r}")
-    c, best = _candidate_rules(levels, conf, int(min_len))
+    infrequent: dict = {}
+    absent: dict = {}
+    may_lead = _side(levels, itemsets, antecedents, "antecedents", infrequent, absent)
+    may_follow = _side(levels, itemsets, consequents, "consequents", infrequent, absent)
+    c, best = _candidate_rules(levels, conf, int(min_len), may_lead, may_follow)
+    n_redundant = 0
+    if prune_redundant:
+        keep = ~_redundant(levels, c)
+        n_redundant = int(len(keep) - np.count_nonzero(keep))
+        if n_redundant:
+            c = {name: values[keep] for name, values in c.items()}
     n = float(n_baskets)
     count, a_count, b_count = c["count"], c["a_count"], c["b_count"]
     # the same float operations, in the same order, as on Python numbers: identical values
@@ -429,8 +506,12 @@ def rule_table(
     conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
     measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
                 "leverage": leverage, "conviction": conviction}
-    wanted = set(EXTRA_MEASURES if extra is None else extra) | ({sort} & set(EXTRA_MEASURES))
-    if wanted:
+    wanted = set(EXTRA_MEASURES + _SIDE_SUPPORTS if extra is None else extra) | ({sort} & set(EXTRA_MEASURES))
+    if "antecedent_support" in wanted:
+        measures["antecedent_support"] = a_count / n
+    if "consequent_support" in wanted:
+        measures["consequent_support"] = b_support
+    if wanted & set(EXTRA_MEASURES):
         measures.update((k, v) for k, v in _extra_measures(support, a_count / n, b_support, confidence).items()
                         if k in wanted)
     # highest measure first, ties by confidence, support, then the text of the items
@@ -444,7 +525,78 @@ def rule_table(
         order = order[:top]
     columns = {name: c[name][order] for name in ("a_len", "a_idx", "b_len", "b_idx")}
     columns.update((name, values[order]) for name, values in measures.items())
-    return RuleTable(levels, columns, best)
+    table = RuleTable(levels, columns, best)
+    table.infrequent, table.absent, table.n_redundant = infrequent, absent, n_redundant
+    return table
+
+
+def _side(levels: _Levels, itemsets, items: "Optional[Iterable[Hashable]]", side: str,
+          infrequent: dict, absent: dict) -> Optional[np.ndarray]:
+    """Which item ids may stand on ``side`` (bool by id), or None for no constraint. An item
+    that is in no itemset allows nothing, and is noted: in ``absent[side]`` when the itemsets
+    come from :func:`apriori` and the item is in none of the baskets (a typo, most likely),
+    else in ``infrequent[side]`` (merely infrequent, or the baskets are not known)."""
+    if items is None:
+        return None
+    if isinstance(items, (str, bytes)):
+        items = [items]
+    try:
+        wanted = list(dict.fromkeys(items))
+    except TypeError as e:
+        raise MinentError(f"{side} must be an item or an iterable of hashable items ({e})") from None
+    id_of = {label: i for i, label in enumerate(levels.labels)}
+    seen = getattr(itemsets, "all_items", None) if isinstance(itemsets, FrequentItemsets) else None
+    in_data = None if seen is None else set(seen)
+    allowed = np.zeros(levels.n_items, dtype=bool)
+    for item in wanted:
+        i = id_of.get(item)
+        if i is not None:
+            allowed[i] = True
+        elif in_data is not None and item not in in_data:
+            absent.setdefault(side, []).append(item)
+        else:
+            infrequent.setdefault(side, []).append(item)
+    return allowed
+
+
+def _redundant(levels: _Levels, c: dict) -> np.ndarray:
+    """Which candidate rules A => B are redundant: some A' => B, A' a non-empty proper subset
+    of A, has at least the confidence of A => B (arules' ``is.redundant``). The confidences
+    of the more general rules come from the itemset counts, listed rules or not.
+
+    Rules are taken by antecedent and consequent size, and each subset A' is looked up for
+    all of them at once (2^|A| - 2 lookups a rule, antecedents being short), only for the
+    rules not yet found redundant."""
+    from itertools import combinations
+
+    n = len(c["count"])
+    out = np.zeros(n, dtype=bool)
+    a_len, b_len = c["a_len"], c["b_len"]
+    for a in np.unique(a_len).tolist():
+        if a < 2:
+            continue  # a one-item antecedent has no non-empty proper subset
+        for b in np.unique(b_len[a_len == a]).tolist():
+            where = np.flatnonzero((a_len == a) & (b_len == b))
+            for lo in range(0, len(where), _CHUNK):
+                w = where[lo:lo + _CHUNK]
+                lead = levels.rows[a - 1][c["a_idx"][w]]
+                follow = levels.rows[b - 1][c["b_idx"][w]]
+                confidence = c["count"][w] / c["a_count"][w]
+                redundant = np.zeros(len(w), dtype=bool)
+                for size in range(1, a):
+                    for subset in combinations(range(a), size):
+                        todo = np.flatnonzero(~redundant)
+                        if not len(todo):
+                            break
+                        general = lead[todo][:, list(subset)]
+                        g_count = levels.counts[size - 1][levels.find(general)]
+                        both = np.sort(np.concatenate([general, follow[todo]], axis=1), axis=1)
+                        both_count = levels.counts[size + b - 1][levels.find(both)]
+                        if bool(np.any(g_count == 0)):
+                            raise MinentError("an antecedent has a count of 0: itemset counts must be at least 1")
+                        redundant[todo] = both_count / g_count >= confidence[todo]
+                out[w] = redundant
+    return out
 
 
 def _extra_measures(s_ab: np.ndarray, s_a: np.ndarray, s_b: np.ndarray, confidence: np.ndarray) -> dict:
@@ -477,7 +629,10 @@ def association_rules(
     sort: str = "lift",
     top: Optional[int] = None,
     min_len: int = 2,
-) -> list[Rule]:
+    antecedents: "Optional[Iterable[Hashable]]" = None,
+    consequents: "Optional[Iterable[Hashable]]" = None,
+    prune_redundant: bool = False,
+) -> RuleList:
     """Rules ``A => B`` (A, B disjoint, non-empty) from frequent itemsets with confidence >= min_confidence.
 
     ``itemsets`` is what :func:`apriori` returns, or a mapping / iterable of
@@ -488,8 +643,24 @@ def association_rules(
     in the order of the itemsets (for apriori's result: least frequent first). ``min_len``:
     only rules of at least that many items, antecedent and consequent together (the
     smaller itemsets are not even split into rules); mine with ``max_len`` for the longest.
+
+    ``antecedents`` / ``consequents`` (an item or an iterable of items; None: no constraint)
+    keep only rules whose antecedent / consequent is made of those items: a non-empty subset
+    of them, e.g. ``consequents=["milk", "eggs"]`` gives ``... => milk``, ``... => eggs`` and
+    ``... => eggs, milk``. Each constrains its own side only (an item given as a consequent
+    may still lead when ``antecedents`` is None). The constraints steer the enumeration, so
+    asking for one consequent costs a fraction of all rules. An item in none of the baskets,
+    or merely infrequent, allows no rule (:func:`rule_table` notes which).
+
+    ``prune_redundant`` drops each rule A => B for which a rule A' => B, A' a non-empty
+    proper subset of A, has the same or a higher confidence (arules' ``is.redundant``: the
+    longer antecedent predicts B no better); the more general rule counts whether or not
+    it is listed (``min_len`` may hide it).
+
+    The result is a list with ``to_frame()``: mlxtend's rule DataFrame (needs pandas).
     """
-    return rule_table(itemsets, min_confidence, n_baskets=n_baskets, sort=sort, top=top, min_len=min_len).rules()
+    return rule_table(itemsets, min_confidence, n_baskets=n_baskets, sort=sort, top=top, min_len=min_len,
+                      antecedents=antecedents, consequents=consequents, prune_redundant=prune_redundant).rules()
 
 
 def max_confidence(found: FrequentItemsets) -> Optional[float]:
