@@ -516,16 +516,16 @@ class Segmenter:
         cps, offsets = _word_arrays(words)
         node_cost = trie[5]
         unknown_cost = trie[6]
+        values = np.fromiter((counts[w] for w in words), dtype=np.float64, count=len(words))
         for _ in range(64):
             split, nodes = v.split_costs(cps, offsets, *trie[:5], node_cost, unknown_cost)
             losing = np.flatnonzero(node_cost[nodes] >= split)  # a tie goes to the whole word, but keep a margin
             if len(losing) == 0:
                 break
-            old = np.array([counts[words[i]] for i in losing.tolist()])
+            old = values[losing]
             needed = total * np.exp(-split[losing])  # the count at which the whole word ties
             new = np.maximum(old, np.maximum(np.floor(needed) + 1.0, needed * (1 + 1e-9)))
-            for i, c in zip(losing.tolist(), new.tolist()):
-                counts[words[i]] = c
+            values[losing] = new
             new_total = total + float((new - old).sum())
             shift = math.log(new_total) - math.log(total)
             finite = np.isfinite(node_cost)
@@ -536,6 +536,7 @@ class Segmenter:
         else:
             raise MinentError("could not make every added word come out whole: "
                               + ", ".join(words[i] for i in losing[:5].tolist()))
+        counts.update(zip(words, values.tolist()))  # the raised counts, once
         return (*trie[:5], node_cost, unknown_cost), n_words, total, mixed
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
