@@ -27,6 +27,7 @@ _EXPORTS = {
     "LexiconBuilder": ".lexicon.discover",
     "Segmenter": ".segment.segmenter",
     "score_segmentation": ".segment.score",
+    "word_baskets": ".segment.wordbaskets",
     "apriori": ".itemsets.mining",
     "association_rules": ".itemsets.rules",
 }

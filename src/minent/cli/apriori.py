@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option, set_jobs
+from .baskets import DEFAULT_MIN_LENGTH, check_word_options, make_baskets
 
 INT64_MAX = 2**63 - 1  # the kernels' integers: larger values are a Numba typing error, not a result
 RULE_HEADER = ("antecedent", "consequent", "count", "support", "confidence", "lift", "leverage", "conviction")
@@ -30,7 +31,8 @@ def _number(x: float) -> str:
 @guarded
 def apriori_command(
     baskets: Path = typer.Argument(
-        ..., help="Baskets file, one basket a line ('-' reads standard input); see --format.",
+        ..., help="Baskets file, one basket a line ('-' reads standard input); see --format. With --text: "
+        "a text file, one document a line, made into baskets of words as minent baskets does.",
         show_default=False, allow_dash=True,
     ),
     min_support: Optional[float] = typer.Option(
@@ -105,6 +107,31 @@ def apriori_command(
     separator: str = typer.Option(
         " | ", "--item-separator", help="Text between the items of an itemset in the TSV outputs."
     ),
+    text: bool = typer.Option(
+        False, "--text", help="BASKETS is text, one document a line: mine the words that occur together "
+        "(each document's distinct words, cut with -l, are its basket; the same baskets as minent baskets "
+        "writes, its empty ones left out as this command skips empty lines). Needs -l.",
+    ),
+    lexicons: Optional[List[Path]] = typer.Option(
+        None, "--lexicon", "-l", metavar="FILE", help="With --text: the lexicon to cut the documents with "
+        "(repeat to add lexicons, as in minent segment).", show_default=False,
+    ),
+    min_word_length: Optional[int] = typer.Option(
+        None, "--min-word-length", help=f"With --text: leave out words shorter than this many characters. "
+        f"Default: {DEFAULT_MIN_LENGTH}.", show_default=False,
+    ),
+    stop_words: Optional[Path] = typer.Option(
+        None, "--stop-words", metavar="FILE", help="With --text: words left out of the baskets, one a line (UTF-8).",
+        show_default=False,
+    ),
+    min_word_count: Optional[int] = typer.Option(
+        None, "--min-word-count", metavar="N", help="With --text: keep only words whose lexicon count is at "
+        "least N (a word the lexicon lacks counts 0). Not --min-count, the itemsets' count.", show_default=False,
+    ),
+    encoding: Optional[str] = typer.Option(
+        None, "--encoding", help="With --text: the documents' encoding, e.g. gb18030. Default: utf-8 (baskets "
+        "files are always UTF-8).", show_default=False,
+    ),
     jobs: int = jobs_option(),
     scheduler: Optional[str] = scheduler_option("BASKETS", "shared file system or fsspec URL", "itemsets and rules"),
     quiet: bool = quiet_option(),
@@ -152,14 +179,36 @@ def apriori_command(
         raise MinentError("--output and --itemsets name the same file")
     if str(output) == STDIN and str(itemsets) == STDIN:
         raise MinentError("only one of --output and --itemsets can be standard output")
+    text_options = {"--lexicon": lexicons, "--min-word-length": min_word_length, "--stop-words": stop_words,
+                    "--min-word-count": min_word_count, "--encoding": encoding}
+    on_cluster = bool(scheduler and scheduler.strip())
+    if text:
+        if not lexicons:
+            raise MinentError("--text needs a lexicon to cut the documents with: -l LEXICON")
+        for option, value in {"--format": fmt, "--header/--no-header": header}.items():
+            if value is not None:
+                raise MinentError(f"{option} is for baskets files; --text reads one document a line")
+        if on_cluster:
+            raise MinentError("--text runs on this machine, not on --scheduler; make the baskets with "
+                              "minent baskets first to mine them on the cluster")
+        if min_word_length is not None and min_word_length < 1:
+            raise MinentError(f"--min-word-length must be at least 1, got {min_word_length}")
+        encoding = check_word_options(lexicons, [str(baskets)], DEFAULT_MIN_LENGTH if min_word_length is None
+                                      else min_word_length, stop_words, min_word_count, encoding or "utf-8")
+    else:
+        for option, value in text_options.items():
+            if value is not None and value != []:
+                raise MinentError(f"{option} goes with --text (BASKETS is then text, one document a line)")
     check_writable(output)
     check_writable(itemsets)
     set_jobs(jobs)
 
     read_started = time.perf_counter()
-    on_cluster = bool(scheduler and scheduler.strip())
     transactions = None
-    if not on_cluster:  # a cluster's workers read the file
+    if text:
+        transactions = _text_baskets(baskets, lexicons, encoding, min_word_length, stop_words, min_word_count,
+                                     jobs, quiet)
+    elif not on_cluster:  # a cluster's workers read the file
         transactions, header_line = read_baskets_noting_header(baskets, fmt, header)
         if header_line is not None and not quiet:
             name = "standard input" if str(baskets) == STDIN else f"'{baskets}'"
@@ -209,6 +258,34 @@ def apriori_command(
     if not quiet:
         _summary(found, len(rules), read_seconds, rules_seconds, time.perf_counter() - started,
                  rules.n_redundant if prune_redundant else None)
+
+
+def _text_baskets(source: Path, lexicons: List[Path], encoding: str, min_word_length: Optional[int],
+                  stop_words: Optional[Path], min_word_count: Optional[int], jobs: int, quiet: bool) -> list:
+    """The non-empty word baskets of a text file (--text), as minent baskets makes them."""
+    from ..common.errors import MinentError
+    from ..common.textio import STDIN
+    from ..segment.wordbaskets import BasketStats
+
+    progress = progress_for(quiet)
+    stats = BasketStats()
+    try:
+        _, baskets = make_baskets(lexicons, [str(source)], encoding=encoding, stop_words=stop_words,
+                                  min_length=DEFAULT_MIN_LENGTH if min_word_length is None else min_word_length,
+                                  min_word_count=min_word_count, jobs=jobs, progress=progress, stats=stats)
+        transactions = [basket for basket in baskets if basket]
+    finally:
+        progress.close()
+    name = "standard input" if str(source) == STDIN else f"'{source}'"
+    if not stats.n_documents:
+        raise MinentError(f"{name} is empty")
+    if not transactions:
+        raise MinentError(f"{name}: no document keeps a word (of {stats.n_documents:,}); "
+                          "check the lexicon, --min-word-length, --stop-words and --min-word-count")
+    if not quiet:
+        typer.echo(f"minent: {stats.n_documents:,} documents -> {len(transactions):,} baskets of words "
+                   f"({stats.n_documents - len(transactions):,} empty, left out)", err=True)
+    return transactions
 
 
 _SLICE = 1 << 15  # rules turned into text per step: a few milliseconds of C calls at a time

@@ -60,6 +60,8 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     # segment's options that write the cut from word spans (--format jsonl, --mode search,
     # --stop-words, --min-length): see segment_output_kernels
     "apriori": ("support._unique_per_basket", "support.item_frequencies", "support._encode_baskets"),
+    # baskets (and apriori --text) cut the documents as segment does, then filter in Python
+    "baskets": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
     "score": (),
 }
 
@@ -73,6 +75,8 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
         kernels += COMMAND_KERNELS["refine"]
     if name == "segment":
         kernels += segment_output_kernels(options or {})
+    if name == "apriori" and (options or {}).get("text"):
+        kernels = COMMAND_KERNELS["baskets"] + kernels
     return kernels
 
 
@@ -146,6 +150,7 @@ PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
     "refine": ("ngrams._key_slots",),
     # mark_block_mixed: lexicons with entries that mix scripts (jieba's dictionary has 72)
     "segment": ("lexfile._parse_entries", "viterbi._render", "viterbi._block_bounds", "viterbi.mark_block_mixed"),
+    "baskets": ("lexfile._parse_entries", "viterbi._block_bounds", "viterbi.mark_block_mixed"),
     "apriori": (
         "support._pairs_of_range", "support._count_groups", "support._join_setup", "support._join_groups",
         "support.next_level", "support.item_bitsets", "support.nonzero_words", "support.vertical_lists",
@@ -261,6 +266,8 @@ def prepare_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
     kernels = command_kernels(command, options) + PREPARE_EXTRA.get(name, ())
     if name == "build-lexicon" and (options or {}).get("refine", True):
         kernels += PREPARE_EXTRA["refine"]
+    if name == "apriori" and (options or {}).get("text"):
+        kernels += PREPARE_EXTRA["baskets"]
     return tuple(dict.fromkeys(kernels))
 
 
