@@ -81,17 +81,20 @@ def test_csv_round_trip_through_aprioris_reader(lexicon, docs, tmp_path):
     assert {frozenset(['A,B公司']), frozenset(['说"好"']), frozenset(['孙悟空', '唐僧'])} <= items
 
 
-def test_stdin_to_stdout_and_fimi(lexicon, docs, tmp_path):
-    done = minent("baskets", "-q", "-l", lexicon, input=TEXT.encode("utf-8"))
-    assert done.returncode == 0 and done.stderr == b""
-    assert done.stdout.decode("utf-8") == EXPECTED_CSV
+def test_stdin_to_stdout_and_the_formats(lexicon, docs, tmp_path):
     fimi = '唐僧 师父 孙悟空\n\n\n猪八戒 COVID-19 T恤\nA,B公司 说"好" 妖精\n孙悟空\n'
-    done = minent("baskets", "-q", "-l", lexicon, "-", "--format", "fimi", input=TEXT.encode("utf-8"))
+    done = minent("baskets", "-q", "-l", lexicon, input=TEXT.encode("utf-8"))  # fimi by default
+    assert done.returncode == 0 and done.stderr == b""
     assert done.stdout.decode("utf-8") == fimi
-    out = tmp_path / "b.dat"  # the extension apriori reads as fimi: written as fimi
+    done = minent("baskets", "-q", "-l", lexicon, "-", "--format", "csv", input=TEXT.encode("utf-8"))
+    assert done.stdout.decode("utf-8") == EXPECTED_CSV
+    out = tmp_path / "b.dat"
     assert minent("baskets", "-q", "-l", lexicon, docs, "-o", out).returncode == 0
     assert out.read_text(encoding="utf-8") == fimi
     assert read_baskets(out) == read_baskets(tmp_path / "b.dat", "fimi")
+    out = tmp_path / "b.csv"  # csv only by the extension (or -f csv)
+    assert minent("baskets", "-q", "-l", lexicon, docs, "-o", out).returncode == 0
+    assert out.read_text(encoding="utf-8") == EXPECTED_CSV
 
 
 def test_word_options_match_the_library(lexicon, docs, tmp_path):
@@ -106,16 +109,16 @@ def test_word_options_match_the_library(lexicon, docs, tmp_path):
         assert done.returncode == 0, done.stderr
         expected = "".join(" ".join(b) + "\n" for b in word_baskets(seg, lines, **options))
         assert done.stdout.decode("utf-8") == expected, args
-    done = minent("baskets", "-q", "-l", lexicon, docs, "--min-word-count", "20")
+    done = minent("baskets", "-q", "-l", lexicon, docs, "--min-word-count", "20", "-f", "csv")
     assert done.stdout.decode() == "唐僧,师父,孙悟空\n\n\n猪八戒\n\n孙悟空\n"
 
 
 def test_encoding_and_several_inputs(lexicon, docs, tmp_path):
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("孙悟空和猪八戒\n".encode("gb18030"))
-    done = minent("baskets", "-q", "-l", lexicon, gbk, "--encoding", "gb18030")
+    done = minent("baskets", "-q", "-l", lexicon, gbk, "--encoding", "gb18030", "-f", "csv")
     assert done.stdout.decode("utf-8") == "孙悟空,猪八戒\n"
-    done = minent("baskets", "-q", "-l", lexicon, docs, docs)
+    done = minent("baskets", "-q", "-l", lexicon, docs, docs, "-f", "csv")
     assert done.stdout.decode("utf-8") == EXPECTED_CSV * 2  # the last line, without a line feed, ends first
 
 
@@ -140,7 +143,7 @@ def test_pipe_into_apriori_equals_apriori_text(lexicon, corpus, tmp_path):
     options = ["--stop-words", stop, "--min-word-count", "5"]
     making = subprocess.Popen([sys.executable, "-m", "minent", "baskets", "-q", "-l", lexicon, corpus, *options],
                               stdout=subprocess.PIPE)
-    piped = minent("apriori", "-", "-f", "csv", "-s", "0.1", "-c", "0.5", stdin=making.stdout)
+    piped = minent("apriori", "-", "-f", "fimi", "-s", "0.1", "-c", "0.5", stdin=making.stdout)
     making.stdout.close()
     assert making.wait() == 0 and piped.returncode == 0, piped.stderr
     one_step = minent("apriori", "--text", "-l", lexicon, corpus, "--stop-words", stop, "--min-word-length", "2",
@@ -201,3 +204,19 @@ def test_help_shows_the_defaults():
     text = minent("apriori", "--help").stdout.decode()
     for option in ("--text", "--min-word-length", "--min-word-count", "--stop-words"):
         assert option in text, option
+
+
+def test_a_first_document_of_unique_words_is_no_header(lexicon, tmp_path):
+    """In fimi (the default) apriori guesses no header: a first basket whose words occur
+    nowhere else stays a basket, and the two routes agree."""
+    docs = tmp_path / "docs.txt"
+    docs.write_text("观音如来\n猪八戒沙僧唐僧\n猪八戒沙僧\n沙僧唐僧\n猪八戒唐僧\n", encoding="utf-8")
+    lexicon_path = tmp_path / "lex.txt"
+    lexicon_path.write_text("".join(f"{w} 10\n" for w in ("观音", "如来", "猪八戒", "沙僧", "唐僧")), encoding="utf-8")
+    out = tmp_path / "b.dat"
+    assert minent("baskets", "-q", "-l", lexicon_path, docs, "-o", out).returncode == 0
+    via_file = minent("apriori", out, "-s", "0.2", "-c", "0.1")
+    one_step = minent("apriori", "--text", "-l", lexicon_path, docs, "-s", "0.2", "-c", "0.1")
+    assert via_file.returncode == one_step.returncode == 0
+    assert via_file.stdout == one_step.stdout and "如来\t观音".encode() in one_step.stdout
+    assert b"header" not in via_file.stderr

@@ -8,6 +8,7 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pd = pytest.importorskip("pandas", reason="pandas is not installed (pip install \"minent[pandas]\")")
@@ -107,3 +108,29 @@ def test_groceries_equal_mlxtend():
             assert min(theirs_values) < 0
         for a, b in zip(mine[column].tolist(), theirs_values):
             assert a == b or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (column, a, b)
+
+
+@pytest.mark.parametrize("frame, message", [
+    (lambda: pd.DataFrame({"milk": [1, 2, 0, 1], "bread": [1, 0, 1, 1]}), "column 'milk' of the DataFrame is not boolean"),
+    (lambda: pd.DataFrame([[True, False], [True, True]], columns=["a", "a"]), "two columns of the DataFrame are named 'a'"),
+    (lambda: pd.DataFrame({"a": pd.array([True, None, True], dtype="boolean"), "b": [True, True, False]}),
+     "column 'a' of the DataFrame has missing values"),
+])
+def test_ambiguous_or_broken_frames_are_one_line_errors(frame, message):
+    with pytest.raises(minent.MinentError, match=message):
+        minent.apriori(frame(), min_count=1)
+
+
+def test_a_long_frame_is_told_by_its_column_names_or_its_item_names():
+    numeric = pd.DataFrame({"basket": [0, 0, 1], "item": [0, 1, 1]})  # 0/1 values, but named (basket, item)
+    assert dict(minent.apriori(numeric, min_count=1)) == {(0,): 1, (1,): 2, (1, 0): 1}
+    named_items = pd.DataFrame({"order": [1, 1, 2], "product": ["x", "y", "x"]})
+    assert dict(minent.apriori(named_items, min_count=1)) == {("y",): 1, ("x",): 2, ("x", "y"): 1}
+
+
+def test_a_rule_table_made_with_few_measures_still_gives_every_column():
+    found = minent.apriori([["a", "b"], ["a", "b"], ["a", "c"], ["b"]], min_count=1)
+    few = minent.itemsets.rule_table(found, 0.1, extra=["jaccard"]).to_frame()
+    every = minent.itemsets.rule_table(found, 0.1).to_frame()
+    columns = ["antecedent support", "consequent support", "zhangs_metric", "certainty", "kulczynski", "cosine"]
+    assert np.allclose(few[columns].to_numpy(float), every[columns].to_numpy(float))

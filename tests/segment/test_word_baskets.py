@@ -169,3 +169,9 @@ def test_read_documents_across_chunks(tmp_path, monkeypatch):
 def test_exported_lazily():
     assert minent.word_baskets is word_baskets
     assert "word_baskets" in dir(minent)
+
+
+def test_counts_given_as_strings_are_read_as_numbers():
+    """A Segmenter takes counts as numpy reads them ('5'); min_count compares those numbers."""
+    seg = Segmenter({"孙悟空": "5", "唐僧": "3"})
+    assert list(word_baskets(seg, ["孙悟空唐僧"], min_count=4)) == [["孙悟空"]]

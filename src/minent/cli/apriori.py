@@ -89,13 +89,13 @@ def apriori_command(
     lhs: Optional[List[str]] = typer.Option(
         None, "--lhs", metavar="ITEM", help="Keep only rules whose antecedent is made of the items given (a "
         "subset of them; repeat for more items): every other item of a rule is in its consequent. Applied while "
-        "rules are formed. An item in no basket is an error. Default: any antecedent.", show_default=False,
+        "rules are formed. An item in no basket gives a warning (an infrequent one, a note). Default: any antecedent.", show_default=False,
     ),
     rhs: Optional[List[str]] = typer.Option(
         None, "--rhs", metavar="ITEM", help="Keep only rules whose consequent is made of the items given (a "
         "subset of them; repeat for more items), e.g. --rhs milk for the rules ... => milk; an --rhs item may "
         "still be in antecedents unless --lhs leaves it out. Applied while rules are formed, so much faster than all rules. "
-        "An item in no basket is an error. Default: any consequent.", show_default=False,
+        "An item in no basket gives a warning (an infrequent one, a note). Default: any consequent.", show_default=False,
     ),
     prune_redundant: bool = typer.Option(
         False, "--prune-redundant", help="Drop a rule A => B when a rule A' => B with A' a smaller, non-empty "

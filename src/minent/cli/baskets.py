@@ -14,7 +14,6 @@ from ._app import app, guarded, jobs_option, progress_for, quiet_option, set_job
 
 BASKET_FORMATS = ("csv", "fimi")
 DEFAULT_MIN_LENGTH = 2
-_FIMI_EXTENSIONS = (".dat", ".txt", ".fimi")  # what `minent apriori` reads as fimi by the extension
 _WRITE_LINES = 1 << 13  # baskets joined into one write
 
 
@@ -118,8 +117,9 @@ def baskets_command(
     fmt: Optional[str] = typer.Option(
         None, "--format", "-f", show_default=False,
         help="csv: a basket's words separated by commas (a word holding a comma or a quote is quoted, RFC 4180); "
-        "fimi: separated by spaces. Default: fimi when -o ends in .dat, .txt or .fimi (as minent apriori reads "
-        "them), else csv.",
+        "fimi: separated by spaces. Default: csv when -o ends in .csv, else fimi (standard output too): minent "
+        "apriori reads fimi with no header guess, so a first basket of words found nowhere else is never taken "
+        "for a header (read a csv of baskets with minent apriori --no-header).",
     ),
     min_length: int = typer.Option(DEFAULT_MIN_LENGTH, "--min-length", "--min-word-length",
                                    help="Leave out words shorter than this many characters."),
@@ -143,7 +143,7 @@ def baskets_command(
         raise MinentError("standard input ('-') can be named only once")
     encoding = check_word_options(lexicons, sources, min_length, stop_words, min_word_count, encoding)
     if fmt is None:
-        fmt = "fimi" if output != STDIN and output.lower().endswith(_FIMI_EXTENSIONS) else "csv"
+        fmt = "csv" if output != STDIN and output.lower().endswith(".csv") else "fimi"
     if fmt not in BASKET_FORMATS:
         raise MinentError(f"--format must be {' or '.join(BASKET_FORMATS)}; got '{fmt}'")
     set_jobs(jobs)

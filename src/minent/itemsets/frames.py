@@ -56,18 +56,38 @@ def encode_frame(frame) -> tuple[np.ndarray, np.ndarray, list]:
 
     One-hot: a row a basket, a column an item (the column name), every column boolean or
     0/1 (sparse columns too). Long: two columns (basket id, item), a row per item of a
-    basket, baskets in the order of their first row. Any other frame is an error naming
-    the first column that is not boolean."""
+    basket, baskets in the order of their first row: a frame whose columns are named so
+    (basket_id/basket/transaction/tid, item), or a two-column frame that is not one-hot and
+    whose second column is not numeric. Any other frame is an error naming the first column
+    that is not boolean; a missing value, or two columns of one name, too."""
     pd = _pandas()
     if len(frame.columns) == 0:
         raise MinentError("the DataFrame has no columns")
-    bad = next((c for c in frame.columns if not _is_onehot_column(pd, frame[c])), None)
+    names = list(frame.columns)
+    keys = [_hashable_key(c) for c in names]
+    twice = next((c for i, c in enumerate(names) if keys[i] in keys[:i]), None)
+    if twice is not None:
+        raise MinentError(f"two columns of the DataFrame are named {twice!r}")
+    if len(names) == 2 and _named_long(names):
+        return _long(pd, frame)  # (basket, item) by name, whatever the values look like
+    for name in names:
+        if bool(frame[name].isna().any()):
+            raise MinentError(f"column {name!r} of the DataFrame has missing values")
+    bad = next((c for c in names if not _is_onehot_column(pd, frame[c])), None)
     if bad is None:
         return _onehot(pd, frame)
-    if len(frame.columns) == 2:
-        return _long(pd, frame)
+    if len(names) == 2 and not pd.api.types.is_numeric_dtype(frame[names[1]].dtype):
+        return _long(pd, frame)  # a second column of item names
     raise MinentError(f"column {bad!r} of the DataFrame is not boolean: a one-hot DataFrame takes only "
-                      "True/False or 1/0 (a long one has two columns: basket, item)")
+                      "True/False or 1/0; a long one has two columns, basket and item (name them so when "
+                      "the items are numbers)")
+
+
+def _named_long(names: list) -> bool:
+    """Whether two column names say (basket, item), as a long file's header does."""
+    from .baskets import _LONG_HEADERS
+
+    return tuple(str(n).strip().lower() for n in names) in _LONG_HEADERS
 
 
 def _is_onehot_column(pd, column) -> bool:

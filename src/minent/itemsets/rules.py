@@ -434,7 +434,16 @@ class RuleTable:
         return out
 
     def to_frame(self):
-        """All rules as mlxtend's DataFrame (see :meth:`RuleList.to_frame`)."""
+        """All rules as mlxtend's DataFrame (see :meth:`RuleList.to_frame`). Measures the table
+        was made without (``extra=``) are computed first, from support, confidence and lift."""
+        c = self.columns
+        missing = [m for m in EXTRA_MEASURES + _SIDE_SUPPORTS if m not in c]
+        if missing:
+            a_support = c["support"] / c["confidence"]  # s(A) = s(AB) / c
+            b_support = c["confidence"] / c["lift"]  # s(B) = c / lift
+            filled = {"antecedent_support": a_support, "consequent_support": b_support,
+                      **_extra_measures(c["support"], a_support, b_support, c["confidence"])}
+            c.update((m, filled[m]) for m in missing)
         return self.rules().to_frame()
 
     def rules(self, lo: int = 0, hi: Optional[int] = None) -> RuleList:

@@ -334,6 +334,8 @@ class Segmenter:
         else:  # add_word then starts from that copy, instead of rebuilding it from the arrays
             own_counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
             cps, offsets, freq = _lexicon_arrays(own_counts, owned=True)
+            if not all(type(c) in (int, float) for c in own_counts.values()):  # '5', numpy numbers: as read
+                own_counts = dict(zip(own_counts, freq.tolist()))
         self.unknown_count = float(unknown_count)
         self.jobs = jobs
         self._lock = threading.Lock()

@@ -59,6 +59,9 @@ def word_baskets(
     too): the distinct real words of its cut by ``segmenter`` (a
     :class:`~minent.segment.segmenter.Segmenter`), in order of first occurrence, filtered as
     the module docstring says. Lazy: texts are cut a batch at a time, so memory stays flat.
+    A text with no word left gives an empty basket, which :func:`minent.apriori` counts as a
+    basket; ``minent apriori`` skips empty lines, so keep ``[b for b in baskets if b]`` to get
+    the command's supports.
 
     >>> seg = Segmenter({"孙悟空": 9, "唐僧": 7, "T恤": 3})
     >>> list(word_baskets(seg, ["孙悟空和唐僧，孙悟空。", "2018年 3.5% COVID-19 T恤", "", "的"]))
