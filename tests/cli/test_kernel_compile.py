@@ -168,6 +168,8 @@ def _exercise_apriori() -> None:
     baskets = [[f"i{j}" for j in range(8) if (b >> j) & 1 or j == b % 8] for b in range(300)]
     found = minent.apriori(baskets, min_support=0.05)
     assert max(len(s) for s in found.levels[-1][0]) >= 4
+    closed = minent.apriori(baskets, min_support=0.05, target="closed")  # the target kernels
+    assert 0 < len(closed) <= len(found)
 
 
 def test_the_signature_table_is_what_a_real_run_compiles(tmp_path):

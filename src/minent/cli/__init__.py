@@ -34,10 +34,14 @@ def _start_numba_without_blas_probe() -> None:
         sys.meta_path.remove(blocker)
 
 
+#: commands that run no kernel: Numba's start (a quarter of a second and more) is not theirs to pay
+_NO_KERNELS = ("help", "score")
+
+
 def main() -> None:
     """Entry point of the `minent` console script."""
     command = next((a for a in sys.argv[1:] if not a.startswith("-")), None)
-    if command is not None and command not in ("help",):
+    if command is not None and command not in _NO_KERNELS:
         _start_numba_without_blas_probe()
     app(prog_name="minent")
 

@@ -59,6 +59,11 @@ def apriori_command(
         help="Write the rules here as TSV (written whole or not at all; '-' = standard output). Default: standard output.",
         show_default=False, allow_dash=True,
     ),
+    target: str = typer.Option(
+        "all", "--target", help="Which frequent itemsets --itemsets writes: all, closed (no superset with the "
+        "same count) or maximal (no frequent superset). Rules are formed from all frequent itemsets whatever "
+        "the target (as in arules).",
+    ),
     itemsets: Optional[Path] = typer.Option(
         None, "--itemsets",
         help="Also write the frequent itemsets here as TSV (itemset, size, count, support), most frequent first.",
@@ -146,7 +151,7 @@ def apriori_command(
     from ..itemsets.baskets import FORMATS, read_baskets_noting_header
     from ..common.errors import MinentError
     from ..itemsets.rules import SORT_KEYS, rule_table
-    from ..itemsets.mining import _check_support, apriori
+    from ..itemsets.mining import TARGETS, _check_support, apriori
     from ..common.textio import STDIN, open_output, check_writable, same_output
 
     started = time.perf_counter()
@@ -161,6 +166,8 @@ def apriori_command(
         raise MinentError(f"--max-len must be between 1 and {INT64_MAX}, got {max_len}")
     if min_len < 1 or (max_len is not None and min_len > max_len):
         raise MinentError(f"--min-len must be at least 1 and at most --max-len, got {min_len}")
+    if target not in TARGETS:
+        raise MinentError(f"--target must be one of {', '.join(TARGETS)}, got '{target}'")
     if fmt is not None and fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if sort not in SORT_KEYS:
@@ -221,10 +228,11 @@ def apriori_command(
             from ..itemsets.cluster import apriori as apriori_on_cluster
 
             found = apriori_on_cluster(scheduler.strip(), str(baskets), min_support=min_support, max_len=max_len,
-                                       min_count=min_count, fmt=fmt, progress=progress, header=header)
+                                       min_count=min_count, fmt=fmt, progress=progress, header=header,
+                                       target=target)
         else:
             found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
-                            progress=progress)
+                            progress=progress, target=target)
     finally:
         progress.close()
     rules_started = time.perf_counter()
@@ -368,5 +376,6 @@ def _summary(found, n_rules: int, read_seconds: float, rules_seconds: float, tot
     for s in found.stats:
         echo(f"  {s.size:>5}  {s.candidates:>12,}  {s.frequent:>10,}  {s.seconds:>8.3f}")
     dropped = "" if n_redundant is None else f" ({n_redundant:,} redundant dropped)"
-    echo(f"  itemsets {len(found):,}, rules {n_rules:,}{dropped}; read {read_seconds:.2f} s, mine {found.seconds:.2f} s, "
+    kind = "" if found.target == "all" else f"{found.target} "
+    echo(f"  {kind}itemsets {len(found):,}, rules {n_rules:,}{dropped}; read {read_seconds:.2f} s, mine {found.seconds:.2f} s, "
          f"rules {rules_seconds:.2f} s, total {total_seconds:.2f} s")

@@ -77,7 +77,13 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
         kernels += segment_output_kernels(options or {})
     if name == "apriori" and (options or {}).get("text"):
         kernels = COMMAND_KERNELS["baskets"] + kernels
+    if name == "apriori" and (options or {}).get("target", "all") in ("closed", "maximal"):
+        kernels += TARGET_KERNELS  # only a run that keeps closed or maximal itemsets calls them
     return kernels
+
+
+#: the kernels that select closed or maximal itemsets (apriori --target closed|maximal)
+TARGET_KERNELS = ("support._row_table", "support._mark_subsets")
 
 
 def segment_output_kernels(options: Mapping) -> tuple[str, ...]:
@@ -172,6 +178,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support.vertical_lists": 0.3, "support.item_bitsets": 0.27, "support.nonzero_words": 0.18,
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
+    "support._row_table": 0.3, "support._mark_subsets": 0.3,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
     "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
     "viterbi._mixed_word_mask": 0.3, "viterbi.mark_block_mixed": 0.9,
@@ -256,6 +263,8 @@ def kernel_signatures() -> dict[str, tuple]:
             i8, i8, groups, a(i8), a(i4), a(u8, ndim=2), a(i8), a(i4), a(i8), a(i8), a(i8), i8,
         ),
         "support.next_level": (groups, a(i8), a(i4), a(i8), i8),
+        "support._row_table": (groups,),
+        "support._mark_subsets": (i8, i8, groups, a(i8), a(i8), groups, a(i8), a(u1), a(u1)),
     }
 
 

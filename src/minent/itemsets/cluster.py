@@ -22,7 +22,7 @@ from ..common.progress import ProgressCallback, no_progress
 from .baskets import FORMATS, _records, detect_format, header_rule, read_baskets
 from .kernels import support as K
 from .mining import (FrequentItemsets, _check_options, _encode_transactions, _min_count, _n_blocks, count_extensions,
-                     item_bitsets, levelwise)
+                     item_bitsets, levelwise, select_target)
 
 
 def _parse_baskets_part(part: Part, fmt: str) -> list:
@@ -171,6 +171,7 @@ def apriori(
     partition_bytes: Optional[int] = None,
     n_partitions: Optional[int] = None,
     header: Optional[bool] = None,
+    target: str = "all",
 ) -> FrequentItemsets:
     """:func:`minent.apriori` on a Dask cluster: the same itemsets (same ids, same order).
 
@@ -180,8 +181,10 @@ def apriori(
     counted per partition on the workers and summed in a tree; candidates are generated here.
     ``header`` is :func:`~minent.itemsets.baskets.read_baskets`'s: a csv file's first record is
     judged a header from the summed item counts, by the local rule, and then taken out.
+    ``target`` is :func:`minent.apriori`'s: the levels come back here, and the closed or
+    maximal ones are picked from them on this machine, as locally.
     """
-    _check_options(min_support, min_count, max_len)
+    _check_options(min_support, min_count, max_len, target)
     started = time.perf_counter()
     sources: list
     if isinstance(baskets, (str, os.PathLike)):
@@ -252,5 +255,6 @@ def apriori(
             partial = [client.submit(_extension_counts, b, shared, retries=2) for b in on_workers["bitsets"]]
             return tree_reduce(client, partial, _sum_arrays).result()
 
-        return levelwise(labels, code_counts, n, _min_count(min_support, min_count, n), max_len, frequent_pairs,
-                         extension_counts, progress, started)
+        found = levelwise(labels, code_counts, n, _min_count(min_support, min_count, n), max_len, frequent_pairs,
+                          extension_counts, progress, started)
+    return select_target(found, target, started)

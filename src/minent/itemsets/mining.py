@@ -10,6 +10,16 @@ candidates of size k+1 joined from frequent k-itemsets sharing their first k-1 i
 kept only when all their k-subsets are frequent. Support counting runs in the Numba
 kernels of :mod:`minent.itemsets.kernels.support`.
 
+Targets: ``target="closed"`` keeps the frequent itemsets with no superset of the same count,
+``target="maximal"`` those with no frequent superset. The levels are mined as for all
+itemsets, then filtered with their own data: support is anti-monotone, so a k-itemset X has
+a superset of the same count iff some (k+1)-itemset containing X has it (that one is then
+frequent too), and X has a frequent superset iff some (k+1)-superset is frequent. Each
+frequent (k+1)-itemset marks its k+1 subsets of size k (found in a hash table of level k, in
+a kernel): one pass over the itemsets, no pairwise comparison. The result keeps every
+frequent itemset in ``levels`` (association rules need the counts of the subsets: rules are
+formed from all frequent itemsets, as arules does) and iterates only over the target's.
+
 Support thresholds: a fractional ``min_support`` s keeps itemsets whose count is at least
 ``ceil(s * n_baskets)``, computed exactly on the decimal value of s (so 0.3 of 10 baskets
 is 3, not 4); ``min_count`` gives the count directly.
@@ -30,9 +40,11 @@ from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from ..common.progress import ProgressCallback, no_progress
 
-__all__ = ["apriori", "FrequentItemsets", "LevelStats", "min_count_for"]
+__all__ = ["apriori", "FrequentItemsets", "LevelStats", "TARGETS", "min_count_for"]
 
 _INT64_MAX = 2**63 - 1
+#: what apriori can report: all frequent itemsets, the closed ones, the maximal ones
+TARGETS = ("all", "closed", "maximal")
 
 
 @dataclass
@@ -52,6 +64,10 @@ class FrequentItemsets:
     Iterating (or ``dict(found)``) yields ``(itemset, count)`` with the itemset a tuple of
     the original items (ordered from most to least frequent item); ``len`` is the number
     of itemsets. Arrays of dense ids stay available in ``levels`` for fast post-processing.
+
+    With a ``target`` other than "all", ``levels`` still holds every frequent itemset (the
+    rules are formed from them) and ``selected[k-1]`` (bool by row of level k) marks the
+    target's itemsets: iterating, ``len``, ``to_list`` and ``counts_per_size`` see only those.
     """
 
     labels: list  # labels[id] = original item of dense id
@@ -64,9 +80,19 @@ class FrequentItemsets:
     # constraint naming an item can tell "not in the data" from "not frequent"; None when unknown
     all_items: Optional[list] = field(default=None, repr=False, compare=False)
     all_item_counts: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
+    target: str = "all"
+    selected: Optional[list] = field(default=None, repr=False, compare=False)  # bool mask per level; None: all
 
     def __len__(self) -> int:
-        return sum(len(counts) for _, counts in self.levels)
+        return sum(self.counts_per_size)
+
+    def _target_levels(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The levels' (rows, counts) of the target's itemsets."""
+        if self.selected is None:
+            yield from self.levels
+            return
+        for (rows, counts), keep in zip(self.levels, self.selected):
+            yield rows[keep], counts[keep]
 
     def __iter__(self) -> Iterator[tuple[tuple, int]]:
         return iter(self.to_list())
@@ -80,7 +106,7 @@ class FrequentItemsets:
         labels[:] = self.labels
         out: list = []
         with gc_paused():
-            for rows, counts in self.levels:
+            for rows, counts in self._target_levels():
                 # ids ascend with frequency; report items most frequent first. In slices: one
                 # C call over millions of rows would hold off Ctrl-C for seconds
                 for lo in range(0, len(counts), _SLICE):
@@ -106,7 +132,10 @@ class FrequentItemsets:
 
     @property
     def counts_per_size(self) -> list[int]:
-        return [len(c) for _, c in self.levels]
+        """Number of the target's itemsets of each size (1, 2, ...)."""
+        if self.selected is None:
+            return [len(c) for _, c in self.levels]
+        return [int(np.count_nonzero(keep)) for keep in self.selected]
 
 
 _SLICE = 1 << 16  # rows turned into Python objects per C call
@@ -188,6 +217,7 @@ def apriori(
     *,
     min_count: Optional[int] = None,
     progress: ProgressCallback = no_progress,
+    target: str = "all",
 ) -> FrequentItemsets:
     """Find every itemset held by at least ``min_support`` of the baskets (default 0.01).
 
@@ -197,10 +227,15 @@ def apriori(
     baskets count as baskets. Give ``min_count`` instead of
     ``min_support`` for an absolute threshold. ``max_len`` caps the itemset size.
     ``progress(stage, level, max_len)`` is called after each level.
+
+    ``target``: "all" (every frequent itemset), "closed" (those with no superset of the same
+    count) or "maximal" (those with no frequent superset); with ``max_len``, supersets longer
+    than ``max_len`` are not considered. The result still holds all frequent itemsets for
+    :func:`association_rules`, which forms its rules from all of them.
     """
     from .kernels import support as K
 
-    _check_options(min_support, min_count, max_len)
+    _check_options(min_support, min_count, max_len, target)
     started = time.perf_counter()
     codes, starts, labels = _encode_transactions(transactions)
     codes, starts = K.unique_per_basket(codes, starts)
@@ -223,13 +258,17 @@ def apriori(
             vertical["bitsets"] = item_bitsets(vertical["offsets"], vertical["tids"], n)
         return count_extensions(vertical["bitsets"], level, ext_starts, ext_items)
 
-    return levelwise(labels, K.item_frequencies(codes, len(labels)), n,
-                     _min_count(min_support, min_count, n), max_len, frequent_pairs, extension_counts,
-                     progress, started)
+    found = levelwise(labels, K.item_frequencies(codes, len(labels)), n,
+                      _min_count(min_support, min_count, n), max_len, frequent_pairs, extension_counts,
+                      progress, started)
+    return select_target(found, target, started)
 
 
-def _check_options(min_support: Optional[float], min_count: Optional[int], max_len: Optional[int]) -> None:
+def _check_options(min_support: Optional[float], min_count: Optional[int], max_len: Optional[int],
+                   target: str = "all") -> None:
     _check_support(min_support, min_count)
+    if not isinstance(target, str) or target not in TARGETS:
+        raise MinentError(f"target must be one of {', '.join(TARGETS)}; got {target!r}")
     if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer))
                                 or not 1 <= max_len <= _INT64_MAX):
         raise MinentError(f"maximum itemset length must be a whole number of at least 1, got {max_len!r}")
@@ -339,3 +378,30 @@ def _group_order(level, ext_starts, word_starts, words) -> tuple[np.ndarray, np.
     cost = (n_ext + group_ends - group_starts) * np.minimum(first_words, words // 8 + 1)
     order = np.argsort(-cost, kind="stable")
     return group_starts[order].astype(np.int64), group_ends[order].astype(np.int64)
+
+
+def select_target(found: FrequentItemsets, target: str, started: Optional[float] = None) -> FrequentItemsets:
+    """Mark the target's itemsets in ``found`` (mined level by level, so closed under subsets).
+
+    A k-itemset is not maximal when a row of level k+1 contains it, and not closed when such
+    a row also has its count (anti-monotone support: a superset of the same count implies
+    one of size k+1). The last level's itemsets are all closed and maximal. ``started``:
+    when mining began, to include this step in ``found.seconds``.
+    """
+    from .kernels import support as K
+
+    if target == "all":
+        return found
+    selected = []
+    for k in range(1, len(found.levels) + 1):
+        rows, counts = found.levels[k - 1]
+        not_closed = np.zeros(len(counts), dtype=np.uint8)
+        not_maximal = np.zeros(len(counts), dtype=np.uint8)
+        if k < len(found.levels) and len(counts):
+            upper, upper_counts = found.levels[k]
+            K.mark_subsets(rows, counts, upper, upper_counts, not_closed, not_maximal, _n_blocks())
+        selected.append((not_closed if target == "closed" else not_maximal) == 0)
+    found.target, found.selected = target, selected
+    if started is not None:
+        found.seconds = time.perf_counter() - started
+    return found

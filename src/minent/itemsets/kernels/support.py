@@ -677,3 +677,73 @@ def next_level(level, ext_starts, ext_items, ext_counts, min_count: int):
                 out_counts[r] = ext_counts[e]
                 r += 1
     return out, out_counts
+
+
+# ---------------------------------------------------------------------------------------
+# Closed and maximal itemsets: each (k+1)-itemset marks its k-subsets (support is
+# anti-monotone, so a k-itemset with a superset of the same count has one of size k+1).
+
+
+def mark_subsets(lower: np.ndarray, lower_counts: np.ndarray, upper: np.ndarray, upper_counts: np.ndarray,
+                 not_closed: np.ndarray, not_maximal: np.ndarray, n_blocks: int = 1) -> None:
+    """Flag the rows of ``lower`` (k-itemsets) that are a k-subset of a row of ``upper``
+    ((k+1)-itemsets): ``not_maximal[i] = 1``, and ``not_closed[i] = 1`` when that row has the
+    same count. The flags are uint8 arrays as long as ``lower``, written in place."""
+    table = _row_table(lower)
+    cost = np.full(upper.shape[0], upper.shape[1] * upper.shape[1], dtype=np.int64)
+    _run([partial(_mark_subsets, lo, hi, lower, lower_counts, table, upper, upper_counts, not_closed, not_maximal)
+          for lo, hi in _batches(cost, n_blocks)])
+
+
+@njit(cache=True, nogil=True)
+def _row_table(level: np.ndarray) -> np.ndarray:
+    """Open-addressing hash table of the rows of ``level``: slot -> row (or -1), keyed by all items."""
+    n, k = level.shape
+    size = 1
+    while size < 2 * n + 1:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.full(size, -1, dtype=np.int64)
+    for r in range(n):
+        h = np.uint64(k)
+        for d in range(k):
+            h = _mix(h, level[r, d])
+        slot = (h ^ (h >> np.uint64(29))) & mask
+        while table[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        table[slot] = r
+    return table
+
+
+@njit(cache=True, nogil=True)
+def _mark_subsets(lo, hi, lower, lower_counts, table, upper, upper_counts, not_closed, not_maximal):
+    """mark_subsets for the rows lo..hi-1 of ``upper`` (every flag written is a 1, so
+    batches running at once may share rows of ``lower``)."""
+    k = lower.shape[1]
+    mask = np.uint64(table.shape[0] - 1)
+    for u in range(lo, hi):
+        for skip in range(k + 1):
+            h = np.uint64(k)
+            for s in range(k + 1):
+                if s != skip:
+                    h = _mix(h, upper[u, s])
+            slot = (h ^ (h >> np.uint64(29))) & mask
+            while True:
+                r = table[slot]
+                if r < 0:
+                    break  # not a frequent itemset: only when the levels are not closed under subsets
+                same = True
+                s = 0
+                for d in range(k):
+                    if s == skip:
+                        s += 1
+                    if lower[r, d] != upper[u, s]:
+                        same = False
+                        break
+                    s += 1
+                if same:
+                    not_maximal[r] = 1
+                    if lower_counts[r] == upper_counts[u]:
+                        not_closed[r] = 1
+                    break
+                slot = (slot + np.uint64(1)) & mask
