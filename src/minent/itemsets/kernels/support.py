@@ -375,19 +375,18 @@ def _mix(h, item):
     return (h ^ np.uint64(item)) * HASH_MULT
 
 
-@njit(cache=True)
-def _group_table(level, group_starts) -> np.ndarray:
-    """Open-addressing hash table of the groups: slot -> first row of a group (or -1),
-    keyed by the group's first k-1 items."""
-    k = level.shape[1]
+@njit(cache=True, nogil=True)
+def _prefix_table(level, rows, width) -> np.ndarray:
+    """Open-addressing hash table of ``rows`` of ``level``: slot -> row (or -1), keyed by the
+    row's first ``width`` items (:func:`_find_prefix` looks rows up in it)."""
     size = 1
-    while size < 2 * group_starts.shape[0] + 1:
+    while size < 2 * rows.shape[0] + 1:
         size *= 2
     mask = np.uint64(size - 1)
     table = np.full(size, -1, dtype=np.int64)
-    for r in group_starts:
-        h = np.uint64(k)
-        for d in range(k - 1):
+    for r in rows:
+        h = np.uint64(width)
+        for d in range(width):
             h = _mix(h, level[r, d])
         slot = (h ^ (h >> np.uint64(29))) & mask
         while table[slot] >= 0:
@@ -396,15 +395,15 @@ def _group_table(level, group_starts) -> np.ndarray:
     return table
 
 
-@njit(cache=True)
-def _find_group(level, table, row, skip) -> int:
-    """First row of the group whose first k-1 items are level[row] minus its item ``skip``; -1 if none."""
-    k = level.shape[1]
+@njit(cache=True, nogil=True)
+def _find_prefix(level, table, width, query, q, skip) -> int:
+    """The row of ``level`` in ``table`` (:func:`_prefix_table`) whose first ``width`` items are
+    the ``width + 1`` items of query[q] minus its item ``skip``; -1 if none."""
     mask = np.uint64(table.shape[0] - 1)
-    h = np.uint64(k)
-    for s in range(k):
+    h = np.uint64(width)
+    for s in range(width + 1):
         if s != skip:
-            h = _mix(h, level[row, s])
+            h = _mix(h, query[q, s])
     slot = (h ^ (h >> np.uint64(29))) & mask
     while True:
         r = table[slot]
@@ -412,10 +411,10 @@ def _find_group(level, table, row, skip) -> int:
             return -1
         same = True
         s = 0
-        for d in range(k - 1):
+        for d in range(width):
             if s == skip:
                 s += 1
-            if level[r, d] != level[row, s]:
+            if level[r, d] != query[q, s]:
                 same = False
                 break
             s += 1
@@ -468,7 +467,7 @@ def _join_setup(level: np.ndarray):
         if i == 0 or ends[i] != ends[i - 1]:
             group_starts[g] = i
             g += 1
-    return ends, group_starts, pair_starts, _group_table(level, group_starts)
+    return ends, group_starts, pair_starts, _prefix_table(level, group_starts, level.shape[1] - 1)  # the groups
 
 
 @njit(cache=True, nogil=True)
@@ -485,7 +484,7 @@ def _join_groups(lo, hi, level, ends, group_starts, table, pair_starts, keep, n_
         for i in range(g0, g1 - 1):
             found = True
             for skip in range(k - 1):
-                r = _find_group(level, table, i, skip)
+                r = _find_prefix(level, table, k - 1, level, i, skip)  # the group of level[i] minus skip
                 if r < 0:
                     found = False
                     break
@@ -698,21 +697,7 @@ def mark_subsets(lower: np.ndarray, lower_counts: np.ndarray, upper: np.ndarray,
 @njit(cache=True, nogil=True)
 def _row_table(level: np.ndarray) -> np.ndarray:
     """Open-addressing hash table of the rows of ``level``: slot -> row (or -1), keyed by all items."""
-    n, k = level.shape
-    size = 1
-    while size < 2 * n + 1:
-        size *= 2
-    mask = np.uint64(size - 1)
-    table = np.full(size, -1, dtype=np.int64)
-    for r in range(n):
-        h = np.uint64(k)
-        for d in range(k):
-            h = _mix(h, level[r, d])
-        slot = (h ^ (h >> np.uint64(29))) & mask
-        while table[slot] >= 0:
-            slot = (slot + np.uint64(1)) & mask
-        table[slot] = r
-    return table
+    return _prefix_table(level, np.arange(level.shape[0]), level.shape[1])
 
 
 @njit(cache=True, nogil=True)
@@ -720,30 +705,10 @@ def _mark_subsets(lo, hi, lower, lower_counts, table, upper, upper_counts, not_c
     """mark_subsets for the rows lo..hi-1 of ``upper`` (every flag written is a 1, so
     batches running at once may share rows of ``lower``)."""
     k = lower.shape[1]
-    mask = np.uint64(table.shape[0] - 1)
     for u in range(lo, hi):
         for skip in range(k + 1):
-            h = np.uint64(k)
-            for s in range(k + 1):
-                if s != skip:
-                    h = _mix(h, upper[u, s])
-            slot = (h ^ (h >> np.uint64(29))) & mask
-            while True:
-                r = table[slot]
-                if r < 0:
-                    break  # not a frequent itemset: only when the levels are not closed under subsets
-                same = True
-                s = 0
-                for d in range(k):
-                    if s == skip:
-                        s += 1
-                    if lower[r, d] != upper[u, s]:
-                        same = False
-                        break
-                    s += 1
-                if same:
-                    not_maximal[r] = 1
-                    if lower_counts[r] == upper_counts[u]:
-                        not_closed[r] = 1
-                    break
-                slot = (slot + np.uint64(1)) & mask
+            r = _find_prefix(lower, table, k, upper, u, skip)
+            if r >= 0:  # -1: not a frequent itemset, only when the levels are not closed under subsets
+                not_maximal[r] = 1
+                if lower_counts[r] == upper_counts[u]:
+                    not_closed[r] = 1
