@@ -41,7 +41,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 from ..common import chars
 from ..common.lexicon import Lexicon, combine
 from ..common.textio import PathLike
-from .refine import MIN_GAIN, cheapest_split
+from .refine import MIN_GAIN, cheapest_split, log_probabilities, move_count, unit_saving
 
 #: one-sided 5 % point of the standard normal: a word is written alone significantly more
 #: often than inside longer entries when its count passes half the mass by this many deviations
@@ -136,9 +136,7 @@ def adapt(counts: Mapping[str, int], dictionary: Union[Lexicon, Mapping[str, flo
         result = dict(counts)
         for word in candidates:
             if chars.NUMBER_SIGN in word:
-                count = result.pop(word)
-                for symbol in word:
-                    result[symbol] = result.get(symbol, 0) + count
+                move_count(result, word, word)  # symbol by symbol
         new = sorted((w for w in candidates if chars.NUMBER_SIGN not in w), key=lambda w: (-counts[w], w))
         return Adapted(result, new, {}, float(sum(result.values())))
     model = combine([dictionary, counts])  # a Lexicon brings its declared total
@@ -161,9 +159,7 @@ def adapt(counts: Mapping[str, int], dictionary: Union[Lexicon, Mapping[str, flo
         if gain > MIN_GAIN and joined and chars.NUMBER_SIGN not in word:
             kept.append(word)
             continue
-        count = result.pop(word)
-        for part in parts:
-            result[part] = result.get(part, 0) + count
+        move_count(result, word, parts)
     kept.sort(key=lambda w: (-counts[w], w))
     return Adapted(result, kept, saving, float(sum(result.values())))
 
@@ -172,14 +168,8 @@ def own_savings(counts: Mapping[str, float], words: Optional[Iterable[str]] = No
     """Nats an occurrence that coding each word (two or more symbols) as a unit saves against
     its cheapest cut into the lexicon's other words, under the lexicon's own unigram model
     (what the refinement's pruning weighs)."""
-    total = float(sum(counts.values()))
-    if total <= 0:
+    if not sum(counts.values()) > 0:
         return {}
-    log_p = {w: math.log(c / total) for w, c in counts.items() if c > 0}
-    unknown = math.log(0.5 / total)
-    result = {}
-    for word in (counts if words is None else words):
-        if len(word) > 1 and word in log_p:
-            split_cost, _ = cheapest_split(word, log_p, unknown)
-            result[word] = split_cost + log_p[word]
-    return result
+    log_p, unknown = log_probabilities(counts)
+    return {word: unit_saving(word, log_p, unknown)[0]
+            for word in (counts if words is None else words) if len(word) > 1 and word in log_p}

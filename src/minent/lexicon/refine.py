@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
 import numpy as np
 
@@ -152,25 +152,41 @@ def cheapest_split(word: str, log_p: dict[str, float], unknown: float) -> tuple[
     return best[n], parts[::-1]
 
 
+def log_probabilities(counts: Mapping[str, float]) -> tuple[dict[str, float], float]:
+    """(word -> ln p(w) of the unigram model of ``counts``, ln p of an unknown character: a
+    count of 0.5)."""
+    total = sum(counts.values())
+    return {w: math.log(c / total) for w, c in counts.items() if c > 0}, math.log(0.5 / total)
+
+
+def unit_saving(word: str, log_p: Mapping[str, float], unknown: float) -> tuple[float, list[str]]:
+    """Nats an occurrence that coding ``word`` as one unit saves against its cheapest cut into
+    two or more words of ``log_p``, and that cut."""
+    split_cost, parts = cheapest_split(word, log_p, unknown)
+    return split_cost + log_p.get(word, unknown), parts
+
+
+def move_count(counts: dict, word: str, parts: Iterable[str]) -> None:
+    """Take ``word`` out of ``counts``, its count going to each of ``parts`` (its cut)."""
+    count = counts.pop(word)
+    for part in parts:
+        counts[part] = counts.get(part, 0) + count
+
+
 def prune(counts: dict[str, int], min_count: int, min_gain: float = MIN_GAIN) -> tuple[dict[str, int], int]:
     """Drop words that save at most ``min_gain`` nats an occurrence, or are rarer than ``min_count``;
     their counts move to the words of their cheapest split. Returns (new counts, words dropped)."""
-    total = sum(counts.values())
-    log_p = {w: math.log(c / total) for w, c in counts.items() if c > 0}
-    unknown = math.log(0.5 / total)
+    log_p, unknown = log_probabilities(counts)
     result = dict(counts)
     dropped = 0
     for word, count in counts.items():
         if len(word) < 2:
             continue
-        split_cost, parts = cheapest_split(word, log_p, unknown)
-        gain = split_cost + log_p.get(word, unknown)  # nats saved by coding word as one unit
+        gain, parts = unit_saving(word, log_p, unknown)
         if count >= min_count and gain > min_gain:
             continue
-        del result[word]
+        move_count(result, word, parts)
         dropped += 1
-        for part in parts:
-            result[part] = result.get(part, 0) + count
     return result, dropped
 
 
