@@ -227,6 +227,18 @@ def test_block_bounds_never_cut_an_entry():
     assert cut > 100 and moved > 100  # the texts were cut, often further on than the rules alone would
 
 
+def _tokens_around(text: str, spans: list, without: Segmenter) -> list:
+    """The tokens of ``text``: each span (an entry taken whole) as one token, the text between
+    spans as ``without`` (the lexicon without the mixed entries) cuts it."""
+    want, at = [], 0
+    for s, e in spans + [(len(text), len(text))]:
+        want += [(w, a + at, b + at) for w, a, b in without.tokenize(text[at:s])]
+        if e > s:
+            want.append((text[s:e], s, e))
+        at = e
+    return want
+
+
 def test_a_long_line_runs_in_several_blocks():
     """A long text without whitespace or line feed is cut into blocks (threads) all the same."""
     rng = random.Random(11)
@@ -237,14 +249,8 @@ def test_a_long_line_runs_in_several_blocks():
     serial, parallel = Segmenter(COUNTS, jobs=1), Segmenter(COUNTS, jobs=2)
     bounds = v.block_bounds(codepoints(text), parallel._table, 8, parallel._current[1])
     assert len(set(bounds.tolist())) == 9  # eight blocks, not one
-    spans = _reference_spans(text, MIXED)
     without = Segmenter({w: c for w, c in COUNTS.items() if w not in MIXED})
-    want, at = [], 0
-    for s, e in spans + [(len(text), len(text))]:
-        want += [(w, a + at, b + at) for w, a, b in without.tokenize(text[at:s])]
-        if e > s:
-            want.append((text[s:e], s, e))
-        at = e
+    want = _tokens_around(text, _reference_spans(text, MIXED), without)
     assert serial.tokenize(text) == want
     assert parallel.tokenize(text) == want
     assert parallel.cut(text) == [w for w, _, _ in want]
@@ -258,14 +264,7 @@ def test_the_cut_between_entries_is_the_lattices():
     pieces = ["T恤", "衫", "卡拉", "OK", "iPhone", "手机", "3D", "打印", "机", "B超", "检查", "穿", "做", " ", "x", "。"]
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
-        spans = _kernel_spans(seg, text)
-        want, at = [], 0
-        for s, e in spans + [(len(text), len(text))]:
-            want += [(w, a + at, b + at) for w, a, b in without.tokenize(text[at:s])]
-            if e > s:
-                want.append((text[s:e], s, e))
-            at = e
-        assert seg.tokenize(text) == want, text
+        assert seg.tokenize(text) == _tokens_around(text, _kernel_spans(seg, text), without), text
 
 
 def test_every_path_gives_the_same_cut(seg, tmp_path):
