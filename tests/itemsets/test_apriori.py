@@ -164,9 +164,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("method", [0, 1, 2])
+@pytest.mark.parametrize("counting,method", [("kernels", 0), ("kernels", 1), ("kernels", 2), ("plain", 0)])
 @pytest.mark.parametrize("seed,n,m,density,min_count,max_len", CASES)
-def test_apriori_equals_brute_force(monkeypatch, method, seed, n, m, density, min_count, max_len):
+def test_apriori_equals_brute_force(monkeypatch, counting, method, seed, n, m, density, min_count, max_len):
+    monkeypatch.setattr(mining, "COUNTING", counting)  # small data would take the plain path by itself
     monkeypatch.setattr(mining, "COUNT_METHOD", method)
     baskets = random_baskets(random.Random(seed), n, m, density)
     found = minent.apriori(baskets, min_count=min_count, max_len=max_len)
@@ -334,10 +335,12 @@ def read_fimi(name):
     return [line.split() for line in path.read_text().splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name,min_support", [("chess", 0.8), ("mushroom", 0.3), ("retail", 0.001),
-                                              ("T10I4D100K", 0.002)])
-def test_matches_pyfim_on_fimi_sets(name, min_support):
+@pytest.mark.parametrize("name,min_support,counting", [
+    ("chess", 0.8, "auto"), ("chess", 0.8, "kernels"), ("mushroom", 0.3, "auto"), ("mushroom", 0.3, "kernels"),
+    ("retail", 0.001, "auto"), ("T10I4D100K", 0.002, "auto")])  # auto: plain Python for chess and mushroom
+def test_matches_pyfim_on_fimi_sets(monkeypatch, name, min_support, counting):
     fim = pytest.importorskip("fim")
+    monkeypatch.setattr(mining, "COUNTING", counting)
     baskets = read_fimi(name)
     ours = minent.apriori(baskets, min_support=min_support)
     assert ours.min_count == math.ceil(round(min_support * len(baskets), 9))

@@ -327,3 +327,53 @@ def test_a_byte_order_mark_is_not_part_of_the_first_item(tmp_path, fmt, text, st
                             "-o", tmp_path / "r.tsv")
     assert result.returncode == 0, result.stderr
     assert itemset_names(sets_out) == {"milk", "bread", "eggs"}
+
+
+# ---------------------------------------------------------------------------------------
+# small files run without Numba (issue 17), the same rules as the kernels give
+
+def run_with_importtime(args, prelude: str = "pass"):
+    """The real ``minent`` process with ``-X importtime``; ``prelude``: Python run before the CLI
+    (to force a path). Returns (completed process, names of the modules it imported)."""
+    import subprocess
+    import sys
+
+    code = f"import sys; {prelude}; from minent.cli import main; sys.argv = ['minent', *sys.argv[1:]]; main()"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code, *map(str, args)],
+                          capture_output=True, text=True, encoding="utf-8")
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return done, imported
+
+
+def loads_numba(imported) -> bool:
+    return any(name == "numba" or name.startswith("numba.") for name in imported)
+
+
+def test_a_small_file_is_mined_without_numba_and_as_the_kernels_mine_it(tmp_path):
+    baskets = random_baskets(11, n=400, m=7, density=0.45)
+    write_csv(tmp_path / "b.csv", baskets)
+    args = ["apriori", "-q", tmp_path / "b.csv", "-s", "0.05", "-c", "0.2", "--target", "closed",
+            "--itemsets", tmp_path / "sets.tsv"]
+    done, imported = run_with_importtime([*args, "-o", tmp_path / "plain.tsv"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not loads_numba(imported)
+    done, imported = run_with_importtime([*args, "-o", tmp_path / "kernels.tsv"],
+                                "import minent.itemsets.mining as m; m.COUNTING = 'kernels'")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert loads_numba(imported)
+    plain_rules = (tmp_path / "plain.tsv").read_text(encoding="utf-8")
+    assert plain_rules == (tmp_path / "kernels.tsv").read_text(encoding="utf-8")
+    assert len(plain_rules.splitlines()) > 10
+
+
+def test_data_too_dense_for_the_plain_path_loads_the_kernels_midway(tmp_path):
+    """Over budget at level 2: Numba starts then (as at the start of a large run), same rules."""
+    write_csv(tmp_path / "b.csv", random_baskets(12, n=300, m=7, density=0.7))
+    args = ["apriori", tmp_path / "b.csv", "-s", "0.1", "-c", "0.5"]
+    done, imported = run_with_importtime([*args, "-o", tmp_path / "midway.tsv"],
+                                "import minent.itemsets.plain as p; p.STEP_BUDGET_NS = 0")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert loads_numba(imported) and "numba.np.arraymath" in imported  # started by the CLI, as for large runs
+    done, _ = run_with_importtime([*args, "-o", tmp_path / "plain.tsv"])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "midway.tsv").read_text(encoding="utf-8") == (tmp_path / "plain.tsv").read_text(encoding="utf-8")

@@ -160,12 +160,29 @@ def _check_numbers(kwargs: dict) -> None:
             raise MinentError(f"{option} must be a number, got nan")
 
 
-def _announce_compiling(command_name: str, kwargs: dict) -> None:
-    """One line on stderr when this run will compile kernels (the first run after an install
-    takes seconds more, and must not look hung), then compile them on both cores."""
+def _announce_compiling(command: Callable, kwargs: dict) -> None:
+    """Start Numba and load the kernels this run will call, first compiling them on both
+    cores with one line on stderr when they are not yet in the cache (the first run after an
+    install takes seconds more, and must not look hung).
+
+    Nothing happens for a run that calls no kernel: ``score``, and a run that its command's
+    module says is small (its ``runs_without_kernels(kwargs)``: the library takes its plain
+    paths there, and Numba's start, a third of a second, would be most of the run)."""
+    command_name = command.__name__
     if command_name.removesuffix("_command") == "score":  # no kernels
         return
-    from .warmup import COMPILE_NOTICE, needs_compiling, prepare, preload
+    runs_without_kernels = getattr(sys.modules.get(command.__module__), "runs_without_kernels", None)
+    if runs_without_kernels is not None and runs_without_kernels(kwargs):
+        return
+    load_kernels(command_name, kwargs)
+
+
+def load_kernels(command_name: str, kwargs: dict) -> None:
+    """Start Numba and load the command's kernels, compiling them first (with a notice) when
+    the cache lacks them."""
+    from .warmup import COMPILE_NOTICE, needs_compiling, prepare, preload, start_numba
+
+    start_numba()
 
     with _kernels_being_built():
         if needs_compiling(command_name, kwargs):
@@ -198,7 +215,7 @@ def guarded(command: Callable) -> Callable:
         try:
             with _signals_unwind():
                 _check_numbers(kwargs)
-                _announce_compiling(command.__name__, kwargs)
+                _announce_compiling(command, kwargs)
                 result = command(*args, **kwargs)
                 try:
                     if sys.stdout is not None:
@@ -235,6 +252,20 @@ def guarded(command: Callable) -> Callable:
     return wrapper
 
 
+def loading_kernels_on_demand(progress, command_name: str, kwargs: dict):
+    """``progress`` for a run that began without kernels (its command's ``runs_without_kernels``
+    said so): when the library leaves its plain path after all (the stage ``loading kernels``:
+    the data proved denser than its size promised), Numba starts as at the start of any other
+    run, with the notice when the kernels must be compiled first."""
+
+    def callback(stage: str, done, total) -> None:
+        if stage == "loading kernels":
+            load_kernels(command_name, kwargs)
+        progress(stage, done, total)
+
+    return callback
+
+
 def jobs_option() -> int:
     return typer.Option(0, "--jobs", "-j", help="Cores to use; 0 means all cores.", show_default=True)
 
@@ -243,6 +274,11 @@ def set_jobs(jobs: int) -> int:
     """Apply --jobs (0 = all cores) to Numba's thread pool; return the number used."""
     if jobs < 0:
         raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
+    if "numba" not in sys.modules:  # a small run may never start it: the setting waits for it
+        limit = int(os.environ.get("NUMBA_NUM_THREADS") or os.cpu_count() or 1)
+        if jobs:
+            os.environ["NUMBA_NUM_THREADS"] = str(min(jobs, limit))
+        return limit if jobs == 0 else min(jobs, limit)
     import numba
 
     n = numba.config.NUMBA_NUM_THREADS

@@ -9,7 +9,8 @@ from typing import List, Optional
 
 import typer
 
-from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option, set_jobs
+from ._app import (app, guarded, jobs_option, loading_kernels_on_demand, progress_for, quiet_option, scheduler_option,
+                   set_jobs)
 from .baskets import DEFAULT_MIN_LENGTH, check_word_options, make_baskets
 
 INT64_MAX = 2**63 - 1  # the kernels' integers: larger values are a Numba typing error, not a result
@@ -25,6 +26,13 @@ def _cell(item) -> str:
 
 def _number(x: float) -> str:
     return "inf" if math.isinf(x) else f"{x:.6g}"
+
+
+def runs_without_kernels(options: dict) -> bool:
+    """A run starts without Numba unless it cuts text (--text) or mines on a cluster: the library
+    mines small data in plain Python and loads the kernels itself when the data needs them
+    (see :mod:`minent.itemsets.plain`), so a small file never pays for them."""
+    return not options.get("text") and not (options.get("scheduler") or "").strip()
 
 
 @app.command("apriori")
@@ -232,7 +240,8 @@ def apriori_command(
                                        target=target)
         else:
             found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
-                            progress=progress, target=target)
+                            progress=loading_kernels_on_demand(progress, "apriori", {"target": target, "text": text}),
+                            target=target)
     finally:
         progress.close()
     rules_started = time.perf_counter()

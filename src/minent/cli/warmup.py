@@ -28,6 +28,33 @@ from typing import Iterable, Mapping, Optional
 
 COMPILE_NOTICE = "minent: compiling kernels (first run only)…"
 
+
+class _NoScipyBlasProbe:  # a meta path finder (importlib.abc costs an import)
+    """Numba imports scipy to see whether BLAS is there when its CPU target starts
+    (a quarter of a second); minent's kernels use no BLAS, so the CLI process skips it."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ImportError("minent's CLI skips Numba's BLAS probe")
+        return None
+
+
+def start_numba() -> None:
+    """Start Numba's CPU target now (import and registries: about a third of a second), without
+    the BLAS probe, so that loading or compiling the kernels does not pay for it."""
+    if "scipy" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return
+    blocker = _NoScipyBlasProbe()
+    sys.meta_path.insert(0, blocker)
+    try:
+        from numba.core.registry import cpu_target
+
+        cpu_target.target_context.refresh()  # loads numba.np.arraymath, which probes once
+    finally:
+        sys.meta_path.remove(blocker)
+
+
+
 #: where the kernel modules live, by the short name the tables below use (``module.name``)
 KERNEL_MODULES: dict[str, str] = {
     "utf8": "minent.common.kernels.utf8",

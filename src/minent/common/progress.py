@@ -29,6 +29,9 @@ The stages, in the order they run:
     :meth:`~minent.segment.segmenter.Segmenter.segment_file`; bytes read.
 ``apriori levels``
     :func:`~minent.itemsets.mining.apriori`; itemset sizes done, of ``max_len``.
+``loading kernels``
+    :func:`~minent.itemsets.mining.apriori` is about to use its compiled kernels for the first
+    time in the run (small data is mined without them); ``(0, None)``, once.
 
 On a Dask cluster (:mod:`minent.common.cluster`) the same stages count bytes of finished
 partitions. :class:`TqdmProgress` turns the calls into one tqdm bar on stderr (the CLI).

@@ -128,9 +128,16 @@ def header_rule(first: list[str], n_rest: int, seen: Mapping[str, int], labels_e
 
 
 def _records(text: str, fmt: str, name: str) -> list[tuple[int, list[str]]]:
-    """(line number, non-empty stripped fields) of each non-blank record; long rows checked."""
+    """(line number, non-empty stripped fields) of each non-blank record (csv: line numbers 0);
+    long rows checked."""
     if fmt == "fimi":
         return [(n, line.split()) for n, line in enumerate(text.splitlines(), 1) if line.split()]
+    if fmt == "csv":  # one C loop over the records (line numbers only matter for an error)
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True))
+        except csv.Error:
+            rows = [row for _, row in _csv_rows(text, name)]  # raises, naming the line
+        return [(0, items) for items in ([x for x in map(str.strip, row) if x] for row in rows) if items]
     records = []
     for line_no, row in _csv_rows(text, name):
         fields = [field.strip() for field in row]

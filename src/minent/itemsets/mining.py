@@ -39,6 +39,7 @@ import numpy as np
 from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from ..common.progress import ProgressCallback, no_progress
+from . import plain
 
 __all__ = ["apriori", "FrequentItemsets", "LevelStats", "TARGETS", "min_count_for"]
 
@@ -204,6 +205,11 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
 COUNT_METHOD = 0
 
 
+#: who counts: "auto" (plain Python for small data, see :mod:`.plain`; the kernels beyond),
+#: "plain" or "kernels" everywhere (tests set it to check both ways on the same data)
+COUNTING = "auto"
+
+
 def _n_blocks() -> int:
     import numba
 
@@ -233,12 +239,12 @@ def apriori(
     than ``max_len`` are not considered. The result still holds all frequent itemsets for
     :func:`association_rules`, which forms its rules from all of them.
     """
-    from .kernels import support as K
-
     _check_options(min_support, min_count, max_len, target)
     started = time.perf_counter()
     codes, starts, labels = _encode_transactions(transactions)
-    codes, starts = K.unique_per_basket(codes, starts)
+    counting = _Counting(COUNTING == "plain" or COUNTING == "auto" and plain.is_small(len(codes), len(starts) - 1),
+                         progress)
+    codes, starts = counting.module().unique_per_basket(codes, starts)
     n = len(starts) - 1
     if n == 0:
         raise MinentError("no baskets to mine")
@@ -247,21 +253,59 @@ def apriori(
     vertical: dict = {}
 
     def frequent_pairs(id_of_code: np.ndarray, m: int, min_count: int) -> tuple[np.ndarray, np.ndarray]:
-        # level 2: all pairs of frequent items, counted from the baskets' tails
+        # level 2: all pairs of frequent items
+        if counting.plain and counting.fits(plain.pairs_fit(m, n)):
+            vertical["bits"] = plain.item_bitsets(codes, starts, id_of_code, m)
+            return plain.frequent_pairs(vertical["bits"], min_count)
+        K = counting.kernels()
         items, item_starts = K.encode_baskets(codes, starts, id_of_code)
         offsets, tids, positions = K.vertical_lists(items, item_starts, m)
         vertical.update(offsets=offsets, tids=tids)
         return K.frequent_pairs(items, item_starts, offsets, tids, positions, m, min_count, _n_blocks())
 
     def extension_counts(level: np.ndarray, ext_starts: np.ndarray, ext_items: np.ndarray) -> np.ndarray:
+        if counting.plain and counting.fits(plain.extensions_fit(len(ext_items), n)):
+            if "ints" not in vertical:
+                vertical["ints"] = plain.as_ints(vertical["bits"])
+            return plain.extension_counts(vertical["ints"], level, ext_starts, ext_items)
+        K = counting.kernels()
         if "bitsets" not in vertical:
-            vertical["bitsets"] = item_bitsets(vertical["offsets"], vertical["tids"], n)
+            vertical["bitsets"] = ((vertical["bits"], *K.nonzero_words(vertical["bits"])) if "bits" in vertical
+                                   else item_bitsets(vertical["offsets"], vertical["tids"], n))
         return count_extensions(vertical["bitsets"], level, ext_starts, ext_items)
 
-    found = levelwise(labels, K.item_frequencies(codes, len(labels)), n,
+    found = levelwise(labels, counting.module().item_frequencies(codes, len(labels)), n,
                       _min_count(min_support, min_count, n), max_len, frequent_pairs, extension_counts,
-                      progress, started)
-    return select_target(found, target, started)
+                      progress, started, counting)
+    return select_target(found, target, started, counting)
+
+
+class _Counting:
+    """Which code counts and joins a run: :mod:`.plain` while the data is small and each step
+    fits its budget (no Numba: its start would be most of a small run), then the kernels for
+    the rest of the run. The first use of the kernels in a run is reported as the progress
+    stage ``loading kernels``, so that a command line that started without them can load them
+    (and say why it pauses)."""
+
+    def __init__(self, small: bool = False, progress: ProgressCallback = no_progress) -> None:
+        self.plain = small
+        self.loaded = False
+        self.progress = progress
+
+    def fits(self, within_budget: bool) -> bool:
+        """Whether a step stays plain: within its budget, or always when COUNTING says so."""
+        return within_budget or COUNTING == "plain"
+
+    def module(self):
+        return plain if self.plain else self.kernels()
+
+    def kernels(self):
+        if not self.loaded:
+            self.plain, self.loaded = False, True
+            self.progress("loading kernels", 0, None)
+        from .kernels import support
+
+        return support
 
 
 def _check_options(min_support: Optional[float], min_count: Optional[int], max_len: Optional[int],
@@ -290,16 +334,17 @@ def levelwise(
     extension_counts: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
     progress: ProgressCallback,
     started: float,
+    counting: Optional["_Counting"] = None,
 ) -> FrequentItemsets:
     """The Apriori levels, whoever counts the supports (this process, or a Dask cluster).
 
     ``code_counts[c]`` is the count of item ``labels[c]``. Frequent items are renumbered by
     ascending frequency (ties: first seen); ``frequent_pairs(id_of_code, m, min_count)`` gives
     level 2 (rows of two ids in lexicographic order, counts) and ``extension_counts(level,
-    ext_starts, ext_items)`` the support of each candidate extension of a level.
+    ext_starts, ext_items)`` the support of each candidate extension of a level. ``counting``
+    says who joins the levels (default: the kernels).
     """
-    from .kernels import support as K
-
+    counting = counting or _Counting()
     t0 = time.perf_counter()
     frequent_codes = np.flatnonzero(code_counts >= min_count)
     frequent_codes = frequent_codes[np.argsort(code_counts[frequent_codes], kind="stable")]
@@ -325,7 +370,10 @@ def levelwise(
     k = 2
     while len(level_counts) > 0 and (max_len is None or k < max_len):
         t0 = time.perf_counter()
-        ext_starts, ext_items = K.candidate_extensions(level, _n_blocks())
+        if counting.plain and not counting.fits(plain.join_fits(level)):
+            counting.kernels()
+        K = counting.module()
+        ext_starts, ext_items = K.candidate_extensions(level, 1 if counting.plain else _n_blocks())
         n_candidates = len(ext_items)
         if n_candidates == 0:
             found.stats.append(LevelStats(k + 1, 0, 0, time.perf_counter() - t0))
@@ -380,18 +428,23 @@ def _group_order(level, ext_starts, word_starts, words) -> tuple[np.ndarray, np.
     return group_starts[order].astype(np.int64), group_ends[order].astype(np.int64)
 
 
-def select_target(found: FrequentItemsets, target: str, started: Optional[float] = None) -> FrequentItemsets:
+def select_target(found: FrequentItemsets, target: str, started: Optional[float] = None,
+                  counting: Optional[_Counting] = None) -> FrequentItemsets:
     """Mark the target's itemsets in ``found`` (mined level by level, so closed under subsets).
 
     A k-itemset is not maximal when a row of level k+1 contains it, and not closed when such
     a row also has its count (anti-monotone support: a superset of the same count implies
     one of size k+1). The last level's itemsets are all closed and maximal. ``started``:
-    when mining began, to include this step in ``found.seconds``.
+    when mining began, to include this step in ``found.seconds``; ``counting``: who marks them
+    (default: the kernels).
     """
-    from .kernels import support as K
-
     if target == "all":
         return found
+    counting = counting or _Counting()
+    marks = sum(len(counts) * k for k, (_, counts) in enumerate(found.levels[1:], start=2))
+    if counting.plain and not counting.fits(marks * 100 <= plain.STEP_BUDGET_NS):
+        counting.kernels()  # each k-itemset marks k subsets, about 100 ns each in Python
+    K = counting.module()
     selected = []
     for k in range(1, len(found.levels) + 1):
         rows, counts = found.levels[k - 1]
@@ -399,7 +452,8 @@ def select_target(found: FrequentItemsets, target: str, started: Optional[float]
         not_maximal = np.zeros(len(counts), dtype=np.uint8)
         if k < len(found.levels) and len(counts):
             upper, upper_counts = found.levels[k]
-            K.mark_subsets(rows, counts, upper, upper_counts, not_closed, not_maximal, _n_blocks())
+            K.mark_subsets(rows, counts, upper, upper_counts, not_closed, not_maximal,
+                           1 if counting.plain else _n_blocks())
         selected.append((not_closed if target == "closed" else not_maximal) == 0)
     found.target, found.selected = target, selected
     if started is not None:
