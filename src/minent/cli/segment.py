@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import partial
 from pathlib import Path
 from typing import List, Optional
@@ -10,6 +11,38 @@ from typing import List, Optional
 import typer
 
 from ._app import app, guarded, jobs_option, progress_for, quiet_option, scheduler_option, set_jobs
+
+
+def runs_without_kernels(kwargs: dict) -> bool:
+    """Whether this run cuts in plain Python, with no Numba in the process: the library's own
+    rule (:mod:`minent.segment.plain`) predicted from the options and the sizes of the files.
+    Plain text of small regular files, small lexicon files without entries of mixed scripts,
+    no word lists, filters, search mode, JSON lines or cluster. A run that will fail on its
+    files before it cuts anything needs no kernels either."""
+    from ..common.errors import MinentError
+    from ..common.textio import STDIN
+    from ..segment import plain
+
+    if plain.kernels_forced():
+        return False
+    if (kwargs.get("fmt") != "text" or kwargs.get("mode") != "default" or kwargs.get("add_words") is not None
+            or kwargs.get("stop_words") is not None or kwargs.get("min_length") != 1
+            or (kwargs.get("scheduler") or "").strip()):
+        return False
+    sources = [str(s) for s in kwargs.get("sources") or [STDIN]]
+    lexicons = [str(s) for s in kwargs.get("lexicons") or []]
+    if not lexicons or STDIN in sources or STDIN in lexicons:
+        return False
+    if not all(os.path.exists(p) for p in sources + lexicons):
+        return True  # the command stops at the missing file
+    if not plain.small_files(sources, plain.TEXT_CHARS) or not plain.small_files(lexicons, plain.LEXICON_BYTES):
+        return False
+    lexicon_format = kwargs.get("lexicon_format")
+    try:  # kept: the Segmenter made next reads them from memory
+        counts = plain.read_counts(lexicons, None if lexicon_format == "auto" else lexicon_format, "utf-8")
+    except MinentError:
+        return True  # the command stops at it, with the same message
+    return not plain.has_mixed(counts)
 
 
 def _delimiter(text: str) -> str:
@@ -142,7 +175,10 @@ def segment_command(
         raise MinentError(f"--mode must be {' or '.join(MODES)}; got '{mode}'")
     if min_length < 1:
         raise MinentError(f"--min-length must be at least 1, got {min_length}")
-    set_jobs(jobs)
+    if "numba" in sys.modules:  # else the run cuts in plain Python (runs_without_kernels): no threads to set
+        set_jobs(jobs)
+    elif jobs < 0:
+        raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
     targets = _targets(sources, output)
     for target in targets or [output]:
         check_writable(target)  # fail on an unwritable output before any work

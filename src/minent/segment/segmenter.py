@@ -27,6 +27,11 @@ Conventions (the same for the library and ``minent segment``):
   delimiter (one space by default), so the output with delimiters removed equals the input
   with whitespace removed. Line feeds are kept exactly (CRLF becomes LF; ``\\r`` is
   whitespace), so the output has as many lines as the input.
+
+Small work does not wait for Numba: in a process that has not loaded the kernels, a
+Segmenter of a small lexicon (without entries of mixed scripts) cuts its first
+:data:`minent.segment.plain.TEXT_CHARS` characters in plain Python, with the same words
+(:mod:`minent.segment.plain`), and builds the kernels' trie only when more work comes.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import io
 import math
 import os
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -43,14 +49,13 @@ from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from ..common.charclass import class_table
 from ..common.chars import codepoints as _codepoints
 from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
-from ..common.kernels import numba_threads
 from ..common.lexicon import Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import PathLike, check_encoding, check_readable, _describe, is_regular_file, iter_byte_chunks, iter_file_chunks, open_input, read_input
+from . import plain
 
 UNKNOWN_COUNT = 0.5
 DELIMITER = " "
@@ -63,6 +68,45 @@ _BLOCKS_PER_THREAD = 4
 
 
 _LATTICE_WORD: Optional[re.Pattern] = None
+
+
+def class_table() -> np.ndarray:
+    """The kernels' character classes (:func:`minent.common.charclass.class_table`, which loads
+    Numba: imported when a kernel is about to run, not with this module)."""
+    from ..common.charclass import class_table as table
+
+    return table()
+
+
+def numba_threads(jobs: int):
+    from ..common.kernels import numba_threads as threads
+
+    return threads(jobs)
+
+
+def _kernels_loaded() -> bool:
+    """Whether this process has loaded the Viterbi kernels already: then they cut everything
+    (the plain path is for a process that would otherwise pay their start for small work)."""
+    return "minent.segment.kernels.viterbi" in sys.modules
+
+
+def _plain_wanted() -> bool:
+    return not _kernels_loaded() and not plain.kernels_forced()
+
+
+def _small_sources(sources: Sequence) -> bool:
+    """Whether a list of lexicons is small enough to read in plain Python (see :mod:`.plain`)."""
+    paths = [s for s in sources if isinstance(s, (str, os.PathLike))]
+    others = [s for s in sources if not isinstance(s, (str, os.PathLike))]
+    return (plain.small_files(paths, plain.LEXICON_BYTES)
+            and all(isinstance(m, (Lexicon, Mapping)) for m in others)
+            and sum(len(m) for m in others) <= plain.LEXICON_WORDS)
+
+
+#: attributes of the kernels' trie, made when first asked for (a Segmenter that cuts small
+#: work in plain Python never builds it)
+_TRIE_ATTRIBUTES = frozenset({"_current", "_trie_tuple", "root_edges", "edge_keys", "edge_children", "shift",
+                              "has_child", "node_cost", "unknown_cost"})
 
 
 def _lattice_word() -> re.Pattern:
@@ -112,6 +156,13 @@ def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: b
     """Code points, word offsets and counts of a Lexicon or a mapping word -> count
     (``words_checked``: the words are known to be non-empty strings, as after add_word;
     ``owned``: the mapping is a dict of the Segmenter's own, read without a copy)."""
+    words, freq = _lexicon_counts(lexicon, words_checked, owned)
+    return (*_word_arrays(words), freq)
+
+
+def _lexicon_counts(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: bool = False,
+                    owned: bool = False) -> tuple[list, np.ndarray]:
+    """The words and their counts (float64) of :func:`_lexicon_arrays`, checked the same way."""
     counts = lexicon if owned else lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
     if not counts:
         raise MinentError("the lexicon has no entries")
@@ -124,7 +175,7 @@ def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: b
         raise MinentError("lexicon counts must be numbers") from None
     if not np.all(freq >= 0) or not np.all(np.isfinite(freq)):
         raise MinentError("lexicon counts must be finite numbers >= 0")
-    return (*_word_arrays(words), freq)
+    return words, freq
 
 
 def _read_lexicon(path: PathLike, lexicon_format: Optional[str], encoding: str, table: np.ndarray,
@@ -320,35 +371,55 @@ class Segmenter:
         self._min_length = int(min_length)
         if jobs < 0:
             raise MinentError(f"jobs must be 0 (all cores) or a positive number, got {jobs}")
-        self._table = class_table()
         if isinstance(lexicon, (list, tuple)):
             if not lexicon:
                 raise MinentError("the list of lexicons is empty")
             if len(lexicon) == 1:  # one lexicon is itself
                 lexicon = lexicon[0]
+        # small lexicons in a process without the kernels are read in plain Python, and cut
+        # there while the work stays small (see .plain); the trie waits for bigger work
+        wanted = _plain_wanted()
         own_counts = None  # a Segmenter made from a mapping keeps the copy its build makes anyway
+        read_plain = False
         if isinstance(lexicon, (list, tuple)):
-            cps, offsets, freq = _combined_arrays(list(lexicon), lexicon_format, encoding, self._table)
+            if wanted and _small_sources(lexicon):
+                own_counts, read_plain = plain.read_counts(list(lexicon), lexicon_format, encoding), True
+            else:
+                cps, offsets, freq = _combined_arrays(list(lexicon), lexicon_format, encoding, self._table)
         elif isinstance(lexicon, (str, os.PathLike)):
-            cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
+            if wanted and plain.small_files([lexicon], plain.LEXICON_BYTES):
+                own_counts, read_plain = plain.read_counts([lexicon], lexicon_format, encoding), True
+            else:
+                cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
         else:  # add_word then starts from that copy, instead of rebuilding it from the arrays
             own_counts = lexicon.to_dict() if isinstance(lexicon, Lexicon) else dict(lexicon)
-            cps, offsets, freq = _lexicon_arrays(own_counts, owned=True)
+        if own_counts is not None:  # words read from files are non-empty strings already
+            checked = read_plain and all(isinstance(s, (str, os.PathLike)) for s in
+                                         (lexicon if isinstance(lexicon, (list, tuple)) else [lexicon]))
+            words, freq = _lexicon_counts(own_counts, words_checked=checked, owned=True)
+            cps = offsets = None  # made when the trie is built
             if not all(type(c) in (int, float) for c in own_counts.values()):  # '5', numpy numbers: as read
                 own_counts = dict(zip(own_counts, freq.tolist()))
         self.unknown_count = float(unknown_count)
         self.jobs = jobs
         self._lock = threading.Lock()
-        self._install(self._build(cps, offsets, freq))
-        self._stop_trie: Optional[tuple] = None  # the stop words for the output kernels
-        if self._filtering:
-            from ..common.kernels import trie
-
-            self._stop_trie = trie.build_trie(*_word_arrays(sorted(self._stop_words)))
+        model = None
+        if wanted and (read_plain or (own_counts is not None and len(own_counts) <= plain.LEXICON_WORDS)):
+            model = plain.PlainModel.of(words, freq, self.unknown_count)  # None: entries of mixed scripts
+        self._plain: Optional[plain.PlainModel] = None
+        self._plain_left = plain.TEXT_CHARS  # characters the plain path may still cut
+        self._stale = model is not None  # words changed since the trie was built (or no trie yet)
+        if model is None:
+            if cps is None:
+                cps, offsets = _word_arrays(words)
+            self._install(self._build(cps, offsets, freq))
+        else:
+            self._n_words, self._total = model.n_words, model.total
+            self._plain = model
+        self._stop_trie_built: Optional[tuple] = None  # the stop words for the output kernels, when first needed
         self._arrays: Optional[tuple] = None if own_counts is not None else (cps, offsets, freq)  # until a change
         self._counts: Optional[dict[str, float]] = own_counts  # word -> count: that copy, or made on the first change
         self._must_win: dict[str, None] = {}  # words added with count=None (ordered set)
-        self._stale = False  # words changed since the trie was built
 
     def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> tuple:
         """``(trie, n_words, total, mixed)`` of a lexicon's arrays; ``trie`` is what the kernels take
@@ -378,13 +449,42 @@ class Segmenter:
 
     def _install(self, built: tuple) -> None:
         """Make a built trie the one every cut reads (one assignment: a thread sees the old
-        trie or the new one, never half of each)."""
+        trie or the new one, never half of each); from now on the kernels cut everything."""
+        self._plain = None
         trie, n_words, total, mixed = built
         (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child, self.node_cost,
          self.unknown_cost) = trie
         self._n_words, self._total = n_words, total
         self._current = (trie, mixed)  # the two tries of one lexicon, read together
         self._trie_tuple = trie
+
+    @property
+    def _table(self) -> np.ndarray:
+        return class_table()
+
+    @property
+    def _stop_trie(self) -> Optional[tuple]:
+        """The trie of the stop words, for the output kernels (None without filters)."""
+        if self._stop_trie_built is None and self._filtering:
+            from ..common.kernels import trie
+
+            self._stop_trie_built = trie.build_trie(*_word_arrays(sorted(self._stop_words)))
+        return self._stop_trie_built
+
+    def __getattr__(self, name: str):
+        """The trie's attributes, building it first when the plain path has put it off."""
+        if name in _TRIE_ATTRIBUTES and "_stale" in self.__dict__:
+            self._tries()
+            return self.__dict__[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def _plain_for(self, n_chars: int) -> Optional[plain.PlainModel]:
+        """The plain model, when it may cut ``n_chars`` more characters (None: the kernels)."""
+        model = self._plain
+        if model is None or n_chars > self._plain_left:
+            return None
+        self._plain_left -= n_chars
+        return model
 
     # -- the kernels ------------------------------------------------------------------
     def _trie(self) -> tuple:
@@ -421,13 +521,15 @@ class Segmenter:
     @property
     def n_words(self) -> int:
         """Distinct words in the lexicon (after the words added or removed so far)."""
-        self._trie()
+        if self._plain is None:
+            self._trie()
         return self._n_words
 
     @property
     def total(self) -> float:
         """The sum of the counts: p(w) = count(w) / total."""
-        self._trie()
+        if self._plain is None:
+            self._trie()
         return self._total
 
     # -- words at run time ------------------------------------------------------------
@@ -454,6 +556,7 @@ class Segmenter:
             if not 0.0 <= count < math.inf:
                 raise MinentError(f"the count of {word!r} must be a finite number >= 0, got {count!r}")
         counts = self._counts if self._counts is not None else self._word_counts()
+        self._plain = None  # the plain model holds the lexicon as it was
         if count is None and not lattice:  # taken whole where found: no count to raise
             counts.setdefault(word, 0.0)
         elif count is None:
@@ -474,6 +577,7 @@ class Segmenter:
         counts = self._word_counts()
         self._must_win.pop(word, None)
         if counts.pop(word, None) is not None:
+            self._plain = None
             self._stale = True
 
     @staticmethod
@@ -557,7 +661,9 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """The words of ``text``, in order (whitespace is a boundary and is left out)."""
         starts, ends = self._spans(text, "default")
-        words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        if not isinstance(starts, list):
+            starts, ends = starts.tolist(), ends.tolist()
+        words = [text[s:e] for s, e in zip(starts, ends)]
         return [w for w in words if self._kept(w)] if self._filtering else words
 
     def cut_many(self, texts: Iterable[str], *, lazy: bool = False,
@@ -581,16 +687,22 @@ class Segmenter:
         offsets count the characters of ``text``, whitespace included (a character beyond the
         BMP is one character, as in a Python string). ``mode="search"`` adds after each word
         the lexicon words inside it (:meth:`cut_for_search`)."""
-        starts, ends = _offset_lists(*self._spans(text, mode))
+        starts, ends = self._spans(text, mode)
+        if not isinstance(starts, list):
+            starts, ends = _offset_lists(starts, ends)
         with gc_paused():
             tokens = list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
         return [t for t in tokens if self._kept(t[0])] if self._filtering else tokens
 
-    def _spans(self, text: str, mode: str) -> tuple[np.ndarray, np.ndarray]:
-        """Character offsets of the words of one text (starts, ends)."""
+    def _spans(self, text: str, mode: str) -> tuple:
+        """Character offsets of the words of one text (starts, ends): lists from the plain
+        path, arrays from the kernels."""
         if not isinstance(text, str):
             raise MinentError(f"text must be a string, got {type(text).__name__}")
         _check_mode(mode)
+        model = self._plain_for(len(text)) if mode == "default" else None
+        if model is not None:
+            return model.spans(text)
         return self._word_spans(_codepoints(text), mode)
 
     def _word_spans(self, cps: np.ndarray, mode: str, trie: Optional[tuple] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -619,6 +731,14 @@ class Segmenter:
                 raise MinentError(f"texts must be strings, got {type(t).__name__}")
         if not texts:
             return []
+        model = self._plain_for(sum(map(len, texts))) if mode == "default" else None
+        if model is not None:
+            out = []
+            for text in texts:
+                starts, ends = model.spans(text)
+                tokens = list(zip([text[s:e] for s, e in zip(starts, ends)], starts, ends))
+                out.append([t for t in tokens if self._kept(t[0])] if self._filtering else tokens)
+            return out
         joined = "\n".join(texts)  # a line feed is a boundary, so texts never run together
         starts, ends = self._word_spans(_codepoints(joined), mode)
         text_starts = np.zeros(len(texts), dtype=np.int64)
@@ -728,12 +848,16 @@ class Segmenter:
         return out, cps.shape[0], -1
 
     def _render(self, text: str, delimiter: str, line_open: bool) -> tuple[str, bool]:
-        from .kernels import viterbi as v
-
         if not isinstance(text, str):
             raise MinentError(f"text must be a string, got {type(text).__name__}")
+        sep = _delimiter_bytes(delimiter)
+        model = self._plain_for(len(text))
+        if model is not None:
+            return model.render(text, delimiter, bool(line_open))
+        from .kernels import viterbi as v
+
         cps = _codepoints(text)
-        out, line_open = v.render(cps, self._marks(cps), _delimiter_bytes(delimiter), line_open)
+        out, line_open = v.render(cps, self._marks(cps), sep, line_open)
         return out.tobytes().decode("utf-8", "surrogatepass"), line_open
 
     def segment_chunks(self, chunks: Iterable[str], delimiter: str = DELIMITER) -> Iterator[str]:
@@ -778,9 +902,9 @@ class Segmenter:
         has one). UTF-8 input goes from bytes to bytes in one Numba kernel per chunk; other
         encodings are decoded by Python first. With ``mode="search"``, ``format="jsonl"``,
         stop words or a minimum length, lines go through :meth:`render_lines` (each line is
-        then held whole, however long).
+        then held whole, however long). A small regular file, while the kernels have not
+        been needed yet, is cut in plain Python (see :mod:`minent.segment.plain`).
         """
-        from .kernels import viterbi as v
         from ..common.textio import _decode
 
         encoding = check_encoding(encoding)
@@ -799,9 +923,18 @@ class Segmenter:
         total = os.path.getsize(source) if is_regular_file(source) else None
         self._check_output(mode, format)
         by_lines = mode != "default" or format != "text" or self._filtering
+        model = self._plain_for(total) if not by_lines and total is not None else None
         with open_input(source, encoding) as stream:
             line_open = False
-            if by_lines:  # JSON lines need whole lines: a line's start waits for its end
+            if model is not None:
+                for text, size in _reading(iter_file_chunks(stream, name, encoding, chunk_bytes), name):
+                    out_text, line_open = model.render(text, delimiter, line_open)
+                    write(memoryview(out_text.encode("utf-8")))
+                    stats.n_bytes += size
+                    stats.n_chars += len(text)
+                    stats.n_lines += text.count("\n")
+                    progress("segmenting", stats.n_bytes, total)
+            elif by_lines:  # JSON lines need whole lines: a line's start waits for its end
                 pending: list[bytes] = []  # the start of a line not ended yet (joined once it ends)
                 done_bytes = 0  # where the bytes not written yet start in the input
 
@@ -840,6 +973,8 @@ class Segmenter:
                     stats.n_lines += data.count(b"\n")
                     progress("segmenting", stats.n_bytes, total)
             else:
+                from .kernels import viterbi as v
+
                 for text, size in _reading(iter_file_chunks(stream, name, encoding, chunk_bytes), name):
                     cps = _codepoints(text)
                     out, line_open = v.render(cps, self._marks(cps), sep, line_open)
