@@ -371,7 +371,7 @@ def test_data_too_dense_for_the_plain_path_loads_the_kernels_midway(tmp_path):
     write_csv(tmp_path / "b.csv", random_baskets(12, n=300, m=7, density=0.7))
     args = ["apriori", tmp_path / "b.csv", "-s", "0.1", "-c", "0.5"]
     done, imported = run_with_importtime([*args, "-o", tmp_path / "midway.tsv"],
-                                "import minent.itemsets.plain as p; p.STEP_BUDGET_NS = 0")
+                                "import minent.itemsets.plain as p; p.pairs_cost = lambda m, n: 1e9")
     assert done.returncode == 0, done.stderr[-2000:]
     assert loads_numba(imported) and "numba.np.arraymath" in imported  # started by the CLI, as for large runs
     done, _ = run_with_importtime([*args, "-o", tmp_path / "plain.tsv"])

@@ -143,14 +143,27 @@ def test_a_step_over_its_budget_hands_over_to_the_kernels_once(monkeypatch):
     want = mined("kernels", monkeypatch, baskets, min_count=60)
     assert len(want.levels) >= 5
     monkeypatch.setattr(mining, "COUNTING", "auto")
-    # over budget from the pairs on, from level 3, from level 4, never
-    for budget, plain_levels in ((0, 1), (10_000, 2), (100_000, 3), (10**9, 6)):
-        monkeypatch.setattr(plain, "STEP_BUDGET_NS", budget)
+    monkeypatch.setattr(mining, "_numba_started", lambda: False)  # as in a fresh process
+    too_long = 1e9  # seconds: over any budget
+    # over budget from the pairs on, from the join of level 2 or of level 3, never
+    for step, plain_levels in (("pairs", 1), (2, 2), (3, 3), (None, 6)):
+        monkeypatch.setattr(plain, "pairs_cost", lambda m, n: too_long if step == "pairs" else 0.0)
+        monkeypatch.setattr(plain, "join_cost", lambda level: too_long if level.shape[1] == step else 0.0)
         stages = []
         got = minent.apriori(baskets, min_count=60, progress=lambda stage, done, total: stages.append(stage))
         assert_same(got, want)
         assert stages.count("loading kernels") == (plain_levels < 6)
         assert (stages + ["loading kernels"]).index("loading kernels") == plain_levels
+
+
+def test_a_run_where_numba_has_started_uses_the_kernels(monkeypatch):
+    baskets = random_baskets(random.Random(8), 50, 6, 0.5)
+    monkeypatch.setattr(mining, "COUNTING", "auto")
+    for started, calls in ((True, 1), (False, 0)):
+        monkeypatch.setattr(mining, "_numba_started", lambda: started)
+        stages = []
+        minent.apriori(baskets, min_count=5, progress=lambda stage, done, total: stages.append(stage))
+        assert stages.count("loading kernels") == calls
 
 
 def test_auto_counts_small_data_without_numba():
@@ -165,12 +178,13 @@ def test_auto_counts_small_data_without_numba():
     assert numba_loaded == "False"
 
 
-def test_the_size_rule_and_budgets():
+def test_the_size_rule_and_the_cost_estimates():
     assert plain.is_small(plain.MAX_CODES, plain.MAX_CELLS) and not plain.is_small(plain.MAX_CODES + 1, 10)
-    assert plain.pairs_fit(100, 10_000) and not plain.pairs_fit(5_000, 10_000)
-    assert plain.extensions_fit(10_000, 10_000) and not plain.extensions_fit(10_000_000, 10_000)
+    assert plain.pairs_cost(100, 10_000) < 0.05 and plain.pairs_cost(5_000, 10_000) == float("inf")
+    assert plain.extensions_cost(10_000, 10_000) < 0.05 < plain.extensions_cost(1_000_000, 10_000)
     level = np.array(list(combinations(range(6), 2)), dtype=np.int32)
-    assert plain.join_fits(level) and plain.join_fits(level[:1])
+    assert plain.join_cost(level) < 0.001 and plain.join_cost(level[:1]) < 0.001
     dense = np.zeros((3000, 2), dtype=np.int32)  # one group of 3000 rows: 4.5 million pairs
     dense[:, 1] = np.arange(1, 3001)
-    assert not plain.join_fits(dense)
+    assert plain.join_cost(dense) > 1
+    assert plain.marks_cost(1_000_000) > plain.RUN_BUDGET_SECONDS

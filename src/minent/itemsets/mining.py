@@ -28,6 +28,7 @@ is 3, not 4); ``min_count`` gives the count directly.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -242,8 +243,7 @@ def apriori(
     _check_options(min_support, min_count, max_len, target)
     started = time.perf_counter()
     codes, starts, labels = _encode_transactions(transactions)
-    counting = _Counting(COUNTING == "plain" or COUNTING == "auto" and plain.is_small(len(codes), len(starts) - 1),
-                         progress)
+    counting = _Counting(_starts_plain(len(codes), len(starts) - 1), progress, started)
     codes, starts = counting.module().unique_per_basket(codes, starts)
     n = len(starts) - 1
     if n == 0:
@@ -254,7 +254,7 @@ def apriori(
 
     def frequent_pairs(id_of_code: np.ndarray, m: int, min_count: int) -> tuple[np.ndarray, np.ndarray]:
         # level 2: all pairs of frequent items
-        if counting.plain and counting.fits(plain.pairs_fit(m, n)):
+        if counting.plain and counting.fits(plain.pairs_cost(m, n)):
             vertical["bits"] = plain.item_bitsets(codes, starts, id_of_code, m)
             return plain.frequent_pairs(vertical["bits"], min_count)
         K = counting.kernels()
@@ -264,7 +264,7 @@ def apriori(
         return K.frequent_pairs(items, item_starts, offsets, tids, positions, m, min_count, _n_blocks())
 
     def extension_counts(level: np.ndarray, ext_starts: np.ndarray, ext_items: np.ndarray) -> np.ndarray:
-        if counting.plain and counting.fits(plain.extensions_fit(len(ext_items), n)):
+        if counting.plain and counting.fits(plain.extensions_cost(len(ext_items), n)):
             if "ints" not in vertical:
                 vertical["ints"] = plain.as_ints(vertical["bits"])
             return plain.extension_counts(vertical["ints"], level, ext_starts, ext_items)
@@ -280,21 +280,36 @@ def apriori(
     return select_target(found, target, started, counting)
 
 
-class _Counting:
-    """Which code counts and joins a run: :mod:`.plain` while the data is small and each step
-    fits its budget (no Numba: its start would be most of a small run), then the kernels for
-    the rest of the run. The first use of the kernels in a run is reported as the progress
-    stage ``loading kernels``, so that a command line that started without them can load them
-    (and say why it pauses)."""
+def _starts_plain(n_codes: int, n_baskets: int) -> bool:
+    """Whether a run starts on the plain path: small data in a process where Numba has not
+    started (where it has, the kernels are cheap to use; see :data:`COUNTING`)."""
+    if COUNTING != "auto":
+        return COUNTING == "plain"
+    return plain.is_small(n_codes, n_baskets) and not _numba_started()
 
-    def __init__(self, small: bool = False, progress: ProgressCallback = no_progress) -> None:
+
+def _numba_started() -> bool:
+    return "numba" in sys.modules
+
+
+class _Counting:
+    """Which code counts and joins a run: :mod:`.plain` while the data is small and the run's
+    time so far plus the next step's estimated cost stays within
+    :data:`.plain.RUN_BUDGET_SECONDS` (no Numba: its start would be most of a small run), then
+    the kernels for the rest of the run. The first use of the kernels in a run is reported as
+    the progress stage ``loading kernels``, so that a command line that started without them
+    can load them (and say why it pauses)."""
+
+    def __init__(self, small: bool = False, progress: ProgressCallback = no_progress,
+                 started: Optional[float] = None) -> None:
         self.plain = small
         self.loaded = False
         self.progress = progress
+        self.started = time.perf_counter() if started is None else started
 
-    def fits(self, within_budget: bool) -> bool:
-        """Whether a step stays plain: within its budget, or always when COUNTING says so."""
-        return within_budget or COUNTING == "plain"
+    def fits(self, seconds: float) -> bool:
+        """Whether a step estimated at ``seconds`` stays plain (always when COUNTING says so)."""
+        return COUNTING == "plain" or time.perf_counter() - self.started + seconds <= plain.RUN_BUDGET_SECONDS
 
     def module(self):
         return plain if self.plain else self.kernels()
@@ -370,7 +385,7 @@ def levelwise(
     k = 2
     while len(level_counts) > 0 and (max_len is None or k < max_len):
         t0 = time.perf_counter()
-        if counting.plain and not counting.fits(plain.join_fits(level)):
+        if counting.plain and not counting.fits(plain.join_cost(level)):
             counting.kernels()
         K = counting.module()
         ext_starts, ext_items = K.candidate_extensions(level, 1 if counting.plain else _n_blocks())
@@ -442,8 +457,8 @@ def select_target(found: FrequentItemsets, target: str, started: Optional[float]
         return found
     counting = counting or _Counting()
     marks = sum(len(counts) * k for k, (_, counts) in enumerate(found.levels[1:], start=2))
-    if counting.plain and not counting.fits(marks * 100 <= plain.STEP_BUDGET_NS):
-        counting.kernels()  # each k-itemset marks k subsets, about 100 ns each in Python
+    if counting.plain and not counting.fits(plain.marks_cost(marks)):
+        counting.kernels()  # each k-itemset marks k subsets
     K = counting.module()
     selected = []
     for k in range(1, len(found.levels) + 1):

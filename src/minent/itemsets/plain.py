@@ -3,24 +3,26 @@
 Loading Numba and the compiled kernels costs a process about a third of a second; on a file
 of a few thousand baskets that is nearly the whole run. :func:`minent.apriori` therefore
 counts small data here, with numpy and Python's big integers (a basket set per item, ANDed
-and popcounted), and moves to the kernels when a step would cost more than
-:data:`STEP_BUDGET_NS` (dense data: a small file can hold millions of itemsets). Every
+and popcounted), and moves to the kernels for the rest of a run when its next step would take it past
+:data:`RUN_BUDGET_SECONDS` (dense data: a small file can hold millions of itemsets). Every
 function returns exactly what its kernel counterpart in :mod:`~minent.itemsets.kernels.support`
 returns (the tests compare them), so the two paths can hand over between levels.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-#: data this module starts on: at most this many items over all baskets (sorting them takes
-#: milliseconds) and baskets x frequent items of the bit matrix (4 million bits; 16 MB as
-#: the float32 matrix whose product counts the pairs)
-MAX_CODES = 1 << 20
+#: data this module starts on: at most this many items over all baskets (numpy sorts them in
+#: a few milliseconds) and baskets x frequent items of the bit matrix (4 million bits; 16 MB
+#: as the float32 matrix whose product counts the pairs)
+MAX_CODES = 1 << 18
 MAX_CELLS = 1 << 22
-#: a step that would cost more than this (in nanoseconds of this machine's Python, by the
-#: estimates below) goes to the kernels, whose fixed cost (loading them) is about 0.35 s
-STEP_BUDGET_NS = 100_000_000
+#: a run stays here while its time so far plus the next step's estimated cost is below this;
+#: the kernels' fixed cost in a fresh process (starting Numba, loading them) is about 0.35 s
+RUN_BUDGET_SECONDS = 0.2
 
 
 def is_small(n_codes: int, n_baskets: int) -> bool:
@@ -28,28 +30,36 @@ def is_small(n_codes: int, n_baskets: int) -> bool:
     return n_codes <= MAX_CODES and n_baskets <= MAX_CELLS
 
 
-def pairs_fit(m: int, n_baskets: int) -> bool:
-    """Whether counting the pairs of ``m`` frequent items here stays in the budget: the matrix
-    product takes about 0.1 ns a multiply-add (float32)."""
-    return m * n_baskets <= MAX_CELLS and m * m * n_baskets // 10 <= STEP_BUDGET_NS
+# What each step costs here, in seconds: estimates measured on this machine's Python, kept on
+# the high side (a step that goes over only wastes time; the results do not depend on them)
+
+def pairs_cost(m: int, n_baskets: int) -> float:
+    """Counting the pairs of ``m`` frequent items: the matrix product, about 0.1 ns a
+    multiply-add (float32); infinite past :data:`MAX_CELLS`."""
+    return m * m * n_baskets * 1e-10 if m * n_baskets <= MAX_CELLS else math.inf
 
 
-def extensions_fit(n_candidates: int, n_baskets: int) -> bool:
-    """Whether counting ``n_candidates`` here stays in the budget: a candidate costs about
-    50 ns plus 5 ns a 64-bit word of its bitsets (AND and popcount of Python integers)."""
-    return n_candidates * (50 + 5 * ((n_baskets + 63) // 64)) <= STEP_BUDGET_NS
+def extensions_cost(n_candidates: int, n_baskets: int) -> float:
+    """Counting ``n_candidates`` extensions: about 0.3 us a candidate plus 5 ns a 64-bit word
+    of its bitsets (AND and popcount of Python integers)."""
+    return n_candidates * (300 + 5 * ((n_baskets + 63) // 64)) * 1e-9
 
 
-def join_fits(level: np.ndarray) -> bool:
-    """Whether joining ``level`` here stays in the budget: each pair of rows in a group (same
-    first k-1 items) is tried with k-1 set lookups, about 100 ns each."""
+def join_cost(level: np.ndarray) -> float:
+    """Joining ``level``: each pair of rows in a group (same first k-1 items) is tried with
+    k-1 set lookups of new tuples, about 0.4 us each, plus about 2 us a row."""
     n, k = level.shape
     if n < 2:
-        return True
+        return n * 2e-6
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = np.any(level[1:, :-1] != level[:-1, :-1], axis=1)
     sizes = np.diff(np.append(np.flatnonzero(new_group), n))
-    return int((sizes * (sizes - 1) // 2).sum()) * k * 100 <= STEP_BUDGET_NS
+    return int((sizes * (sizes - 1) // 2).sum()) * max(1, k - 1) * 4e-7 + n * 2e-6
+
+
+def marks_cost(n_marks: int) -> float:
+    """Marking ``n_marks`` subsets for closed or maximal itemsets: about 0.4 us each."""
+    return n_marks * 4e-7
 
 
 def unique_per_basket(codes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
