@@ -518,3 +518,18 @@ def test_no_itemsets_no_rules():
     nothing = minent.apriori([["a", "b"], ["c"]], min_count=5)  # not even one frequent item
     assert minent.association_rules(nothing, 0.0) == [] and rules_module.max_confidence(nothing) is None
     assert minent.association_rules({}, 0.0, n_baskets=3) == []
+
+
+def test_more_rules_than_memory_holds_is_an_error_not_an_exhausted_machine(monkeypatch):
+    baskets = random_baskets(random.Random(3), 200, 8, 0.8)
+    found = minent.apriori(baskets, min_count=20)
+    n_rules = len(minent.association_rules(found, min_confidence=0.5))
+    assert n_rules > 100
+    monkeypatch.setattr(rules_module, "MAX_RULES", n_rules)  # exactly enough: fine
+    assert len(minent.association_rules(found, min_confidence=0.5)) == n_rules
+    monkeypatch.setattr(rules_module, "MAX_RULES", n_rules // 2)
+    with pytest.raises(MinentError, match=r"the rules would need more than .* GB of memory .*--max-len"):
+        minent.association_rules(found, min_confidence=0.5)
+    assert rules_module._max_rules() == n_rules // 2
+    monkeypatch.setattr(rules_module, "MAX_RULES", None)  # by default: half the machine's memory
+    assert rules_module._max_rules() * rules_module.BYTES_PER_RULE > 1 << 28

@@ -377,3 +377,14 @@ def test_data_too_dense_for_the_plain_path_loads_the_kernels_midway(tmp_path):
     done, _ = run_with_importtime([*args, "-o", tmp_path / "plain.tsv"])
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "midway.tsv").read_text(encoding="utf-8") == (tmp_path / "plain.tsv").read_text(encoding="utf-8")
+
+
+def test_too_many_rules_is_a_one_line_error_and_no_file(tmp_path):
+    write_csv(tmp_path / "b.csv", random_baskets(13, n=300, m=7, density=0.8))
+    done, _ = run_with_importtime(["apriori", tmp_path / "b.csv", "-s", "0.1", "-c", "0.3", "-o", tmp_path / "r.tsv"],
+                                  "import minent.itemsets.rules as r; r.MAX_RULES = 10")
+    assert done.returncode == 2
+    messages = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert messages == [next(m for m in messages if m.startswith("minent: the rules would need more than"))]
+    assert "raise the minimum confidence or support" in messages[0]
+    assert not (tmp_path / "r.tsv").exists()
