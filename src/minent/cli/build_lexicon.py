@@ -126,19 +126,7 @@ def build_lexicon_command(
     builder.progress = progress
     try:
         if scheduler and scheduler.strip():
-            from ..lexicon.cluster import build_lexicon as build_on_cluster
-
-            builder.lexicon_ = build_on_cluster(scheduler.strip(), corpus, order, min_count, builder.min_pmi,
-                                                encoding, progress, refine=refine, iterations=iterations)
-            builder.stats_ = builder.lexicon_.stats
-            builder.new_words_ = None
-            if builder.known is not None:  # judged on this machine, from the cluster's lexicon
-                from ..common.lexicon import Lexicon
-                from ..lexicon.known import adapt
-
-                adapted = adapt(builder.lexicon_.to_dict(), builder.known)
-                builder.lexicon_ = Lexicon(adapted.counts, stats=builder.stats_)
-                builder.new_words_ = adapted.new_words()
+            builder.fit_on_cluster(scheduler.strip(), corpus, encoding)
         else:
             builder.fit(source)
     finally:
