@@ -99,9 +99,9 @@ def test_a_dictionary_is_adapted_as_on_one_machine(address, corpus):
     """--known with --scheduler: the cluster's lexicon, judged against the dictionary here."""
     known = dict(list(minent.build_lexicon([corpus], min_count=3, refine=False).items())[:300])
     local = minent.LexiconBuilder(min_count=3, known=known).fit([corpus])
-    remote = minent.LexiconBuilder(min_count=3, known=known).fit_on_cluster(address, [corpus])
+    remote = lexicon_cluster.fit(minent.LexiconBuilder(min_count=3, known=known), address, [corpus])
     assert remote.lexicon_.items() == local.lexicon_.items()
     assert remote.new_words_.items() == local.new_words_.items() and len(local.new_words_) > 0
     assert remote.new_words_.stats.history == local.stats_.history
     with pytest.raises(minent.MinentError, match="scores are not available on a cluster"):
-        minent.LexiconBuilder(scores=True).fit_on_cluster(address, [corpus])
+        lexicon_cluster.fit(minent.LexiconBuilder(scores=True), address, [corpus])

@@ -126,7 +126,9 @@ def build_lexicon_command(
     builder.progress = progress
     try:
         if scheduler and scheduler.strip():
-            builder.fit_on_cluster(scheduler.strip(), corpus, encoding)
+            from ..lexicon.cluster import fit as fit_on_cluster
+
+            fit_on_cluster(builder, scheduler.strip(), corpus, encoding)
         else:
             builder.fit(source)
     finally:

@@ -339,29 +339,6 @@ class LexiconBuilder:
             self.new_words_.stats = self.stats_
         return self
 
-    def fit_on_cluster(self, address: str, paths: Sequence[Union[str, os.PathLike]],
-                       encoding: str = "utf-8") -> "LexiconBuilder":
-        """:meth:`fit` on the Dask cluster at ``address``, whose workers read ``paths``
-        (:func:`minent.lexicon.cluster.build_lexicon`): the same lexicon and stats. With
-        ``known``, the words are judged against the dictionary here, from the cluster's
-        lexicon, as :meth:`fit` judges them. ``scores`` needs the n-gram tables on one machine
-        and is not available there."""
-        from .cluster import build_lexicon as build_on_cluster
-
-        if self.scores:
-            raise MinentError("scores are not available on a cluster yet (they need the n-gram tables on one machine)")
-        lexicon = build_on_cluster(address, paths, self.order, self.min_count, self.min_pmi, encoding, self.progress,
-                                   refine=self.refine, iterations=self.iterations)
-        self.stats_, self.lexicon_, self.new_words_ = lexicon.stats, lexicon, None
-        if self.known is not None:
-            self.progress("dictionary", 0, None)
-            adapted = adapt(lexicon.to_dict(), known_counts(self.known))
-            self.lexicon_ = Lexicon(adapted.counts, stats=self.stats_)
-            self.new_words_ = adapted.new_words()
-            self.new_words_.stats = self.stats_
-            self.progress("dictionary", 1, 1)
-        return self
-
     def _refinement_chunks(self, corpus: Corpus) -> Iterable[np.ndarray]:
         """The corpus as ideograph ids once more: from memory when it was kept, else read again."""
         if self._held.complete:
