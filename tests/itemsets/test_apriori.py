@@ -533,3 +533,19 @@ def test_more_rules_than_memory_holds_is_an_error_not_an_exhausted_machine(monke
     assert rules_module._max_rules() == n_rules // 2
     monkeypatch.setattr(rules_module, "MAX_RULES", None)  # by default: half the machine's memory
     assert rules_module._max_rules() * rules_module.BYTES_PER_RULE > 1 << 28
+
+
+@pytest.mark.parametrize("chunk", [1 << 17, 7])  # 7: the bounded sorts' pieces and merges too
+@pytest.mark.parametrize("sort", ["lift", "confidence", "support", "leverage", "conviction", "jaccard"])
+def test_top_rules_are_the_head_of_the_full_order(monkeypatch, chunk, sort):
+    """--top orders only the rows that can make the head (many ties: counts of small data)."""
+    monkeypatch.setattr(rules_module, "_CHUNK", chunk)
+    baskets = random_baskets(random.Random(21), 60, 7, 0.6)
+    found = minent.apriori(baskets, min_count=4)
+    every = rules_module.rule_table(found, min_confidence=0.2, sort=sort)
+    assert len(every) > 200
+    for top in (0, 1, 5, 37, len(every) - 1, len(every), len(every) + 3):
+        head = rules_module.rule_table(found, min_confidence=0.2, sort=sort, top=top)
+        assert len(head) == min(top, len(every))
+        for name in ("a_len", "a_idx", "b_len", "b_idx", sort):
+            assert np.array_equal(head.columns[name], every.columns[name][:top], equal_nan=True), (top, name)

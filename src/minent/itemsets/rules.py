@@ -362,6 +362,19 @@ def _lexorder(keys: list, n: int) -> np.ndarray:
     return _order_rows(list(keys), np.arange(n, dtype=np.int64))
 
 
+def _top_rows(keys: list, n: int, top: int) -> np.ndarray:
+    """The first ``top`` rows of ``_lexorder(keys, n)``, ordering only the rows whose first key
+    is at most the top-th smallest (ties included): a short list of the best of millions of
+    rules costs a partition, not a sort of them all."""
+    if top <= 0:
+        return np.empty(0, dtype=np.int64)
+    first = keys[0]
+    kth = np.partition(first, top - 1)[top - 1]
+    if np.isnan(kth):  # NaN sorts last: the top reaches them, order everything
+        return _lexorder(keys, n)[:top]
+    return _order_rows(keys, np.flatnonzero(first <= kth))[:top]
+
+
 def _column(key, rows: np.ndarray) -> np.ndarray:
     return key(rows) if callable(key) else key[rows]
 
@@ -561,9 +574,7 @@ def rule_table(
     keys: list = [-measures[sort]] + [-measures[m] for m in ("confidence", "support") if m != sort]
     keys += [c["a_len"], lambda rows: text.of(c["a_len"][rows], c["a_idx"][rows]),
              lambda rows: text.of(c["b_len"][rows], c["b_idx"][rows])]
-    order = _lexorder(keys, len(count))
-    if top is not None:
-        order = order[:top]
+    order = _lexorder(keys, len(count)) if top is None or top >= len(count) else _top_rows(keys, len(count), top)
     columns = {name: c[name][order] for name in ("a_len", "a_idx", "b_len", "b_idx")}
     columns.update((name, values[order]) for name, values in measures.items())
     table = RuleTable(levels, columns, best)
