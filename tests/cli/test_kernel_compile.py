@@ -175,6 +175,7 @@ def _exercise_apriori() -> None:
         assert max(len(s) for s in found.levels[-1][0]) >= 4
         closed = minent.apriori(baskets, min_support=0.05, target="closed")  # the target kernels
         assert 0 < len(closed) <= len(found)
+        assert minent.apriori(baskets, min_support=0.05, algorithm="eclat").levels[-1][0].shape[1] >= 4  # depth-first
     finally:
         mining.COUNTING = before
 

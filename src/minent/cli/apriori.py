@@ -72,6 +72,12 @@ def apriori_command(
         "same count) or maximal (no frequent superset). Rules are formed from all frequent itemsets whatever "
         "the target (as in arules).",
     ),
+    algorithm: str = typer.Option(
+        "auto", "--algorithm", help="How the frequent itemsets are mined (same itemsets either way): apriori "
+        "(level by level; fastest on dense data), eclat (depth-first; fastest on sparse data such as retail "
+        "baskets) or auto: eclat when the frequent items fill at most 5% of the baskets' slots, else apriori "
+        "(small files are mined level by level without the compiled kernels).",
+    ),
     itemsets: Optional[Path] = typer.Option(
         None, "--itemsets",
         help="Also write the frequent itemsets here as TSV (itemset, size, count, support), most frequent first.",
@@ -159,7 +165,7 @@ def apriori_command(
     from ..itemsets.baskets import FORMATS, read_baskets_noting_header
     from ..common.errors import MinentError
     from ..itemsets.rules import SORT_KEYS, rule_table
-    from ..itemsets.mining import TARGETS, _check_support, apriori
+    from ..itemsets.mining import ALGORITHMS, TARGETS, _check_support, apriori
     from ..common.textio import STDIN, open_output, check_writable, same_output
 
     started = time.perf_counter()
@@ -176,6 +182,8 @@ def apriori_command(
         raise MinentError(f"--min-len must be at least 1 and at most --max-len, got {min_len}")
     if target not in TARGETS:
         raise MinentError(f"--target must be one of {', '.join(TARGETS)}, got '{target}'")
+    if algorithm not in ALGORITHMS:
+        raise MinentError(f"--algorithm must be one of {', '.join(ALGORITHMS)}, got '{algorithm}'")
     if fmt is not None and fmt not in FORMATS:
         raise MinentError(f"--format must be one of {', '.join(FORMATS)}, got '{fmt}'")
     if sort not in SORT_KEYS:
@@ -197,6 +205,9 @@ def apriori_command(
     text_options = {"--lexicon": lexicons, "--min-word-length": min_word_length, "--stop-words": stop_words,
                     "--min-word-count": min_word_count, "--encoding": encoding}
     on_cluster = bool(scheduler and scheduler.strip())
+    if on_cluster and algorithm == "eclat":
+        raise MinentError("--algorithm eclat runs in this process only; a --scheduler run mines level by level "
+                          "(drop --scheduler, or use --algorithm apriori)")
     if text:
         if not lexicons:
             raise MinentError("--text needs a lexicon to cut the documents with: -l LEXICON")
@@ -230,7 +241,7 @@ def apriori_command(
             typer.echo(f"minent: treating the first line of {name} as a header ({header_line[:60]!r}: labels "
                        "that are no item elsewhere); use --no-header to keep it as a basket", err=True)
     read_seconds = time.perf_counter() - read_started
-    progress = progress_for(quiet, units={"apriori levels": "level"})
+    progress = progress_for(quiet, units={"apriori levels": "level", "depth-first search": "item"})
     try:
         if on_cluster:
             from ..itemsets.cluster import apriori as apriori_on_cluster
@@ -240,8 +251,9 @@ def apriori_command(
                                        target=target)
         else:
             found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
-                            progress=loading_kernels_on_demand(progress, "apriori", {"target": target, "text": text}),
-                            target=target)
+                            progress=loading_kernels_on_demand(progress, "apriori", {"target": target, "text": text,
+                                                                                     "algorithm": algorithm}),
+                            target=target, algorithm=algorithm)
     finally:
         progress.close()
     rules_started = time.perf_counter()

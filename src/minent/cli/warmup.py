@@ -67,6 +67,7 @@ KERNEL_MODULES: dict[str, str] = {
     "viterbi": "minent.segment.kernels.viterbi",
     "output": "minent.segment.kernels.output",
     "support": "minent.itemsets.kernels.support",
+    "eclat": "minent.itemsets.kernels.eclat",
 }
 
 #: kernels that every run of a command calls (``module.name``, module as in :data:`KERNEL_MODULES`); the
@@ -106,11 +107,15 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
         kernels = COMMAND_KERNELS["baskets"] + kernels
     if name == "apriori" and (options or {}).get("target", "all") in ("closed", "maximal"):
         kernels += TARGET_KERNELS  # only a run that keeps closed or maximal itemsets calls them
+    if name == "apriori" and (options or {}).get("algorithm", "auto") == "eclat":
+        kernels += ECLAT_KERNELS  # "auto" calls them on sparse data only: see PREPARE_EXTRA
     return kernels
 
 
 #: the kernels that select closed or maximal itemsets (apriori --target closed|maximal)
 TARGET_KERNELS = ("support._row_table", "support._mark_subsets")
+#: the kernels of the depth-first search (apriori --algorithm eclat; "auto" on sparse data)
+ECLAT_KERNELS = ("eclat.depth_first", "support.vertical_lists")
 
 
 def segment_output_kernels(options: Mapping) -> tuple[str, ...]:
@@ -187,7 +192,7 @@ PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
     "apriori": (
         "support._pairs_of_range", "support._count_groups", "support._join_setup", "support._join_groups",
         "support.next_level", "support.item_bitsets", "support.nonzero_words", "support.vertical_lists",
-        "support._gather_extensions",
+        "support._gather_extensions", "eclat.depth_first",
     ),
 }
 
@@ -205,7 +210,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support.vertical_lists": 0.3, "support.item_bitsets": 0.27, "support.nonzero_words": 0.18,
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
-    "support._row_table": 0.3, "support._mark_subsets": 0.3,
+    "support._row_table": 0.3, "support._mark_subsets": 0.3, "eclat.depth_first": 4.0,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
     "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
     "viterbi._mixed_word_mask": 0.3, "viterbi.mark_block_mixed": 0.9,
@@ -292,6 +297,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "support.next_level": (groups, a(i8), a(i4), a(i8), i8),
         "support._row_table": (groups,),
         "support._mark_subsets": (i8, i8, groups, a(i8), a(i8), groups, a(i8), a(u1), a(u1)),
+        "eclat.depth_first": (i8, i8, i8, a(i4), a(i8), a(i8), i8, i8, i8, i8),
     }
 
 

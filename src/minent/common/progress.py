@@ -29,6 +29,9 @@ The stages, in the order they run:
     :meth:`~minent.segment.segmenter.Segmenter.segment_file`; bytes read.
 ``apriori levels``
     :func:`~minent.itemsets.mining.apriori`; itemset sizes done, of ``max_len``.
+``depth-first search``
+    :func:`~minent.itemsets.mining.apriori` on sparse data (``algorithm`` "eclat", or "auto"):
+    first items whose itemsets are all found, of the frequent items.
 ``loading kernels``
     :func:`~minent.itemsets.mining.apriori` is about to use its compiled kernels for the first
     time in the run (small data is mined without them); ``(0, None)``, once.
