@@ -180,3 +180,31 @@ def test_a_very_long_run_of_ideographs():
     words = seg.cut(run)
     assert "".join(words) == run
     assert math.isclose(ref.total_cost(words, counts), ref.total_cost(ref.cut(run, counts), counts), rel_tol=1e-9)
+
+
+def reference_line_bounds(data: bytes, n_blocks: int) -> list[int]:
+    """Blocks of about equal size, each but the first starting where a line starts."""
+    n, bounds = len(data), [0]
+    starts = [i + 1 for i, byte in enumerate(data) if byte == 0x0A]
+    for b in range(1, max(1, n_blocks)):
+        p = max(n * b // max(1, n_blocks), bounds[-1])
+        if p > 0:
+            p = next((s for s in starts if s >= p), n)
+        bounds.append(p)
+    return bounds + [n]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_line_bounds_match_the_reference(seed):
+    rng = random.Random(seed)
+    lines = ["中" * rng.choice([0, 1, 5, 300, 9000]) for _ in range(rng.randint(0, 40))]
+    text = "\n".join(lines) + rng.choice(["", "\n"])
+    data = text.encode("utf-8")
+    array = np.frombuffer(data, dtype=np.uint8)
+    for n_blocks in (1, 2, 3, 8, 64):
+        assert viterbi.line_bounds(array, n_blocks).tolist() == reference_line_bounds(data, n_blocks)
+    for data in (b"\n\n\n", b"abc", b"", b"a\n", b"\na"):
+        for n_blocks in (1, 2, 3, 4):
+            got = viterbi.line_bounds(np.frombuffer(data, dtype=np.uint8), n_blocks).tolist()
+            assert got == reference_line_bounds(data, n_blocks), (data, n_blocks)
+    assert viterbi.line_bounds(np.frombuffer(b"\n\n\n", dtype=np.uint8), 3).tolist() == [0, 1, 2, 3]
