@@ -220,3 +220,30 @@ def test_a_first_document_of_unique_words_is_no_header(lexicon, tmp_path):
     assert via_file.returncode == one_step.returncode == 0
     assert via_file.stdout == one_step.stdout and "如来\t观音".encode() in one_step.stdout
     assert b"header" not in via_file.stderr
+
+
+@pytest.mark.parametrize("command", [["baskets"], ["apriori", "--text", "-s", "0.05", "-c", "0.1"]])
+def test_small_documents_need_no_numba_and_give_what_the_kernels_give(tmp_path, command):
+    """A small lexicon without mixed-script entries and small documents: no Numba in the
+    process (the Segmenter's and apriori's plain paths), the same bytes as with the kernels."""
+    import os
+
+    lexicon = tmp_path / "cjk.tsv"
+    Lexicon({w: c for w, c in COUNTS.items() if all("\u4e00" <= ch <= "\u9fff" for ch in w)}).save(lexicon)
+    docs = tmp_path / "docs.txt"
+    rng = random.Random(5)
+    words = ["孙悟空", "唐僧", "猪八戒", "师父", "妖精", "取经", "西天", "的", "了", "我", "说"]
+    docs.write_text("".join("".join(rng.choices(words, k=rng.randint(1, 12))) + "\n" for _ in range(300)),
+                    encoding="utf-8")
+    outputs, loaded = [], []
+    for forced in ("0", "1"):
+        out = tmp_path / f"out{forced}.txt"
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "minent", command[0], "-l", str(lexicon),
+                               str(docs), *command[1:], "-o", str(out), "-q"], capture_output=True, text=True,
+                              env={**os.environ, "MINENT_KERNELS": forced})
+        assert done.returncode == 0, done.stderr[-2000:]
+        imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        loaded.append(any(name == "numba" or name.startswith("numba.") for name in imported))
+        outputs.append(out.read_bytes())
+    assert loaded == [False, True]
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 10

@@ -29,10 +29,17 @@ def _number(x: float) -> str:
 
 
 def runs_without_kernels(options: dict) -> bool:
-    """A run starts without Numba unless it cuts text (--text) or mines on a cluster: the library
-    mines small data in plain Python and loads the kernels itself when the data needs them
-    (see :mod:`minent.itemsets.plain`), so a small file never pays for them."""
-    return not options.get("text") and not (options.get("scheduler") or "").strip()
+    """A run starts without Numba unless it mines on a cluster or cuts text (--text) too large
+    for the Segmenter's plain path: the library mines small data in plain Python and loads the
+    kernels itself when the data needs them (see :mod:`minent.itemsets.plain`), so a small file
+    never pays for them."""
+    if (options.get("scheduler") or "").strip():
+        return False
+    if options.get("text"):
+        from .segment import cuts_without_kernels
+
+        return cuts_without_kernels([options.get("baskets")], options.get("lexicons"), None)
+    return True
 
 
 @app.command("apriori")

@@ -102,6 +102,13 @@ def _fimi_line(basket: list[str]) -> str:
     return line
 
 
+def runs_without_kernels(options: dict) -> bool:
+    """No Numba for small documents cut with a small lexicon (as ``minent segment`` decides)."""
+    from .segment import cuts_without_kernels
+
+    return cuts_without_kernels(options.get("sources"), options.get("lexicons"), None)
+
+
 @app.command("baskets")
 @guarded
 def baskets_command(

@@ -19,27 +19,34 @@ def runs_without_kernels(kwargs: dict) -> bool:
     Plain text of small regular files, small lexicon files without entries of mixed scripts,
     no word lists, filters, search mode, JSON lines or cluster. A run that will fail on its
     files before it cuts anything needs no kernels either."""
+    if (kwargs.get("fmt") != "text" or kwargs.get("mode") != "default" or kwargs.get("add_words") is not None
+            or kwargs.get("stop_words") is not None or kwargs.get("min_length") != 1
+            or (kwargs.get("scheduler") or "").strip()):
+        return False
+    return cuts_without_kernels(kwargs.get("sources"), kwargs.get("lexicons"), kwargs.get("lexicon_format"))
+
+
+def cuts_without_kernels(sources: Optional[list], lexicons: Optional[list], lexicon_format: Optional[str]) -> bool:
+    """Whether a Segmenter of ``lexicons`` will cut all of ``sources`` (files; None: standard
+    input) in plain Python: small regular files and small lexicon files without entries of
+    mixed scripts (:mod:`minent.segment.plain`). ``minent segment``, ``baskets`` and
+    ``apriori --text`` ask it before Numba starts."""
     from ..common.errors import MinentError
     from ..common.textio import STDIN
     from ..segment import plain
 
     if plain.kernels_forced():
         return False
-    if (kwargs.get("fmt") != "text" or kwargs.get("mode") != "default" or kwargs.get("add_words") is not None
-            or kwargs.get("stop_words") is not None or kwargs.get("min_length") != 1
-            or (kwargs.get("scheduler") or "").strip()):
-        return False
-    sources = [str(s) for s in kwargs.get("sources") or [STDIN]]
-    lexicons = [str(s) for s in kwargs.get("lexicons") or []]
+    sources = [str(s) for s in sources or [STDIN]]
+    lexicons = [str(s) for s in lexicons or []]
     if not lexicons or STDIN in sources or STDIN in lexicons:
         return False
     if not all(os.path.exists(p) for p in sources + lexicons):
         return True  # the command stops at the missing file
     if not plain.small_files(sources, plain.TEXT_CHARS) or not plain.small_files(lexicons, plain.LEXICON_BYTES):
         return False
-    lexicon_format = kwargs.get("lexicon_format")
     try:  # kept: the Segmenter made next reads them from memory
-        counts = plain.read_counts(lexicons, None if lexicon_format == "auto" else lexicon_format, "utf-8")
+        counts = plain.read_counts(lexicons, None if lexicon_format in (None, "auto") else lexicon_format, "utf-8")
     except MinentError:
         return True  # the command stops at it, with the same message
     return not plain.has_mixed(counts)
