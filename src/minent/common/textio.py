@@ -101,6 +101,29 @@ def iter_byte_chunks(stream: IO[bytes], chunk_bytes: int = CHUNK_BYTES, utf8: bo
         yield carry, offset
 
 
+_END = object()
+
+
+def read_ahead(items: Iterator) -> Iterator:
+    """The items of ``items``, each next one read in a background thread while the caller works
+    on the current one: reading a chunk of a file (a system call and a copy, both without the
+    GIL) overlaps the kernels. For regular files only: a read from a pipe may block for ever,
+    and a thread blocked there would hold up the interpreter's exit after Ctrl-C."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="minent-read")
+    try:
+        ahead = pool.submit(next, items, _END)
+        while True:
+            item = ahead.result()
+            if item is _END:
+                return
+            ahead = pool.submit(next, items, _END)
+            yield item
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # a read of a regular file ends soon
+
+
 def iter_file_chunks(
     stream: IO[bytes], name: str, encoding: str = "utf-8", chunk_bytes: int = CHUNK_BYTES
 ) -> Iterator[tuple[str, int]]:

@@ -54,7 +54,7 @@ from ..common.errors import MinentError
 from ..common.gcpause import gc_paused
 from ..common.lexicon import Lexicon
 from ..common.progress import ProgressCallback, no_progress
-from ..common.textio import PathLike, check_encoding, check_readable, _describe, is_regular_file, iter_byte_chunks, iter_file_chunks, open_input, read_input
+from ..common.textio import PathLike, check_encoding, check_readable, _describe, is_regular_file, iter_byte_chunks, iter_file_chunks, open_input, read_ahead, read_input
 from . import plain
 
 UNKNOWN_COUNT = 0.5
@@ -962,7 +962,10 @@ class Segmenter:
                 if pending:
                     flush(b"".join(pending))
             elif encoding == "utf-8":
-                for data, offset in _reading(iter_byte_chunks(stream, chunk_bytes), name):
+                chunks = iter_byte_chunks(stream, chunk_bytes)
+                if total is not None and total > chunk_bytes:  # a regular file of several chunks
+                    chunks = read_ahead(chunks)
+                for data, offset in _reading(chunks, name):
                     out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)
                     if bad >= 0:
                         _decode(data, name, offset, encoding)  # raises the usual message
