@@ -8,7 +8,8 @@ warm-up each (Numba's and jieba's caches are then warm); the best of ``--repeat`
 times counts. Peak RSS of each child comes from GNU time (``/usr/bin/time -f %M``). The outputs must have the
 same lines and, whitespace aside, the same characters; their word-level agreement is
 printed too. Then both segmenters once more inside this process, start-up left out, and
-the time to load jieba's 349,046-line dictionary into a Segmenter.
+the time to load jieba's 349,046-line dictionary into a Segmenter, and the in-process scaling
+from one thread to two (issue 16).
 Usage:
 
     python benchmarks/bench_segment.py [--repeat 5] [--jobs 0] [--copies 1]
@@ -142,6 +143,26 @@ def in_process_rates(text: Path, lex_tsv: Path, lex_jieba: Path, jobs: int) -> d
     return {"minent": size / 1e6 / best, "jieba": size / 1e6 / jieba_seconds}
 
 
+def scaling(text: Path, lex_tsv: Path, rounds: int = 3) -> dict[int, float]:
+    """MB/s of the segmentation alone in this process with 1 and 2 threads, interleaved
+    (round 1 of each, round 2 of each, ...), best of ``rounds``: issue 16's scaling table."""
+    import io
+
+    import minent
+
+    size = text.stat().st_size
+    segmenters = {jobs: minent.Segmenter(lex_tsv, jobs=jobs) for jobs in (1, 2)}
+    best = {jobs: float("inf") for jobs in segmenters}
+    for seg in segmenters.values():
+        seg.segment_file(text, io.BytesIO())  # loads the kernels
+    for _ in range(rounds):
+        for jobs, seg in segmenters.items():
+            start = time.perf_counter()
+            seg.segment_file(text, io.BytesIO())
+            best[jobs] = min(best[jobs], time.perf_counter() - start)
+    return {jobs: size / 1e6 / seconds for jobs, seconds in best.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each (best counts)")
@@ -181,6 +202,7 @@ def main() -> None:
         check = compare_outputs(minent_out, jieba_out)
         load_seconds, n_dict_words = dict_load_seconds(3)
         rates = in_process_rates(text, lex_tsv, lex_jieba, args.jobs)
+        scaled = scaling(text, lex_tsv)
 
     best = {name: min(ts) for name, ts in times.items()}
     copies = f"{args.copies} copies of " if args.copies > 1 else ""
@@ -196,6 +218,9 @@ def main() -> None:
           f"{check['agreement_f1']:.4f}, identical lines {check['identical_lines'] / check['lines']:.1%}")
     print(f"segmentation alone, in process (no start-up, no dictionary loading): minent {rates['minent']:.1f} MB/s, "
           f"jieba {rates['jieba']:.2f} MB/s: {rates['minent'] / rates['jieba']:.0f}x")
+    print(f"scaling, in process, best of 3 interleaved: -j 1 {scaled[1]:.1f} MB/s, -j 2 {scaled[2]:.1f} MB/s: "
+          f"{scaled[2] / scaled[1]:.2f}x (issue 16: >= 1.7x and >= 100 MB/s with 2 threads; {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f})")
     print(f"Segmenter(jieba_dict.txt): {n_dict_words:,} words loaded in {load_seconds * 1000:.0f} ms")
     print(f"reproduce: python benchmarks/bench_segment.py --repeat {args.repeat} --jobs {args.jobs} --copies {args.copies}")
 
