@@ -535,11 +535,13 @@ def test_more_rules_than_memory_holds_is_an_error_not_an_exhausted_machine(monke
     assert rules_module._max_rules() * rules_module.BYTES_PER_RULE > 1 << 28
 
 
-@pytest.mark.parametrize("chunk", [1 << 17, 7])  # 7: the bounded sorts' pieces and merges too
+@pytest.mark.parametrize("chunk,slack", [(1 << 17, 1 << 20), (7, 5), (1 << 17, 1)])  # small: pieces, narrowing
 @pytest.mark.parametrize("sort", ["lift", "confidence", "support", "leverage", "conviction", "jaccard"])
-def test_top_rules_are_the_head_of_the_full_order(monkeypatch, chunk, sort):
-    """--top orders only the rows that can make the head (many ties: counts of small data)."""
+def test_top_rules_are_the_head_of_the_full_order(monkeypatch, chunk, slack, sort):
+    """--top keeps (as the rules are found) and orders only the rows that can make the head
+    (many ties: counts of small data)."""
     monkeypatch.setattr(rules_module, "_CHUNK", chunk)
+    monkeypatch.setattr(rules_module, "_HEAD_SLACK", slack)
     baskets = random_baskets(random.Random(21), 60, 7, 0.6)
     found = minent.apriori(baskets, min_count=4)
     every = rules_module.rule_table(found, min_confidence=0.2, sort=sort)
@@ -549,3 +551,18 @@ def test_top_rules_are_the_head_of_the_full_order(monkeypatch, chunk, sort):
         assert len(head) == min(top, len(every))
         for name in ("a_len", "a_idx", "b_len", "b_idx", sort):
             assert np.array_equal(head.columns[name], every.columns[name][:top], equal_nan=True), (top, name)
+
+
+def test_a_short_head_of_many_rules_fits_where_all_of_them_would_not(monkeypatch):
+    baskets = random_baskets(random.Random(3), 200, 8, 0.8)
+    found = minent.apriori(baskets, min_count=20)
+    every = rules_module.rule_table(found, min_confidence=0.5)
+    monkeypatch.setattr(rules_module, "_CHUNK", 16)  # rules arrive in many small pieces
+    monkeypatch.setattr(rules_module, "_HEAD_SLACK", 10)
+    monkeypatch.setattr(rules_module, "MAX_RULES", len(every) // 4)
+    head = rules_module.rule_table(found, min_confidence=0.5, top=5)
+    assert np.array_equal(head.columns["lift"], every.columns["lift"][:5])
+    with pytest.raises(MinentError, match="the rules would need more than"):
+        rules_module.rule_table(found, min_confidence=0.5)  # all of them: over the limit
+    with pytest.raises(MinentError, match="the rules would need more than"):  # pruning needs them all
+        rules_module.rule_table(found, min_confidence=0.5, top=5, prune_redundant=True)

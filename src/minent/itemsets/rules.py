@@ -193,7 +193,8 @@ def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
 
 def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
                      may_lead: Optional[np.ndarray] = None,
-                     may_follow: Optional[np.ndarray] = None) -> tuple[dict, Optional[float]]:
+                     may_follow: Optional[np.ndarray] = None,
+                     head: Optional[tuple[str, int, float]] = None) -> tuple[dict, Optional[float]]:
     """Every rule A => B of confidence >= min_confidence, as arrays; and the highest confidence
     of any such rule's smallest consequents (None when no itemset of 2+ items can be split).
 
@@ -204,7 +205,10 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
     item that may do neither, or nothing that may follow, are never split.
 
     More than :data:`MAX_RULES` rules (by default, what half the machine's memory holds) raise
-    :class:`MinentError` naming the options that reduce them.
+    :class:`MinentError` naming the options that reduce them. With ``head = (sort, top,
+    n_baskets)`` only the rules that can still be among the ``top`` first by ``sort`` are kept
+    as the rules accumulate (see :func:`_keep_head`), so a short list of the best rules of
+    dense data needs no more memory than that list.
 
     Consequents grow one optional position at a time (a later one than the last added), only
     from consequents that passed: the antecedent of a larger consequent is a subset, so it
@@ -215,6 +219,7 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
     parts: dict = {name: [] for name in ("a_len", "a_idx", "b_len", "b_idx", "count", "a_count", "b_count")}
     best = None
     n_rules, limit = 0, _max_rules()
+    narrow_at = max(4 * head[1], _HEAD_SLACK) if head is not None else 0
     for k in range(max(2, min_len), len(levels.rows) + 1):
         rows, counts = levels.rows[k - 1], levels.counts[k - 1]
         step = max(1, _CHUNK // k)
@@ -252,6 +257,9 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
                                     ("count", counts[which]), ("a_count", a_count[ok]), ("b_count", b_count)):
                     parts[name].append(value)
                 n_rules += len(which)
+                if head is not None and n_rules > narrow_at:
+                    n_rules = _keep_head(parts, *head)
+                    narrow_at = max(narrow_at, 2 * n_rules)  # many ties: narrow less often
                 if n_rules > limit:  # an error, not a machine out of memory (dense data, low thresholds)
                     raise _too_many_rules(n_rules, limit)
                 if j + 1 < k:  # grow each passing consequent by a later optional position
@@ -268,6 +276,27 @@ def _candidate_rules(levels: _Levels, min_confidence: float, min_len: int = 2,
     dtypes = {"a_len": np.int8, "b_len": np.int8}
     return {name: np.concatenate(p) if p else np.empty(0, dtype=dtypes.get(name, np.int64))
             for name, p in parts.items()}, best
+
+
+#: rules gathered before the first narrowing to a --top head (narrowing costs a partition)
+_HEAD_SLACK = 1 << 20
+
+
+def _keep_head(parts: dict, sort: str, top: int, n_baskets: float) -> int:
+    """Keep in ``parts`` (lists of arrays by column) only the rules whose ``sort`` measure is at
+    least the top-th highest so far, ties included, in their order; returns how many. A rule
+    left out here has a lower measure than ``top`` others, so it cannot be in the head of
+    the final order (highest measure first) whatever comes later."""
+    c = {name: np.concatenate(p) for name, p in parts.items()}
+    key = -_measures(c, n_baskets, {sort})[sort]
+    if top <= 0 or top >= len(key):
+        keep = np.ones(len(key), dtype=bool) if top > 0 else np.zeros(len(key), dtype=bool)
+    else:
+        kth = np.partition(key, top - 1)[top - 1]
+        keep = np.ones(len(key), dtype=bool) if np.isnan(kth) else key <= kth
+    for name in parts:
+        parts[name] = [c[name][keep]]
+    return int(np.count_nonzero(keep))
 
 
 def _first_consequents(rows: np.ndarray, lo: int, k: int, may_lead: Optional[np.ndarray],
@@ -540,41 +569,25 @@ def rule_table(
     absent: dict = {}
     may_lead = _side(levels, itemsets, antecedents, "antecedents", infrequent, absent)
     may_follow = _side(levels, itemsets, consequents, "consequents", infrequent, absent)
-    c, best = _candidate_rules(levels, conf, int(min_len), may_lead, may_follow)
+    # with --top (and no pruning, which could drop rules of the head), only the head is kept
+    head = (sort, int(top), float(n_baskets)) if top is not None and not prune_redundant else None
+    c, best = _candidate_rules(levels, conf, int(min_len), may_lead, may_follow, head)
     n_redundant = 0
     if prune_redundant:
         keep = ~_redundant(levels, c)
         n_redundant = int(len(keep) - np.count_nonzero(keep))
         if n_redundant:
             c = {name: values[keep] for name, values in c.items()}
-    n = float(n_baskets)
-    count, a_count, b_count = c["count"], c["a_count"], c["b_count"]
-    # the same float operations, in the same order, as on Python numbers: identical values
-    support = count / n
-    confidence = count / a_count
-    b_support = b_count / n
-    lift = confidence / b_support
-    leverage = support - (a_count / n) * b_support
-    certain = confidence >= 1.0
-    conviction = np.full(len(count), math.inf)
-    conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
-    measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
-                "leverage": leverage, "conviction": conviction}
     wanted = set(EXTRA_MEASURES + _SIDE_SUPPORTS if extra is None else extra) | ({sort} & set(EXTRA_MEASURES))
-    if "antecedent_support" in wanted:
-        measures["antecedent_support"] = a_count / n
-    if "consequent_support" in wanted:
-        measures["consequent_support"] = b_support
-    if wanted & set(EXTRA_MEASURES):
-        measures.update((k, v) for k, v in _extra_measures(support, a_count / n, b_support, confidence).items()
-                        if k in wanted)
+    measures = _measures(c, float(n_baskets), wanted)
     # highest measure first, ties by confidence, support, then the text of the items
     # (antecedent size, antecedent, consequent), then the order found
     text = _TextRanks(levels)
     keys: list = [-measures[sort]] + [-measures[m] for m in ("confidence", "support") if m != sort]
     keys += [c["a_len"], lambda rows: text.of(c["a_len"][rows], c["a_idx"][rows]),
              lambda rows: text.of(c["b_len"][rows], c["b_idx"][rows])]
-    order = _lexorder(keys, len(count)) if top is None or top >= len(count) else _top_rows(keys, len(count), top)
+    n_rules = len(c["count"])
+    order = _lexorder(keys, n_rules) if top is None or top >= n_rules else _top_rows(keys, n_rules, top)
     columns = {name: c[name][order] for name in ("a_len", "a_idx", "b_len", "b_idx")}
     columns.update((name, values[order]) for name, values in measures.items())
     table = RuleTable(levels, columns, best)
@@ -649,6 +662,31 @@ def _redundant(levels: _Levels, c: dict) -> np.ndarray:
                         redundant[todo] = both_count / g_count >= confidence[todo]
                 out[w] = redundant
     return out
+
+
+def _measures(c: dict, n: float, wanted: set) -> dict:
+    """The measures of the rules ``c`` (arrays count, a_count, b_count) over ``n`` baskets: the
+    six of every table, and those of ``wanted`` among the side supports and EXTRA_MEASURES."""
+    count, a_count, b_count = c["count"], c["a_count"], c["b_count"]
+    # the same float operations, in the same order, as on Python numbers: identical values
+    support = count / n
+    confidence = count / a_count
+    b_support = b_count / n
+    lift = confidence / b_support
+    leverage = support - (a_count / n) * b_support
+    certain = confidence >= 1.0
+    conviction = np.full(len(count), math.inf)
+    conviction[~certain] = (1.0 - b_support[~certain]) / (1.0 - confidence[~certain])
+    measures = {"count": count, "support": support, "confidence": confidence, "lift": lift,
+                "leverage": leverage, "conviction": conviction}
+    if "antecedent_support" in wanted:
+        measures["antecedent_support"] = a_count / n
+    if "consequent_support" in wanted:
+        measures["consequent_support"] = b_support
+    if wanted & set(EXTRA_MEASURES):
+        measures.update((k, v) for k, v in _extra_measures(support, a_count / n, b_support, confidence).items()
+                        if k in wanted)
+    return measures
 
 
 def _extra_measures(s_ab: np.ndarray, s_a: np.ndarray, s_b: np.ndarray, confidence: np.ndarray) -> dict:
