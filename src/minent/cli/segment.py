@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from functools import partial
 from pathlib import Path
 from typing import List, Optional
@@ -182,10 +181,7 @@ def segment_command(
         raise MinentError(f"--mode must be {' or '.join(MODES)}; got '{mode}'")
     if min_length < 1:
         raise MinentError(f"--min-length must be at least 1, got {min_length}")
-    if "numba" in sys.modules:  # else the run cuts in plain Python (runs_without_kernels): no threads to set
-        set_jobs(jobs)
-    elif jobs < 0:
-        raise MinentError(f"--jobs must be 0 (all cores) or a positive number, got {jobs}")
+    set_jobs(jobs)  # waits for Numba when the run cuts in plain Python (runs_without_kernels)
     targets = _targets(sources, output)
     for target in targets or [output]:
         check_writable(target)  # fail on an unwritable output before any work
