@@ -143,21 +143,17 @@ def extension_counts(ints: list[int], level: np.ndarray, ext_starts: np.ndarray,
     counts = np.empty(len(ext_items), dtype=np.int64)
     starts = ext_starts.tolist()
     extensions = ext_items.tolist()
-    prefix_bits: dict = {}
-    out = counts  # filled in place, row by row
+    prefix, prefix_bits = None, 0  # rows come grouped by prefix: the last one's baskets are kept
     for i, row in enumerate(level.tolist()):
         lo, hi = starts[i], starts[i + 1]
         if lo == hi:
             continue
-        prefix = tuple(row[:-1])
-        held = prefix_bits.get(prefix)
-        if held is None:
-            held = ints[row[0]]
+        if row[:-1] != prefix:
+            prefix, prefix_bits = row[:-1], ints[row[0]]
             for a in row[1:-1]:
-                held &= ints[a]
-            prefix_bits = {prefix: held}  # rows come grouped by prefix
-        held &= ints[row[-1]]
-        out[lo:hi] = [(held & ints[y]).bit_count() for y in extensions[lo:hi]]
+                prefix_bits &= ints[a]
+        held = prefix_bits & ints[row[-1]]
+        counts[lo:hi] = [(held & ints[y]).bit_count() for y in extensions[lo:hi]]
     return counts
 
 

@@ -289,14 +289,21 @@ def _keep_head(parts: dict, sort: str, top: int, n_baskets: float) -> int:
     the final order (highest measure first) whatever comes later."""
     c = {name: np.concatenate(p) for name, p in parts.items()}
     key = -_measures(c, n_baskets, {sort})[sort]
-    if top <= 0 or top >= len(key):
-        keep = np.ones(len(key), dtype=bool) if top > 0 else np.zeros(len(key), dtype=bool)
-    else:
-        kth = np.partition(key, top - 1)[top - 1]
-        keep = np.ones(len(key), dtype=bool) if np.isnan(kth) else key <= kth
+    keep = np.zeros(len(key), dtype=bool) if top <= 0 else _head(key, top)
+    if keep is None:
+        keep = np.ones(len(key), dtype=bool)
     for name in parts:
         parts[name] = [c[name][keep]]
     return int(np.count_nonzero(keep))
+
+
+def _head(key: np.ndarray, top: int) -> Optional[np.ndarray]:
+    """Which values of ``key`` can be among its ``top`` >= 1 smallest (ties included), or None
+    when all can: ``top`` covers them all, or reaches the NaNs (which sort last)."""
+    if top >= len(key):
+        return None
+    kth = np.partition(key, top - 1)[top - 1]
+    return None if np.isnan(kth) else key <= kth
 
 
 def _first_consequents(rows: np.ndarray, lo: int, k: int, may_lead: Optional[np.ndarray],
@@ -397,11 +404,10 @@ def _top_rows(keys: list, n: int, top: int) -> np.ndarray:
     rules costs a partition, not a sort of them all."""
     if top <= 0:
         return np.empty(0, dtype=np.int64)
-    first = keys[0]
-    kth = np.partition(first, top - 1)[top - 1]
-    if np.isnan(kth):  # NaN sorts last: the top reaches them, order everything
+    head = _head(keys[0], top)
+    if head is None:
         return _lexorder(keys, n)[:top]
-    return _order_rows(keys, np.flatnonzero(first <= kth))[:top]
+    return _order_rows(keys, np.flatnonzero(head))[:top]
 
 
 def _column(key, rows: np.ndarray) -> np.ndarray:
