@@ -28,7 +28,6 @@ from . import boundary
 from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE, min_count_for
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
-from .known import adapt, known_counts
 from .kernels import ngrams as k
 from .refine import chunk_word_counts, refine as refine_loop
 
@@ -306,12 +305,7 @@ def fit(builder: LexiconBuilder, address: str, paths: Sequence[Union[str, os.Pat
         raise MinentError("scores are not available on a cluster yet (they need the n-gram tables on one machine)")
     lexicon = build_lexicon(address, paths, builder.order, builder.min_count, builder.min_pmi, encoding,
                             builder.progress, refine=builder.refine, iterations=builder.iterations)
-    builder.stats_, builder.lexicon_, builder.new_words_ = lexicon.stats, lexicon, None
-    if builder.known is not None:
-        builder.progress("dictionary", 0, None)
-        adapted = adapt(lexicon.to_dict(), known_counts(builder.known))
-        builder.lexicon_ = Lexicon(adapted.counts, stats=builder.stats_)
-        builder.new_words_ = adapted.new_words()
-        builder.new_words_.stats = builder.stats_
-        builder.progress("dictionary", 1, 1)
+    counts = lexicon.to_dict()
+    adapted = builder._judge(counts)
+    builder._keep_result(counts if adapted is None else adapted.counts, adapted, lexicon.stats)
     return builder

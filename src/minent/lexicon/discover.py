@@ -308,12 +308,9 @@ class LexiconBuilder:
                         candidates, chunks, n_chars, CANDIDATE_MIN_COUNT, self.iterations, self.jobs, self.progress,
                     )
                     history = [r.as_dict() for r in rounds]
-                adapted = None
-                if self.known is not None:
-                    self.progress("dictionary", 0, None)
-                    adapted = adapt(lexicon_counts, known_counts(self.known))
+                adapted = self._judge(lexicon_counts)
+                if adapted is not None:
                     lexicon_counts = adapted.counts
-                    self.progress("dictionary", 1, 1)
                 if self.scores:
                     self.scores_ = word_scores(lexicon_counts, tables, n_chars, entropies, adapted)
                 tables = entropies = None
@@ -322,7 +319,7 @@ class LexiconBuilder:
                 self._held.close()
             self._held = None
             corpus.close()
-        self.stats_ = BuildStats(
+        self._keep_result(lexicon_counts, adapted, BuildStats(
             n_chars=n_chars,
             n_bytes=n_bytes,
             n_ngrams=n_ngrams,
@@ -332,12 +329,26 @@ class LexiconBuilder:
             bits_per_char_words=cut_bits / n_chars,
             seconds=time.perf_counter() - started,
             history=history,
-        )
-        self.lexicon_ = Lexicon(lexicon_counts, stats=self.stats_)
+        ))
+        return self
+
+    def _judge(self, counts: dict) -> Optional[Adapted]:
+        """The discovered words judged against the dictionary ``known`` (None without one)."""
+        if self.known is None:
+            return None
+        self.progress("dictionary", 0, None)
+        adapted = adapt(counts, known_counts(self.known))
+        self.progress("dictionary", 1, 1)
+        return adapted
+
+    def _keep_result(self, counts: dict, adapted: Optional[Adapted], stats: BuildStats) -> None:
+        """``lexicon_`` (``counts``, judged when there is a dictionary), ``new_words_`` and ``stats_``
+        of a fit, here or on a cluster."""
+        self.stats_ = stats
+        self.lexicon_ = Lexicon(counts, stats=stats)
         self.new_words_ = adapted.new_words() if adapted is not None else None
         if self.new_words_ is not None:
-            self.new_words_.stats = self.stats_
-        return self
+            self.new_words_.stats = stats
 
     def _refinement_chunks(self, corpus: Corpus) -> Iterable[np.ndarray]:
         """The corpus as ideograph ids once more: from memory when it was kept, else read again."""
