@@ -36,16 +36,11 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-FIM_DATA = ROOT.parent / "shared" / "data" / "fim"
+from bench_apriori import FIM_DATA, read_fimi
+from bench_targets import PYFIM
+
 SETS = [("retail", 0.0001), ("T10I4D100K", 0.0002), ("chess", 0.5), ("mushroom", 0.05)]
-PYFIM = ("apriori", "eclat", "fpgrowth")
 WARM_BASKETS = 200
-
-
-def read_fimi(path: Path) -> list[list[str]]:
-    with open(path, encoding="ascii") as f:
-        return [line.split() for line in f if line.strip()]
 
 
 def _rss_mb() -> float:

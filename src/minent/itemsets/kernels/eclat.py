@@ -35,7 +35,7 @@ import numba
 import numpy as np
 from numba import njit
 
-from .support import _batches, sort_range
+from .support import _batches, _grown, sort_range
 
 # items scanned by one kernel call before it returns (at the end of a pair's subtree):
 # ~0.02-0.05 s, so Ctrl-C waits for one call per thread
@@ -123,13 +123,6 @@ def frequent_itemsets(items: np.ndarray, starts: np.ndarray, n_items: int, min_c
 
 
 @njit(cache=True, nogil=True)
-def _grow(a, used, size):
-    out = np.empty(max(size, 2 * a.shape[0]), dtype=a.dtype)
-    out[:used] = a[:used]
-    return out
-
-
-@njit(cache=True, nogil=True)
 def depth_first(a_lo, a_hi, b_from, baskets, occ_starts, occ, n_items, min_count, max_len, budget):
     """The frequent itemsets of 2+ items whose first item is in [a_lo, a_hi), in order,
     starting at the ``b_from``-th frequent pair of ``a_lo``.
@@ -180,7 +173,7 @@ def depth_first(a_lo, a_hi, b_from, baskets, occ_starts, occ, n_items, min_count
         o0 = occ_starts[a]
         o1 = occ_starts[a + 1]
         if stack.shape[0] < o1 - o0:
-            stack = _grow(stack, 0, o1 - o0)
+            stack = _grown(stack, 0, o1 - o0)
         for q in range(o1 - o0):
             stack[q] = occ[o0 + q]
         top = o1 - o0
@@ -229,13 +222,13 @@ def depth_first(a_lo, a_hi, b_from, baskets, occ_starts, occ, n_items, min_count
                         counts[c] = 0
                 sort_range(touched, 0, n_hits)
                 if top + size > stack.shape[0]:
-                    stack = _grow(stack, top, top + size)
+                    stack = _grown(stack, top, top + size)
                 if n_kids + n_hits > kid_item.shape[0]:
                     need = n_kids + n_hits
-                    kid_item = _grow(kid_item, n_kids, need)
-                    kid_count = _grow(kid_count, n_kids, need)
-                    kid_o0 = _grow(kid_o0, n_kids, need)
-                    kid_o1 = _grow(kid_o1, n_kids, need)
+                    kid_item = _grown(kid_item, n_kids, need)
+                    kid_count = _grown(kid_count, n_kids, need)
+                    kid_o0 = _grown(kid_o0, n_kids, need)
+                    kid_o1 = _grown(kid_o1, n_kids, need)
                 pos = top
                 for q in range(n_hits):
                     c = touched[q]
@@ -248,7 +241,7 @@ def depth_first(a_lo, a_hi, b_from, baskets, occ_starts, occ, n_items, min_count
                 if n_hits and d + 2 < depth_cap:  # (children at max_len are not expanded)
                     # the children's projected baskets: each tail with only the frequent extensions
                     if db_top + size + (o_hi - o_lo) + 1 > db.shape[0]:
-                        db = _grow(db, db_top, db_top + size + (o_hi - o_lo) + 1)
+                        db = _grown(db, db_top, db_top + size + (o_hi - o_lo) + 1)
                     for q in range(o_lo, o_hi):
                         p = stack[q] + 1
                         c = src[p]
@@ -289,10 +282,10 @@ def depth_first(a_lo, a_hi, b_from, baskets, occ_starts, occ, n_items, min_count
             o_hi = kid_o1[kid]
             # the child is an itemset of size d, found in order (pre-order is lexicographic per size)
             if n_out == out_k.shape[0]:
-                out_k = _grow(out_k, n_out, n_out + 1)
-                out_counts = _grow(out_counts, n_out, n_out + 1)
+                out_k = _grown(out_k, n_out, n_out + 1)
+                out_counts = _grown(out_counts, n_out, n_out + 1)
             if n_flat + d > out_rows.shape[0]:
-                out_rows = _grow(out_rows, n_flat, n_flat + d)
+                out_rows = _grown(out_rows, n_flat, n_flat + d)
             out_k[n_out] = d
             out_counts[n_out] = kid_count[kid]
             n_out += 1

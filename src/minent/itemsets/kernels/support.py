@@ -320,9 +320,8 @@ def _pairs_of_range(lo, hi, items, starts, offsets, tids, positions, n_items, mi
                 counts[b] = 0
         sort_range(touched, 0, n_hits)
         if r + n_hits > keys.shape[0]:
-            size = max(2 * keys.shape[0], r + n_hits)
-            keys = _grown(keys, r, size)
-            key_counts = _grown(key_counts, r, size)
+            keys = _grown(keys, r, r + n_hits)
+            key_counts = _grown(key_counts, r, r + n_hits)
         for q in range(n_hits):
             b = touched[q]
             keys[r] = a * n_items + b
@@ -334,7 +333,9 @@ def _pairs_of_range(lo, hi, items, starts, offsets, tids, positions, n_items, mi
 
 @njit(cache=True, nogil=True)
 def _grown(a, used, size):
-    out = np.empty(size, dtype=a.dtype)
+    """A copy of ``a[:used]`` in an array of room for ``size`` items at least, and at least twice
+    ``a``'s (so that growing one item at a time stays linear)."""
+    out = np.empty(max(size, 2 * a.shape[0]), dtype=a.dtype)
     out[:used] = a[:used]
     return out
 
