@@ -173,8 +173,10 @@ def _exercise_apriori() -> None:
     try:
         found = minent.apriori(baskets, min_support=0.05)
         assert max(len(s) for s in found.levels[-1][0]) >= 4
-        closed = minent.apriori(baskets, min_support=0.05, target="closed")  # the target kernels
+        closed = minent.apriori(baskets, min_support=0.05, target="closed", keep_all=True)  # the target kernels
         assert 0 < len(closed) <= len(found)
+        direct = minent.apriori(baskets, min_support=0.05, target="closed")  # the direct search of dense data
+        assert direct.remine is not None and direct.to_list() == closed.to_list()
         assert minent.apriori(baskets, min_support=0.05, algorithm="eclat").levels[-1][0].shape[1] >= 4  # depth-first
     finally:
         mining.COUNTING = before

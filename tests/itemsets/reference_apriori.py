@@ -48,7 +48,7 @@ def brute_force_rules(itemsets, n_baskets, min_confidence):
 def unique_per_basket(codes, starts):
     out, out_starts = [], [0]
     for t in range(len(starts) - 1):
-        seg = sorted(set(codes[starts[t]:starts[t + 1]]))
+        seg = list(dict.fromkeys(codes[starts[t]:starts[t + 1]]))  # first occurrences, in order
         out.extend(seg)
         out_starts.append(len(out))
     return out, out_starts

@@ -129,8 +129,11 @@ def test_apriori_the_same_both_ways(monkeypatch, seed, n, m, density, min_count,
             mined("plain", monkeypatch, baskets, min_count=min_count)
         return
     options = dict(min_count=min_count, max_len=max_len, target=target)
-    a, b = mined("plain", monkeypatch, baskets, **options), mined("kernels", monkeypatch, baskets, **options)
+    a = mined("plain", monkeypatch, baskets, **options)
+    b = mined("kernels", monkeypatch, baskets, **options, keep_all=True)
     assert_same(a, b)
+    # without keep_all, the kernels search dense data for a closed / maximal target directly
+    assert mined("kernels", monkeypatch, baskets, **options).to_list() == a.to_list()
     assert a.to_dict() == {frozenset(s): c for s, c in ref.brute_force_itemsets(baskets, min_count, max_len).items()
                            if frozenset(s) in a.to_dict()}
     assert [m.tolist() for m in a.selected or []] == [m.tolist() for m in b.selected or []]

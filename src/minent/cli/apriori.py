@@ -248,7 +248,8 @@ def apriori_command(
             typer.echo(f"minent: treating the first line of {name} as a header ({header_line[:60]!r}: labels "
                        "that are no item elsewhere); use --no-header to keep it as a basket", err=True)
     read_seconds = time.perf_counter() - read_started
-    progress = progress_for(quiet, units={"apriori levels": "level", "depth-first search": "item"})
+    progress = progress_for(quiet, units={"apriori levels": "level", "depth-first search": "item",
+                                          "closed search": "item"})
     try:
         if on_cluster:
             from ..itemsets.cluster import apriori as apriori_on_cluster
@@ -257,10 +258,12 @@ def apriori_command(
                                        min_count=min_count, fmt=fmt, progress=progress, header=header,
                                        target=target)
         else:
+            # rules are formed from every frequent itemset: with rules to write, all are kept; without
+            # (--top 0), dense data is searched for the target directly
             found = apriori(transactions, min_support=min_support, max_len=max_len, min_count=min_count,
                             progress=loading_kernels_on_demand(progress, "apriori", {"target": target, "text": text,
                                                                                      "algorithm": algorithm}),
-                            target=target, algorithm=algorithm)
+                            target=target, algorithm=algorithm, keep_all=top != 0)
     finally:
         progress.close()
     rules_started = time.perf_counter()

@@ -68,6 +68,7 @@ KERNEL_MODULES: dict[str, str] = {
     "output": "minent.segment.kernels.output",
     "support": "minent.itemsets.kernels.support",
     "eclat": "minent.itemsets.kernels.eclat",
+    "closed": "minent.itemsets.kernels.closed",
 }
 
 #: kernels that every run of a command calls (``module.name``, module as in :data:`KERNEL_MODULES`); the
@@ -112,7 +113,8 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
     return kernels
 
 
-#: the kernels that select closed or maximal itemsets (apriori --target closed|maximal)
+#: the kernels that select closed or maximal itemsets (apriori --target closed|maximal with
+#: rules; without, dense data is searched directly: closed.subtree, see PREPARE_EXTRA)
 TARGET_KERNELS = ("support._row_table", "support._mark_subsets")
 #: the kernels of the depth-first search (apriori --algorithm eclat; "auto" on sparse data)
 ECLAT_KERNELS = ("eclat.depth_first", "support.vertical_lists")
@@ -192,7 +194,7 @@ PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
     "apriori": (
         "support._pairs_of_range", "support._count_groups", "support._join_setup", "support._join_groups",
         "support.next_level", "support.item_bitsets", "support.nonzero_words", "support.vertical_lists",
-        "support._gather_extensions", "eclat.depth_first",
+        "support._gather_extensions", "eclat.depth_first", "closed.subtree",
     ),
 }
 
@@ -211,6 +213,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
     "support._row_table": 0.3, "support._mark_subsets": 0.3, "eclat.depth_first": 4.0,
+    "closed.subtree": 3.0,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
     "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
     "viterbi._mixed_word_mask": 0.3, "viterbi.mark_block_mixed": 0.9,
@@ -298,6 +301,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "support._row_table": (groups,),
         "support._mark_subsets": (i8, i8, groups, a(i8), a(i8), groups, a(i8), a(u1), a(u1)),
         "eclat.depth_first": (i8, i8, i8, a(i4), a(i8), a(i8), i8, i8, i8, i8),
+        "closed.subtree": (i8, a(u8, ndim=2), i8, a(i4), a(i4), a(i8), i8, t.boolean, a(u1)),
     }
 
 

@@ -32,9 +32,10 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import chain
+from itertools import chain, count
 from typing import Callable, Hashable, Iterable, Iterator, Optional
 
 import numpy as np
@@ -69,9 +70,11 @@ class FrequentItemsets:
     the original items (ordered from most to least frequent item); ``len`` is the number
     of itemsets. Arrays of dense ids stay available in ``levels`` for fast post-processing.
 
-    With a ``target`` other than "all", ``levels`` still holds every frequent itemset (the
-    rules are formed from them) and ``selected[k-1]`` (bool by row of level k) marks the
-    target's itemsets: iterating, ``len``, ``to_list`` and ``counts_per_size`` see only those.
+    With a ``target`` other than "all", either ``levels`` holds every frequent itemset and
+    ``selected[k-1]`` (bool by row of level k) marks the target's itemsets (iterating, ``len``,
+    ``to_list`` and ``counts_per_size`` see only those), or, after a direct search of dense
+    data, ``levels`` holds only the target's itemsets and ``all_levels()`` mines the rest
+    when rules ask for them.
     """
 
     labels: list  # labels[id] = original item of dense id
@@ -86,9 +89,23 @@ class FrequentItemsets:
     all_item_counts: Optional[np.ndarray] = field(default=None, repr=False, compare=False)
     target: str = "all"
     selected: Optional[list] = field(default=None, repr=False, compare=False)  # bool mask per level; None: all
+    # set when a direct closed / maximal search found only the target's itemsets: mines all
+    # frequent itemsets of the same baskets (same ids) for the rules, see all_levels()
+    remine: Optional[Callable[[], "FrequentItemsets"]] = field(default=None, repr=False, compare=False)
+    _all_levels: Optional[list] = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return sum(self.counts_per_size)
+
+    def all_levels(self) -> list:
+        """The levels of every frequent itemset, which rules are formed from: ``levels``
+        itself, unless a direct closed or maximal search kept only the target's itemsets; then
+        all are mined once (from the baskets kept for this) and kept."""
+        if self.remine is None:
+            return self.levels
+        if self._all_levels is None:
+            self._all_levels = self.remine().levels
+        return self._all_levels
 
     def _target_levels(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The levels' (rows, counts) of the target's itemsets."""
@@ -181,7 +198,9 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
         return encode_frame(transactions)
     try:
         baskets = transactions if isinstance(transactions, (list, tuple)) else list(transactions)
-        if any(isinstance(b, (str, bytes)) for b in baskets):
+        # the basket types, in one C-level pass (a generator of isinstance calls costs more
+        # than the mining of a sparse data set)
+        if any(issubclass(t, (str, bytes)) for t in set(map(type, baskets))):
             bad = next(b for b in baskets if isinstance(b, (str, bytes)))
             raise MinentError(
                 f"each basket must be an iterable of items, not a string ({bad[:20]!r}); "
@@ -192,12 +211,13 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
         except TypeError:  # some baskets are iterators: materialise them
             baskets = [b if hasattr(b, "__len__") else list(b) for b in baskets]
             lengths = np.fromiter(map(len, baskets), dtype=np.int64, count=len(baskets))
-        flat = list(chain.from_iterable(baskets))
-        code_of = {item: code for code, item in enumerate(dict.fromkeys(flat))}
+        # one hashing pass: a new item takes the next code as it is first looked up
+        code_of: dict = defaultdict(count().__next__)
+        codes = np.fromiter(map(code_of.__getitem__, chain.from_iterable(baskets)), dtype=np.int32,
+                            count=int(lengths.sum()))
     except TypeError as e:
         raise MinentError(f"transactions must be an iterable of iterables of hashable items ({e})") from None
     labels = list(code_of)
-    codes = np.fromiter(map(code_of.__getitem__, flat), dtype=np.int32, count=len(flat))
     starts = np.zeros(len(baskets) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     return codes, starts, labels
@@ -228,6 +248,7 @@ def apriori(
     progress: ProgressCallback = no_progress,
     target: str = "all",
     algorithm: str = "auto",
+    keep_all: bool = False,
 ) -> FrequentItemsets:
     """Find every itemset held by at least ``min_support`` of the baskets (default 0.01).
 
@@ -240,8 +261,11 @@ def apriori(
 
     ``target``: "all" (every frequent itemset), "closed" (those with no superset of the same
     count) or "maximal" (those with no frequent superset); with ``max_len``, supersets longer
-    than ``max_len`` are not considered. The result still holds all frequent itemsets for
-    :func:`association_rules`, which forms its rules from all of them.
+    than ``max_len`` are not considered. On dense data (see ``algorithm``) the target's itemsets
+    are searched for directly (:mod:`.kernels.closed`), without visiting the frequent itemsets
+    that are neither (most of them, there); :func:`association_rules`, which forms its rules
+    from all frequent itemsets, then mines those once more. ``keep_all=True`` mines all frequent
+    itemsets first and keeps them in the result (rules from it cost nothing more).
 
     ``algorithm``: "apriori" (level by level), "eclat" (depth-first, see
     :mod:`.kernels.eclat`) or "auto" (the default): depth-first on sparse data, where
@@ -289,12 +313,20 @@ def apriori(
 
     code_counts = counting.module().item_frequencies(codes, len(labels))
     threshold = _min_count(min_support, min_count, n)
-    if not counting.plain and _choose_algorithm(algorithm, code_counts, n, threshold) == "eclat":
-        found = depth_first(labels, code_counts, codes, starts, threshold, max_len, progress, started)
-    else:
-        found = levelwise(labels, code_counts, n, threshold, max_len, frequent_pairs, extension_counts,
-                          progress, started, counting)
-    return select_target(found, target, started, counting)
+    chosen = "apriori" if counting.plain else _choose_algorithm(algorithm, code_counts, n, threshold)
+
+    def mine_all(progress: ProgressCallback, started: float) -> FrequentItemsets:
+        if chosen == "eclat":
+            return depth_first(labels, code_counts, codes, starts, threshold, max_len, progress, started)
+        return levelwise(labels, code_counts, n, threshold, max_len, frequent_pairs, extension_counts,
+                         progress, started, counting)
+
+    if (target != "all" and not keep_all and algorithm == "auto" and chosen == "apriori" and max_len is None
+            and not counting.plain and _fits_direct_search(code_counts, n, threshold)):
+        found = direct_search(labels, code_counts, codes, starts, threshold, target, progress, started)
+        found.remine = lambda: mine_all(no_progress, time.perf_counter())
+        return found
+    return select_target(mine_all(progress, started), target, started, counting)
 
 
 #: what ``apriori(algorithm=...)`` takes
@@ -345,6 +377,50 @@ def depth_first(labels: list, code_counts: np.ndarray, codes: np.ndarray, starts
             found.levels.append((rows, counts))
             found.stats.append(LevelStats(k, candidates[k], len(counts), 0.0))
         progress("apriori levels", len(found.levels), max_len)  # every size done
+    found.seconds = time.perf_counter() - started
+    return found
+
+
+#: memory the direct closed / maximal search may take for its stacks (per thread: a node's
+#: frequent items and words at every depth); beyond, the levels are mined and filtered
+DIRECT_SEARCH_BYTES = 256 << 20
+
+
+def _fits_direct_search(code_counts: np.ndarray, n_baskets: int, min_count: int) -> bool:
+    import numba
+
+    m = int(np.count_nonzero(code_counts >= min_count))
+    words = (n_baskets + 63) // 64
+    return (m + 2) * (m + words) * 12 * numba.get_num_threads() <= DIRECT_SEARCH_BYTES
+
+
+def direct_search(labels: list, code_counts: np.ndarray, codes: np.ndarray, starts: np.ndarray, min_count: int,
+                  target: str, progress: ProgressCallback, started: float) -> FrequentItemsets:
+    """The closed or maximal itemsets of dense data, searched directly (:mod:`.kernels.closed`)
+    without the frequent itemsets that are neither. ``levels`` holds the target's itemsets only
+    (in the order of the levels), ``stats`` their number per size (no candidates: there are no
+    levels of candidates). ``progress``: "closed search" (first items done, of the frequent
+    items) between the items and the end."""
+    import numba
+
+    from .kernels import closed
+    from .kernels import support as K
+
+    found, id_of_code = _frequent_items(labels, code_counts, len(starts) - 1, min_count)
+    m = len(found.labels)
+    progress("apriori levels", 1, None)
+    item_counts = found.levels[0][1]
+    items, item_starts = K.encode_baskets(codes, starts, id_of_code)
+    progress("closed search", 0, m)
+    levels = closed.closed_itemsets(items, item_starts, item_counts, min_count, target == "maximal",
+                                    numba.get_num_threads(), lambda a: progress("closed search", a, m))
+    items_stats = found.stats[0]
+    found.levels = ([(rows, counts) for rows, counts, _ in levels]
+                    or [(np.empty((0, 1), dtype=np.int32), np.empty(0, dtype=np.int64))])
+    found.stats = [LevelStats(k, items_stats.candidates if k == 1 else 0, len(counts), 0.0)
+                   for k, (_, counts) in enumerate(found.levels, start=1)]
+    found.target = target
+    progress("apriori levels", len(found.levels), None)
     found.seconds = time.perf_counter() - started
     return found
 

@@ -63,13 +63,14 @@ def marks_cost(n_marks: int) -> float:
 
 
 def unique_per_basket(codes: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort the codes of each basket and drop repeats; returns the new CSR (codes, starts)."""
+    """Drop the repeats of a code within each basket, keeping its first occurrence (the order is
+    otherwise unchanged); returns the new CSR (codes, starts)."""
     n = len(starts) - 1
     basket = np.repeat(np.arange(n, dtype=np.int64), np.diff(starts))
-    order = np.lexsort((codes, basket))
-    codes, basket = codes[order], basket[order]
-    keep = np.ones(len(codes), dtype=bool)
-    keep[1:] = (codes[1:] != codes[:-1]) | (basket[1:] != basket[:-1])
+    width = int(codes.max()) + 1 if len(codes) else 1
+    _, first = np.unique(basket * width + codes, return_index=True)
+    keep = np.zeros(len(codes), dtype=bool)
+    keep[first] = True
     out_starts = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(basket[keep], minlength=n), out=out_starts[1:])
     return codes[keep], out_starts

@@ -159,7 +159,7 @@ def _levels_of(itemsets, n_baskets: Optional[int]) -> tuple[_Levels, int]:
     if isinstance(itemsets, FrequentItemsets):
         n_baskets = itemsets.n_baskets if n_baskets is None else n_baskets
         # ids ascend with frequency, which is also the order the items are printed in
-        levels = _Levels(itemsets.labels, itemsets.levels)
+        levels = _Levels(itemsets.labels, itemsets.all_levels())
     else:
         if n_baskets is None:
             raise MinentError("give n_baskets when the itemsets do not come from minent.apriori")

@@ -1,0 +1,181 @@
+"""The direct closed / maximal search of dense data (:mod:`minent.itemsets.kernels.closed`):
+the kernel against brute force on random and edge-case baskets, the API's choice of it and
+its rules, the CLI's --top 0."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import minent
+from minent.itemsets import mining
+from minent.itemsets.kernels import closed as C
+from minent.itemsets.kernels import support as K
+from reference_apriori import brute_force_itemsets
+from test_apriori_targets import brute_force_target, random_baskets
+
+
+def encoded(baskets: list, min_count: int):
+    """The baskets as the kernels see them: frequent items as dense ids (ascending count)."""
+    codes, starts, labels = mining._encode_transactions(baskets)
+    codes, starts = K.unique_per_basket(codes, starts)
+    code_counts = K.item_frequencies(codes, len(labels))
+    found, id_of_code = mining._frequent_items(labels, code_counts, len(starts) - 1, min_count)
+    items, item_starts = K.encode_baskets(codes, starts, id_of_code)
+    return found.labels, items, item_starts, found.levels[0][1]
+
+
+def search(baskets: list, min_count: int, maximal: bool, threads: int = 1) -> tuple[dict, dict]:
+    """{itemset: count} found by the kernel, and {itemset: is_maximal}."""
+    labels, items, starts, item_counts = encoded(baskets, min_count)
+    levels = C.closed_itemsets(items, starts, item_counts, min_count, maximal, threads)
+    counts, flags = {}, {}
+    for k, (rows, level_counts, level_flags) in enumerate(levels, start=1):
+        assert rows.shape[1] == k
+        assert (np.diff(rows, axis=1) > 0).all()  # ids ascend in a row
+        assert rows.tolist() == sorted(rows.tolist())  # rows in lexicographic order
+        for row, c, f in zip(rows.tolist(), level_counts.tolist(), level_flags.tolist()):
+            s = frozenset(labels[i] for i in row)
+            assert s not in counts
+            counts[s], flags[s] = c, f
+    return counts, flags
+
+
+def expected(baskets: list, min_count: int, target: str) -> dict:
+    """The closed itemsets are the non-empty intersections of baskets (every closed itemset is
+    the intersection of the baskets holding it): gather them basket by basket, keep the
+    frequent ones; maximal are those with no frequent closed proper superset."""
+    sets = [frozenset(b) for b in baskets]
+    meets: set = set()
+    for b in sets:
+        meets |= {b} | {m & b for m in meets}
+    closed = {}
+    for m in meets:
+        c = sum(1 for b in sets if m <= b)
+        if m and c >= min_count:
+            closed[m] = c
+    if target == "closed":
+        return closed
+    return {s: c for s, c in closed.items() if not any(s < t for t in closed)}
+
+
+def brute_force(baskets: list, min_count: int, target: str) -> dict:
+    every = {frozenset(s): c for s, c in brute_force_itemsets(baskets, min_count).items()}
+    return brute_force_target(every, target)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kernel_matches_brute_force_on_random_dense_baskets(seed):
+    rng = random.Random(seed)
+    n = rng.choice([1, 2, 7, 63, 64, 65, 130, 200])
+    baskets = random_baskets(rng, n, rng.randint(1, 11), rng.choice([0.3, 0.5, 0.7]))
+    if seed % 3 == 0:  # an item in every basket: the closure of the empty set
+        baskets = [b + ["all"] for b in baskets]
+    min_count = rng.randint(1, max(1, n // 3))
+    closed, flags = search(baskets, min_count, maximal=False, threads=1 + seed % 2)
+    assert closed == expected(baskets, min_count, "closed") == brute_force(baskets, min_count, "closed")
+    maximal = expected(baskets, min_count, "maximal")
+    assert maximal == brute_force(baskets, min_count, "maximal")
+    assert {s for s, f in flags.items() if f} == set(maximal)
+    assert search(baskets, min_count, maximal=True, threads=1 + seed % 2)[0] == maximal
+
+
+def test_kernel_edge_cases():
+    cases = [
+        ([["a"]], 1),  # one basket, one item
+        ([["a", "b"]] * 5, 5),  # every basket the same: one closed itemset
+        ([[], ["a"], []], 1),  # empty baskets count
+        ([["a", "a", "b"], ["b"]], 1),  # repeats inside a basket count once
+        ([[f"i{j}" for j in range(70)] for _ in range(3)] + [["i0"]], 2),  # over 64 items
+        ([["x", "y"], ["x"], ["y"], ["x", "y", "z"]], 5),  # nothing frequent
+    ]
+    for baskets, min_count in cases:
+        for target in ("closed", "maximal"):
+            got = search(baskets, min_count, maximal=target == "maximal")[0]
+            assert got == expected(baskets, min_count, target), (baskets, min_count, target)
+
+
+def test_kernel_over_many_items_and_baskets():
+    # item masks of several words, baskets over several words, threads
+    rng = random.Random(5)
+    baskets = [[f"i{j}" for j in range(140) if rng.random() < (0.9 if j < 12 else 0.02)] for _ in range(300)]
+    for target in ("closed", "maximal"):
+        got = search(baskets, 120, maximal=target == "maximal", threads=2)[0]
+        assert got == expected(baskets, 120, target)
+        assert len(got) > 20
+
+
+def test_stop_flag_ends_a_subtree_at_once():
+    rng = random.Random(1)
+    baskets = random_baskets(rng, 100, 10, 0.7)
+    labels, items, starts, item_counts = encoded(baskets, 10)
+    n = len(starts) - 1
+    bits = K.item_bitsets(*K.vertical_lists(items, starts, len(item_counts))[:2], n)
+    root_f = np.arange(len(item_counts), dtype=np.int32)
+    args = (bits, n, root_f[:0], root_f, item_counts.astype(np.int64), 10, False)
+    assert len(C.subtree(0, *args, np.zeros(1, dtype=np.uint8))[0]) > 1
+    assert len(C.subtree(0, *args, np.ones(1, dtype=np.uint8))[0]) == 0
+
+
+@pytest.fixture
+def on_kernels(monkeypatch):
+    monkeypatch.setattr(mining, "COUNTING", "kernels")  # small data would take the plain path by itself
+
+
+@pytest.mark.parametrize("target", ["closed", "maximal"])
+def test_api_searches_dense_data_directly_with_the_same_result(on_kernels, target):
+    rng = random.Random(7)
+    baskets = random_baskets(rng, 300, 12, 0.6)
+    direct = minent.apriori(baskets, min_count=40, target=target)
+    kept = minent.apriori(baskets, min_count=40, target=target, keep_all=True)
+    assert direct.remine is not None and kept.remine is None
+    assert direct.to_list() == kept.to_list()
+    assert direct.to_dict() == expected(baskets, 40, target)
+    assert direct.counts_per_size == kept.counts_per_size
+    assert direct.stats[-1].frequent == direct.counts_per_size[-1]
+    # rules are formed from all frequent itemsets either way: the direct result mines them
+    want = minent.association_rules(kept, min_confidence=0.5)
+    got = minent.association_rules(direct, min_confidence=0.5)
+    assert len(want) > 10 and list(got) == list(want)
+    assert len(direct.all_levels()) == len(kept.levels)
+
+
+def test_api_keeps_the_levels_where_the_search_does_not_apply(on_kernels):
+    rng = random.Random(8)
+    dense = random_baskets(rng, 300, 12, 0.6)
+    assert minent.apriori(dense, min_count=40, target="closed", max_len=3).remine is None
+    assert minent.apriori(dense, min_count=40, target="closed", algorithm="apriori").remine is None
+    assert minent.apriori(dense, min_count=40, target="all").remine is None
+    sparse = [[f"i{rng.randrange(400)}" for _ in range(3)] for _ in range(3000)]
+    assert minent.apriori(sparse, min_count=3, target="closed").remine is None  # depth-first, then marked
+
+
+def test_api_plain_path_is_untouched(monkeypatch):
+    monkeypatch.setattr(mining, "COUNTING", "plain")
+    found = minent.apriori([["a", "b"], ["a", "b"], ["a"]], min_count=1, target="closed")
+    assert found.remine is None and found.to_dict() == {frozenset("a"): 3, frozenset("ab"): 2}
+
+
+def run_minent(*args):
+    # Numba already running: the kernels, as on data too big for the plain path
+    return subprocess.run([sys.executable, "-c", "import numba, sys; from minent.cli import main; "
+                           "sys.argv[0] = 'minent'; main()", *args], capture_output=True, text=True)
+
+
+def test_cli_top_zero_writes_the_same_itemsets_from_the_direct_search(tmp_path):
+    rng = random.Random(9)
+    baskets = tmp_path / "dense.dat"
+    baskets.write_text("".join(" ".join(b) + "\n" for b in random_baskets(rng, 400, 14, 0.6)))
+    for target in ("closed", "maximal"):
+        with_rules, without = tmp_path / f"{target}_rules.tsv", tmp_path / f"{target}_none.tsv"
+        for out, top in ((with_rules, []), (without, ["--top", "0"])):
+            done = run_minent("apriori", str(baskets), "--min-count", "60", "--target", target, "--itemsets", str(out),
+                              "-o", str(tmp_path / "rules.tsv"), *top)
+            assert done.returncode == 0, done.stderr
+        assert without.read_text() == with_rules.read_text()
+        assert len(without.read_text().splitlines()) > 10
