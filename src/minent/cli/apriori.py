@@ -77,7 +77,8 @@ def apriori_command(
     target: str = typer.Option(
         "all", "--target", help="Which frequent itemsets --itemsets writes: all, closed (no superset with the "
         "same count) or maximal (no frequent superset). Rules are formed from all frequent itemsets whatever "
-        "the target (as in arules).",
+        "the target (as in arules); with --top 0 (no rules), dense data is searched for the target directly, "
+        "which is much faster there.",
     ),
     algorithm: str = typer.Option(
         "auto", "--algorithm", help="How the frequent itemsets are mined (same itemsets either way): apriori "
