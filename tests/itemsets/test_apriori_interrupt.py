@@ -144,3 +144,20 @@ def test_rules_phase_returns_to_python_often(many_items):
         signal.signal(signal.SIGALRM, previous)
     assert len(rules) > 2_000_000
     assert longest[0] < 1.0, f"no signal handled for {longest[0]:.1f} s of CPU"
+
+
+def test_sigint_during_the_direct_closed_search(tmp_path):
+    """The closed search of dense data runs in worker threads that stop at their next node."""
+    rng = random.Random(2)
+    src = tmp_path / "dense.dat"  # 40 items in 70% of 20,000 baskets: millions of closed itemsets
+    src.write_text("".join(" ".join(f"i{j}" for j in range(40) if rng.random() < 0.7) + "\n"
+                           for _ in range(20_000)), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "minent", "apriori", str(src), "--min-count", "200", "--target", "closed", "--top", "0",
+         "-o", str(tmp_path / "rules.tsv"), "--itemsets", str(tmp_path / "closed.tsv")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(3.0)
+    assert proc.poll() is None, f"finished before the signal: {proc.communicate()}"
+    interrupt_and_check(proc, tmp_path, ["dense.dat"])
