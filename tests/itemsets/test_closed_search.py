@@ -25,14 +25,14 @@ def encoded(baskets: list, min_count: int):
     codes, starts = K.unique_per_basket(codes, starts)
     code_counts = K.item_frequencies(codes, len(labels))
     found, id_of_code = mining._frequent_items(labels, code_counts, len(starts) - 1, min_count)
-    items, item_starts = K.encode_baskets(codes, starts, id_of_code)
-    return found.labels, items, item_starts, found.levels[0][1]
+    bits = K.code_bitsets(codes, starts, id_of_code, len(found.labels))
+    return found.labels, bits, len(starts) - 1, found.levels[0][1]
 
 
 def search(baskets: list, min_count: int, maximal: bool, threads: int = 1) -> tuple[dict, dict]:
     """{itemset: count} found by the kernel, and {itemset: is_maximal}."""
-    labels, items, starts, item_counts = encoded(baskets, min_count)
-    levels = C.closed_itemsets(items, starts, item_counts, min_count, maximal, threads)
+    labels, bits, n_baskets, item_counts = encoded(baskets, min_count)
+    levels = C.closed_itemsets(bits, n_baskets, item_counts, min_count, maximal, threads)
     counts, flags = {}, {}
     for k, (rows, level_counts, level_flags) in enumerate(levels, start=1):
         assert rows.shape[1] == k
@@ -112,13 +112,11 @@ def test_kernel_over_many_items_and_baskets():
 def test_stop_flag_ends_a_subtree_at_once():
     rng = random.Random(1)
     baskets = random_baskets(rng, 100, 10, 0.7)
-    labels, items, starts, item_counts = encoded(baskets, 10)
-    n = len(starts) - 1
-    bits = K.item_bitsets(*K.vertical_lists(items, starts, len(item_counts))[:2], n)
+    labels, bits, n, item_counts = encoded(baskets, 10)
     root_f = np.arange(len(item_counts), dtype=np.int32)
-    args = (bits, n, root_f[:0], root_f, item_counts.astype(np.int64), 10, False)
-    assert len(C.subtree(0, *args, np.zeros(1, dtype=np.uint8))[0]) > 1
-    assert len(C.subtree(0, *args, np.ones(1, dtype=np.uint8))[0]) == 0
+    args = (root_f[:1], bits, n, root_f[:0], root_f, item_counts.astype(np.int64), 10, False)
+    assert len(C.subtrees(*args, np.zeros(1, dtype=np.uint8))[0]) > 1
+    assert len(C.subtrees(*args, np.ones(1, dtype=np.uint8))[0]) == 0
 
 
 @pytest.fixture

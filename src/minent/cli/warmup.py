@@ -69,6 +69,7 @@ KERNEL_MODULES: dict[str, str] = {
     "support": "minent.itemsets.kernels.support",
     "eclat": "minent.itemsets.kernels.eclat",
     "closed": "minent.itemsets.kernels.closed",
+    "strings": "minent.itemsets.kernels.strings",
 }
 
 #: kernels that every run of a command calls (``module.name``, module as in :data:`KERNEL_MODULES`); the
@@ -88,7 +89,8 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
     # segment's options that write the cut from word spans (--format jsonl, --mode search,
     # --stop-words, --min-length): see segment_output_kernels
-    "apriori": ("support._unique_per_basket", "support.item_frequencies", "support._encode_baskets"),
+    "apriori": ("strings.string_codes", "support._unique_per_basket", "support.item_frequencies",
+                "support._encode_baskets"),
     # baskets (and apriori --text) cut the documents as segment does, then filter in Python
     "baskets": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
     "score": (),
@@ -114,7 +116,7 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
 
 
 #: the kernels that select closed or maximal itemsets (apriori --target closed|maximal with
-#: rules; without, dense data is searched directly: closed.subtree, see PREPARE_EXTRA)
+#: rules; without, dense data is searched directly: closed.subtrees, see PREPARE_EXTRA)
 TARGET_KERNELS = ("support._row_table", "support._mark_subsets")
 #: the kernels of the depth-first search (apriori --algorithm eclat; "auto" on sparse data)
 ECLAT_KERNELS = ("eclat.depth_first", "support.vertical_lists")
@@ -194,7 +196,7 @@ PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
     "apriori": (
         "support._pairs_of_range", "support._count_groups", "support._join_setup", "support._join_groups",
         "support.next_level", "support.item_bitsets", "support.nonzero_words", "support.vertical_lists",
-        "support._gather_extensions", "eclat.depth_first", "closed.subtree",
+        "support._gather_extensions", "eclat.depth_first", "support.code_bitsets", "closed.subtrees",
     ),
 }
 
@@ -213,7 +215,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "support._pairs_of_range": 3.96, "support._join_setup": 0.8, "support._join_groups": 0.51,
     "support._gather_extensions": 0.26, "support._count_groups": 1.03, "support.next_level": 0.47,
     "support._row_table": 0.3, "support._mark_subsets": 0.3, "eclat.depth_first": 4.0,
-    "closed.subtree": 3.0,
+    "support.code_bitsets": 0.2, "closed.subtrees": 3.0, "strings.string_codes": 0.4,
     "output._render_text": 0.47, "output._render_jsonl": 0.99, "output._keep_mask": 0.34,
     "viterbi._inner_words": 0.58, "trie.build_trie": 0.6, "viterbi._split_costs": 0.5,
     "viterbi._mixed_word_mask": 0.3, "viterbi.mark_block_mixed": 0.9,
@@ -301,7 +303,9 @@ def kernel_signatures() -> dict[str, tuple]:
         "support._row_table": (groups,),
         "support._mark_subsets": (i8, i8, groups, a(i8), a(i8), groups, a(i8), a(u1), a(u1)),
         "eclat.depth_first": (i8, i8, i8, a(i4), a(i8), a(i8), i8, i8, i8, i8),
-        "closed.subtree": (i8, a(u8, ndim=2), i8, a(i4), a(i4), a(i8), i8, t.boolean, a(u1)),
+        "support.code_bitsets": (a(i4), a(i8), a(i4), i8),
+        "strings.string_codes": (a(u1, readonly=True), i8),
+        "closed.subtrees": (a(i4), a(u8, ndim=2), i8, a(i4), a(i4), a(i8), i8, t.boolean, a(u1)),
     }
 
 

@@ -188,7 +188,9 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
     """Give every distinct item a code (order of first sight); returns CSR (codes, starts), labels.
 
     Baskets are not deduplicated here (that is done by a kernel): building a Python set
-    per basket costs more than the whole mining on large sparse data.
+    per basket costs more than the whole mining on large sparse data. On the kernels' path,
+    string items are coded by :func:`.kernels.strings.encode_strings` (the same codes, without
+    a dict lookup per item).
     """
     if isinstance(transactions, (str, bytes)):
         raise MinentError("transactions must be an iterable of baskets, not a string")
@@ -211,13 +213,21 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
         except TypeError:  # some baskets are iterators: materialise them
             baskets = [b if hasattr(b, "__len__") else list(b) for b in baskets]
             lengths = np.fromiter(map(len, baskets), dtype=np.int64, count=len(baskets))
-        # one hashing pass: a new item takes the next code as it is first looked up
-        code_of: dict = defaultdict(count().__next__)
-        codes = np.fromiter(map(code_of.__getitem__, chain.from_iterable(baskets)), dtype=np.int32,
-                            count=int(lengths.sum()))
+        total = int(lengths.sum())
+        encoded = None
+        if not _starts_plain(total, len(baskets)):  # strings coded by a kernel: the same codes
+            from .kernels.strings import encode_strings
+
+            encoded = encode_strings(baskets, total)
+        if encoded is not None:
+            codes, labels = encoded
+        else:
+            # one hashing pass: a new item takes the next code as it is first looked up
+            code_of: dict = defaultdict(count().__next__)
+            codes = np.fromiter(map(code_of.__getitem__, chain.from_iterable(baskets)), dtype=np.int32, count=total)
+            labels = list(code_of)
     except TypeError as e:
         raise MinentError(f"transactions must be an iterable of iterables of hashable items ({e})") from None
-    labels = list(code_of)
     starts = np.zeros(len(baskets) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     return codes, starts, labels
@@ -410,9 +420,9 @@ def direct_search(labels: list, code_counts: np.ndarray, codes: np.ndarray, star
     m = len(found.labels)
     progress("apriori levels", 1, None)
     item_counts = found.levels[0][1]
-    items, item_starts = K.encode_baskets(codes, starts, id_of_code)
+    bits = K.code_bitsets(codes, starts, id_of_code, m)
     progress("closed search", 0, m)
-    levels = closed.closed_itemsets(items, item_starts, item_counts, min_count, target == "maximal",
+    levels = closed.closed_itemsets(bits, len(starts) - 1, item_counts, min_count, target == "maximal",
                                     numba.get_num_threads(), lambda a: progress("closed search", a, m))
     items_stats = found.stats[0]
     found.levels = ([(rows, counts) for rows, counts, _ in levels]

@@ -21,19 +21,19 @@ when Q + F(Q) is frequent, it is the only maximal itemset holding Q (every frequ
 of Q lies in it), so it is reported and Q's subtree is skipped. The same maximal itemset can
 be reported from several nodes then; the driver removes the repeats.
 
-A call explores the subtree of one child of the root, so the root's children go to a few
+A call explores the subtrees of some children of the root, so the root's children go to a few
 threads (``nogil``); ``stop[0]`` set by the driver ends the calls at the next node (Ctrl-C).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Callable
 
 import numpy as np
 from numba import njit
 
-from .support import _grown, popcount64
+from .support import _grown, in_workers, popcount64
 
 
 @njit(cache=True, nogil=True)
@@ -50,10 +50,16 @@ def _sorted_copy(row):
     return out
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _set_bit(mask, j):
+    mask[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
+
+
 @njit(cache=True, nogil=True)
-def subtree(first, bits, n_baskets, root_items, root_f, root_counts, min_count, maximal, stop):
-    """The closed (``maximal`` false) or maximal (true) itemsets of the subtree of the root's
-    child through item ``first``.
+def subtrees(firsts, bits, n_baskets, root_items, root_f, root_counts, min_count, maximal, stop):
+    """The closed (``maximal`` false) or maximal (true) itemsets of the subtrees of the root's
+    children through the items ``firsts`` (one call serves several, so that small searches
+    do not pay a call per child).
 
     ``root_items``: the closure of the empty set (items in every basket); ``root_f``: the
     other frequent items, ascending, with their counts ``root_counts``. Returns (sizes,
@@ -64,8 +70,8 @@ def subtree(first, bits, n_baskets, root_items, root_f, root_counts, min_count, 
     n_f = root_f.shape[0]
     words = bits.shape[1]
     depth_cap = n_f + 2
-    # per depth d: the node's words (index, value), its F (item, count of Q + item), the
-    # cursor into F and its core; Q is the stack q_items[:q_len[d]]
+    # per depth d: the node's words (index, value), its F (item, count of Q + item; ascending
+    # items, as the root's), the cursor into F and its core; Q is the stack q_items[:q_len[d]]
     w_index = np.empty((depth_cap, words), dtype=np.int32)
     w_value = np.empty((depth_cap, words), dtype=np.uint64)
     n_words = np.zeros(depth_cap, dtype=np.int64)
@@ -77,9 +83,10 @@ def subtree(first, bits, n_baskets, root_items, root_f, root_counts, min_count, 
     q_items = np.empty(root_items.shape[0] + n_f + 1, dtype=np.int32)
     q_len = np.zeros(depth_cap, dtype=np.int64)
     scratch = np.empty(words, dtype=np.uint64)
-    # the maximal itemsets found, as item masks: a node whose Q + F lies in one has nothing new
+    # the maximal itemsets found, as item masks (row r at r * mask_words): a node whose Q + F
+    # lies in one has nothing new
     mask_words = (bits.shape[0] + 63) // 64
-    found_masks = np.empty((64 if maximal else 0, mask_words), dtype=np.uint64)
+    found_masks = np.empty(64 * mask_words if maximal else 0, dtype=np.uint64)
     n_found = 0
     mask = np.empty(mask_words, dtype=np.uint64)
 
@@ -105,170 +112,158 @@ def subtree(first, bits, n_baskets, root_items, root_f, root_counts, min_count, 
         q_items[i] = root_items[i]
     q_len[0] = root_items.shape[0]
     core[0] = -1
-    cursor[0] = 0
-    while cursor[0] < n_f and f_items[0, cursor[0]] != first:
-        cursor[0] += 1
-    if cursor[0] == n_f:
-        return out_k[:0], out_rows[:0], out_counts[:0], out_max[:0]
 
-    d = 0
-    while d >= 0:
-        if stop[0]:
-            break
-        if cursor[d] >= n_fs[d] or (d == 0 and f_items[0, cursor[0]] != first):
-            d -= 1
-            continue
-        i = cursor[d]
-        cursor[d] += 1
-        e = f_items[d, i]
-        if e <= core[d]:
-            continue
-        c = f_counts[d, i]
-        # the child's baskets: T & bits[e], non-zero words only
-        k = d + 1
-        n_w = 0
-        for t in range(n_words[d]):
-            w = w_index[d, t]
-            v = w_value[d, t] & bits[e, w]
-            if v != 0:
-                w_index[k, n_w] = w
-                w_value[k, n_w] = v
-                n_w += 1
-        n_words[k] = n_w
-        # its closure and F, in one pass over F(Q); an item before e in the closure drops it
-        q0 = q_len[d]
-        q_items[q0] = e
-        q1 = q0 + 1
-        n_f1 = 0
-        dropped = False
-        for i2 in range(n_fs[d]):
-            j = f_items[d, i2]
-            if j == e:
-                continue
-            cj = 0
-            for t in range(n_w):
-                cj += popcount64(w_value[k, t] & bits[j, w_index[k, t]])
-            if cj == c:
-                if j < e:
-                    dropped = True
-                    break
-                q_items[q1] = j
-                q1 += 1
-            elif cj >= min_count:
-                f_items[k, n_f1] = j
-                f_counts[k, n_f1] = cj
-                n_f1 += 1
-        if dropped:
-            continue
-        q_len[k] = q1
-        n_fs[k] = n_f1
-        has_child = False
-        for i2 in range(n_f1):
-            if f_items[k, i2] > e:
-                has_child = True
+    for first in firsts:
+        cursor[0] = 0
+        while cursor[0] < n_f and f_items[0, cursor[0]] != first:
+            cursor[0] += 1
+        d = 0 if cursor[0] < n_f else -1
+        while d >= 0:
+            if stop[0]:
                 break
-        report = not maximal or n_f1 == 0
-        report_len = q1
-        report_count = c
-        if maximal and has_child:
-            # the subtree adds only items of F(Q') after e (its tail): every maximal itemset in
-            # it lies in Q' + tail. Inside a maximal itemset found already: nothing new there
-            mask[:] = 0
-            for i2 in range(q1):
-                j = q_items[i2]
-                mask[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-            for i2 in range(n_f1):
-                j = f_items[k, i2]
-                if j > e:
-                    mask[j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-            for r in range(n_found - 1, -1, -1):
-                inside = True
-                for t in range(mask_words):
-                    if mask[t] & ~found_masks[r, t]:
-                        inside = False
+            if cursor[d] >= n_fs[d] or (d == 0 and f_items[0, cursor[0]] != first):
+                d -= 1
+                continue
+            i = cursor[d]
+            cursor[d] += 1
+            e = f_items[d, i]
+            if e <= core[d]:
+                continue
+            c = f_counts[d, i]
+            # the child's baskets: T & bits[e], non-zero words only
+            k = d + 1
+            n_w = 0
+            for t in range(n_words[d]):
+                w = w_index[d, t]
+                v = w_value[d, t] & bits[e, w]
+                if v != 0:
+                    w_index[k, n_w] = w
+                    w_value[k, n_w] = v
+                    n_w += 1
+            n_words[k] = n_w
+            # its closure and F, in one pass over F(Q); an item before e in the closure drops it
+            q0 = q_len[d]
+            q_items[q0] = e
+            q1 = q0 + 1
+            n_f1 = 0
+            tail_at = -1  # where F(Q')'s items after e (its tail) start
+            dropped = False
+            for i2 in range(n_fs[d]):
+                j = f_items[d, i2]
+                if j == e:
+                    continue
+                cj = 0
+                for t in range(n_w):
+                    cj += popcount64(w_value[k, t] & bits[j, w_index[k, t]])
+                if cj == c:
+                    if j < e:
+                        dropped = True
                         break
-                if inside:
-                    has_child = False
-                    break
-        if maximal and has_child:
-            # look ahead: Q' + tail frequent is the subtree's one candidate; maximal unless an
-            # item of F(Q') before e still extends it
-            for t in range(n_w):
-                scratch[t] = w_value[k, t]
-            n_tail = 0
-            for i2 in range(n_f1):
-                j = f_items[k, i2]
-                if j > e:
-                    q_items[q1 + n_tail] = j
-                    n_tail += 1
+                    q_items[q1] = j
+                    q1 += 1
+                elif cj >= min_count:
+                    if j > e and tail_at < 0:
+                        tail_at = n_f1
+                    f_items[k, n_f1] = j
+                    f_counts[k, n_f1] = cj
+                    n_f1 += 1
+            if dropped:
+                continue
+            q_len[k] = q1
+            n_fs[k] = n_f1
+            has_child = tail_at >= 0
+            if tail_at < 0:
+                tail_at = n_f1
+            report = not maximal or n_f1 == 0
+            report_len = q1
+            report_count = c
+            if maximal and has_child:
+                # the subtree adds only items of the tail: every maximal itemset in it lies in
+                # Q' + tail. Inside a maximal itemset found already: nothing new there
+                mask[:] = 0
+                for i2 in range(q1):
+                    _set_bit(mask, q_items[i2])
+                for i2 in range(tail_at, n_f1):
+                    _set_bit(mask, f_items[k, i2])
+                for r in range(n_found - 1, -1, -1):
+                    inside = True
+                    for t in range(mask_words):
+                        if mask[t] & ~found_masks[r * mask_words + t]:
+                            inside = False
+                            break
+                    if inside:
+                        has_child = False
+                        break
+            if maximal and has_child:
+                # look ahead: Q' + tail frequent is the subtree's one candidate; maximal unless
+                # an item of F(Q') before e still extends it
+                for t in range(n_w):
+                    scratch[t] = w_value[k, t]
+                for i2 in range(tail_at, n_f1):
+                    j = f_items[k, i2]
+                    q_items[q1 + i2 - tail_at] = j
                     for t in range(n_w):
                         scratch[t] &= bits[j, w_index[k, t]]
-            total = 0
-            for t in range(n_w):
-                total += popcount64(scratch[t])
-            if total >= min_count:
-                has_child = False
-                report = True
-                for i2 in range(n_f1):
-                    j = f_items[k, i2]
-                    if j > e:
-                        break
-                    cj = 0
-                    for t in range(n_w):
-                        cj += popcount64(scratch[t] & bits[j, w_index[k, t]])
-                    if cj >= min_count:
-                        report = False
-                        break
-                report_len = q1 + n_tail
-                report_count = total
-        if report:
-            if out_k.shape[0] <= n_out:
-                out_k = _grown(out_k, n_out, n_out + 1)
-                out_counts = _grown(out_counts, n_out, n_out + 1)
-                out_max = _grown(out_max, n_out, n_out + 1)
-            if out_rows.shape[0] < n_flat + report_len:
-                out_rows = _grown(out_rows, n_flat, n_flat + report_len)
-            out_rows[n_flat:n_flat + report_len] = _sorted_copy(q_items[:report_len])
-            n_flat += report_len
-            out_k[n_out] = report_len
-            out_counts[n_out] = report_count
-            out_max[n_out] = maximal or n_f1 == 0
-            n_out += 1
-            if maximal:
-                if found_masks.shape[0] <= n_found:
-                    grown = np.empty((2 * found_masks.shape[0], mask_words), dtype=np.uint64)
-                    grown[:n_found] = found_masks[:n_found]
-                    found_masks = grown
-                found_masks[n_found] = 0
-                for i2 in range(report_len):
-                    j = q_items[i2]
-                    found_masks[n_found, j >> 6] |= np.uint64(1) << np.uint64(j & 63)
-                n_found += 1
-        if has_child:
-            core[k] = e
-            cursor[k] = 0
-            d = k
+                total = 0
+                for t in range(n_w):
+                    total += popcount64(scratch[t])
+                if total >= min_count:
+                    has_child = False
+                    report = True
+                    for i2 in range(tail_at):
+                        j = f_items[k, i2]
+                        cj = 0
+                        for t in range(n_w):
+                            cj += popcount64(scratch[t] & bits[j, w_index[k, t]])
+                        if cj >= min_count:
+                            report = False
+                            break
+                    report_len = q1 + n_f1 - tail_at
+                    report_count = total
+            if report:
+                if out_k.shape[0] <= n_out:
+                    out_k = _grown(out_k, n_out, n_out + 1)
+                    out_counts = _grown(out_counts, n_out, n_out + 1)
+                    out_max = _grown(out_max, n_out, n_out + 1)
+                if out_rows.shape[0] < n_flat + report_len:
+                    out_rows = _grown(out_rows, n_flat, n_flat + report_len)
+                out_rows[n_flat:n_flat + report_len] = _sorted_copy(q_items[:report_len])
+                n_flat += report_len
+                out_k[n_out] = report_len
+                out_counts[n_out] = report_count
+                out_max[n_out] = maximal or n_f1 == 0
+                n_out += 1
+                if maximal:
+                    at = n_found * mask_words
+                    if found_masks.shape[0] < at + mask_words:
+                        found_masks = _grown(found_masks, at, at + mask_words)
+                    found_masks[at:at + mask_words] = 0
+                    for i2 in range(report_len):
+                        _set_bit(found_masks[at:at + mask_words], q_items[i2])
+                    n_found += 1
+            if has_child:
+                core[k] = e
+                cursor[k] = 0
+                d = k
     return out_k[:n_out].copy(), out_rows[:n_flat].copy(), out_counts[:n_out].copy(), out_max[:n_out].copy()
 
 
-def closed_itemsets(items: np.ndarray, starts: np.ndarray, item_counts: np.ndarray, min_count: int,
+def closed_itemsets(bits: np.ndarray, n_baskets: int, item_counts: np.ndarray, min_count: int,
                     maximal: bool, threads: int = 1,
                     done: Callable[[int], None] = lambda a: None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The closed (or, with ``maximal``, the maximal) itemsets of the baskets (CSR ``items``,
-    ``starts``: sorted dense ids of frequent items, ``item_counts`` their counts, ascending),
-    as levels ``[(int32 [n_k, k] rows, int64 counts, bool is_maximal), ...]`` for k = 1, 2,
-    ... (empty levels included up to the largest), each level's rows in lexicographic order.
+    """The closed (or, with ``maximal``, the maximal) itemsets of the baskets, given as the
+    bitsets of the frequent items (``bits[a]``: the baskets holding item a, dense ids in
+    ascending count ``item_counts``), as levels ``[(int32 [n_k, k] rows, int64 counts, bool
+    is_maximal), ...]`` for k = 1, 2, ... (empty levels included up to the largest), each
+    level's rows in lexicographic order.
 
-    The root's children run on ``threads`` threads (nogil), the largest subtrees (rarest first
-    items) first; ``done(a)`` is called as they end, with the number done.
+    The root's children run on ``threads`` threads (nogil) in :data:`TASKS_PER_THREAD` tasks
+    each, dealt round-robin from the largest subtrees (rarest first items) on, so that each
+    task gets some of the large ones; ``done(a)`` is called as tasks end, with the number of
+    children done.
     """
-    from .support import item_bitsets, vertical_lists
-
-    n = starts.shape[0] - 1
+    n = n_baskets
     m = item_counts.shape[0]
-    offsets, tids, _ = vertical_lists(items, starts, m)
-    bits = item_bitsets(offsets, tids, n)
-    del offsets, tids
     everywhere = item_counts == n
     root_items = np.flatnonzero(everywhere).astype(np.int32)
     root_f = np.flatnonzero(~everywhere).astype(np.int32)
@@ -285,22 +280,20 @@ def closed_itemsets(items: np.ndarray, starts: np.ndarray, item_counts: np.ndarr
             parts = [(np.array([m], dtype=np.int32), row, np.array([total], dtype=np.int64), np.array([True]))]
             root_f = root_f[:0]
     stop = np.zeros(1, dtype=np.uint8)
-
-    def run(first: int):
-        return subtree(first, bits, n, root_items, root_f, root_counts, min_count, maximal, stop)
+    n_tasks = min(len(root_f), max(1, threads) * TASKS_PER_THREAD)
+    tasks = [root_f[t::n_tasks] for t in range(n_tasks)]
 
     # in worker threads even when there is one: the calling thread waits, so Ctrl-C is seen at
     # once and ``stop`` ends the running subtrees at their next node
-    pool = ThreadPoolExecutor(max(1, threads), thread_name_prefix="minent-closed")
-    try:
-        futures = [pool.submit(run, first) for first in root_f.tolist()]
-        for number, future in enumerate(futures, start=1):
-            parts.append(future.result())
-            done(number)
-    finally:
-        stop[0] = 1
-        pool.shutdown(wait=False, cancel_futures=True)
+    finished = np.cumsum([len(firsts) for firsts in tasks]).tolist()
+    parts += in_workers([partial(subtrees, firsts, bits, n, root_items, root_f, root_counts, min_count, maximal,
+                                 stop) for firsts in tasks], max(1, threads), stop, lambda i: done(finished[i]))
     return _levels(parts, maximal)
+
+
+#: tasks per thread of the closed search: enough for the threads to share the work evenly,
+#: few enough that a small search does not pay for many calls
+TASKS_PER_THREAD = 8
 
 
 def _levels(parts: list, maximal: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

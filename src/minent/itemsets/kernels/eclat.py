@@ -28,14 +28,14 @@ the baskets' size per depth, usually far less), plus the itemsets found by the c
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Callable, Optional
 
 import numba
 import numpy as np
 from numba import njit
 
-from .support import _batches, _grown, sort_range
+from .support import _batches, _grown, in_workers, sort_range
 
 # items scanned by one kernel call before it returns (at the end of a pair's subtree):
 # ~0.02-0.05 s, so Ctrl-C waits for one call per thread
@@ -88,15 +88,8 @@ def frequent_itemsets(items: np.ndarray, starts: np.ndarray, n_items: int, min_c
             results.append(run(lo, hi))
             done(hi)
     else:
-        pool = ThreadPoolExecutor(threads, thread_name_prefix="minent-eclat")
-        try:
-            futures = [pool.submit(run, lo, hi) for lo, hi in blocks]
-            for (lo, hi), future in zip(blocks, futures):
-                results.append(future.result())
-                done(hi)
-        finally:
-            stop[0] = True
-            pool.shutdown(wait=False, cancel_futures=True)
+        results = in_workers([partial(run, lo, hi) for lo, hi in blocks], numba.get_num_threads(), stop,
+                             lambda i: done(blocks[i][1]))
     parts = [part for block in results for part in block]
     top = max((len(sizes) - 1 for sizes, _, _, _ in parts), default=1)
     levels = []

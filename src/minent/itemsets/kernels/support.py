@@ -31,9 +31,10 @@ between bytecodes), and the kernels compile in a few seconds instead of the ~20 
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
 
 import numba
 import numpy as np
@@ -71,20 +72,45 @@ def _batches(cost: np.ndarray, min_batches: int = 1) -> list[tuple[int, int]]:
 
 
 def _run(calls: Sequence[Callable]) -> list:
-    """Results of the calls (kernels that release the GIL), on Numba's number of threads.
-
-    The main thread only waits, and an interrupt stops the queued calls at once and the
-    running ones at the end of their batch.
-    """
+    """Results of the calls (kernels that release the GIL), on Numba's number of threads
+    (see :func:`in_workers`; one thread: in this one)."""
     threads = min(numba.get_num_threads(), len(calls))
     if threads <= 1:
         return [call() for call in calls]
-    pool = ThreadPoolExecutor(threads, thread_name_prefix="minent-apriori")
+    return in_workers(calls, numba.get_num_threads())
+
+
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def in_workers(calls: Sequence[Callable], threads: int, stop: Optional[np.ndarray | list] = None,
+               done: Optional[Callable[[int], None]] = None) -> list:
+    """Results of the calls (kernels that release the GIL), in order, run on ``threads``
+    worker threads that are kept between runs (starting two threads costs ~1 ms, as much as
+    a whole small search); ``done(i)`` is called as call i's result is taken.
+
+    The calling thread only waits, so Ctrl-C is seen at once: the calls not started are
+    cancelled, ``stop[0]`` is set for kernels that watch it, and the running ones end at
+    the end of their batch.
+    """
+    with _POOLS_LOCK:
+        pool = _POOLS.get(threads)
+        if pool is None:
+            pool = _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="minent-itemsets")
+    futures = [pool.submit(call) for call in calls]
+    results = []
     try:
-        futures = [pool.submit(call) for call in calls]
-        return [f.result() for f in futures]
+        for i, future in enumerate(futures):
+            results.append(future.result())
+            if done is not None:
+                done(i)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for future in futures:
+            future.cancel()
+        if stop is not None:
+            stop[0] = 1
+    return results
 
 
 def _by_baskets(kernel: Callable, codes: np.ndarray, starts: np.ndarray, *args) -> tuple[np.ndarray, np.ndarray]:
@@ -261,6 +287,22 @@ def item_bitsets(offsets: np.ndarray, tids: np.ndarray, n_baskets: int) -> np.nd
         for j in range(offsets[a], offsets[a + 1]):
             t = tids[j]
             bits[a, t >> 6] |= np.uint64(1) << np.uint64(t & 63)
+    return bits
+
+
+@njit(cache=True, nogil=True)
+def code_bitsets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray, n_items: int) -> np.ndarray:
+    """:func:`item_bitsets` of the frequent items (``id_of_code`` >= 0) straight from the
+    baskets' label codes (CSR ``codes``, ``starts``), without sorted baskets or tid-lists:
+    repeats and order within a basket do not matter to a bitset."""
+    n_baskets = starts.shape[0] - 1
+    bits = np.zeros((n_items, (n_baskets + 63) // 64), dtype=np.uint64)
+    for t in range(n_baskets):
+        bit = np.uint64(1) << np.uint64(t & 63)
+        for j in range(starts[t], starts[t + 1]):
+            a = id_of_code[codes[j]]
+            if a >= 0:
+                bits[a, t >> 6] |= bit
     return bits
 
 
