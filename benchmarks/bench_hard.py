@@ -27,8 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -36,10 +34,9 @@ import sys
 import time
 from pathlib import Path
 
-from bench_apriori import FIM_DATA, read_fimi
-from bench_targets import PYFIM
+from bench_apriori import FIM_DATA, LEVELS, PYFIM, machine, read_fimi, start
 
-SETS = [("retail", 0.0001), ("T10I4D100K", 0.0002), ("chess", 0.5), ("mushroom", 0.05)]
+SETS = LEVELS["hard"]
 WARM_BASKETS = 200
 
 
@@ -107,15 +104,7 @@ def main() -> None:
     if args.child:
         child(args.child[0], args.child[1], float(args.child[2]))
         return
-    if not FIM_DATA.is_dir():
-        sys.exit(f"benchmark skipped: {FIM_DATA} is not available")
-    try:
-        import fim  # noqa: F401
-    except ImportError:
-        sys.exit("benchmark needs pyfim: pip install pyfim")
-    import numba
-
-    import minent
+    _, numba, minent = start()
 
     ours = [c if c == "minent" else f"minent-{c}" for c in args.minent.split(",")]
     contenders = ours + [f"pyfim-{a}" for a in PYFIM]
@@ -150,8 +139,7 @@ def main() -> None:
         print(f"  {name}: done", file=sys.stderr, flush=True)
 
     print(f"minent {minent.__version__} vs pyfim, all frequent itemsets; each run a child process, median of "
-          f"{args.repeat} interleaved rounds; {numba.get_num_threads()} threads, {os.cpu_count()} CPUs, "
-          f"{platform.processor() or platform.machine()}, load average {os.getloadavg()[0]:.1f}")
+          f"{args.repeat} interleaved rounds; {machine(numba)}")
     print()
     print("| data set | min support | itemsets | contender | seconds | / pyfim fastest | peak MB | +MB | counts agree |")
     print("|---|---|---|---|---|---|---|---|---|")

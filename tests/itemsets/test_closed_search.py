@@ -176,3 +176,16 @@ def test_cli_top_zero_writes_the_same_itemsets_from_the_direct_search(tmp_path):
             assert done.returncode == 0, done.stderr
         assert without.read_text() == with_rules.read_text()
         assert len(without.read_text().splitlines()) > 10
+
+
+@pytest.mark.parametrize("top_item", [0, 1, 5, 126, 127, 70000, 2**31 - 2])
+def test_packed_keys_sort_as_the_columns(top_item):
+    # _levels sorts rows padded with -1 by keys that pack several columns: the same order
+    rng = np.random.default_rng(top_item)
+    for n_columns in (0, 1, 3, 9, 17):
+        padded = rng.integers(-1, top_item + 1, size=(200, n_columns), dtype=np.int64).astype(np.int32)
+        if n_columns:
+            padded[0, 0] = top_item
+        keys = C._packed_columns(padded)
+        by_keys = np.lexsort(tuple(keys[::-1])) if keys else np.arange(len(padded))
+        assert padded[by_keys].tolist() == sorted(padded.tolist())
