@@ -134,7 +134,7 @@ def time_peer(peer: str, path: Path, baskets, min_count: int, timeout: float) ->
     return f"{value:.2f} ({count:,})" if status == "ok" else f"skipped ({value})"
 
 
-def start():
+def setup():
     """The modules every apriori benchmark needs, or exit with the reason: (fim, numba, minent)."""
     if not FIM_DATA.is_dir():
         sys.exit(f"benchmark skipped: {FIM_DATA} is not available")
@@ -164,7 +164,7 @@ def main() -> None:
                         help="seconds before efficient-apriori or mlxtend is skipped")
     parser.add_argument("--no-peers", action="store_true", help="do not run efficient-apriori and mlxtend")
     args = parser.parse_args()
-    fim, numba, minent = start()
+    fim, numba, minent = setup()
     from minent.itemsets import min_count_for
 
     rows = []
@@ -186,29 +186,34 @@ def main() -> None:
                         lambda: run(baskets, target=TARGETS[target], supp=-min_count, zmin=1, report="a"),
                         args.repeat)
                 same, quirk = compare(found, result, everywhere)
+                start = time.perf_counter()
+                sum(1 for _ in found)  # pyfim returns Python tuples; what building them costs minent
+                tuples = time.perf_counter() - start
                 peers = "–"
                 if target == "all" and level == "standard":
                     peers = "; ".join(f"{peer} " + ("skipped (--no-peers)" if args.no_peers else
                                                     time_peer(peer, path, baskets, min_count, args.peer_timeout))
                                       for peer in ("efficient-apriori", "mlxtend"))
                 rows.append((level, name, min_support, target, len(found), len(found) - quirk, ours, theirs,
-                             same, quirk, peers))
+                             same, quirk, peers, tuples))
                 print(f"  {level} {name} {target}: done", file=sys.stderr, flush=True)
 
     print(f"minent {minent.__version__} vs pyfim in one process; best of {args.repeat} after a warm-up; "
           f"{machine(numba)}")
     print()
     print("| level | data set | min support | target | itemsets (minent / pyfim) | minent s | pyfim apriori s "
-          "| pyfim eclat s | pyfim fpgrowth s | ratio to fastest | identical | efficient-apriori s; mlxtend s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| pyfim eclat s | pyfim fpgrowth s | ratio to fastest | identical | minent + tuples s "
+          "| efficient-apriori s; mlxtend s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     worst = 0.0
-    for level, name, s, target, n_ours, n_theirs, ours, theirs, same, quirk, peers in rows:
+    for level, name, s, target, n_ours, n_theirs, ours, theirs, same, quirk, peers, tuples in rows:
         fastest = min(theirs, key=theirs.get)
         worst = max(worst, ours / theirs[fastest])
         note = f" ({quirk} pyfim quirk)" if quirk else ""
         print(f"| {level} | {name} | {s:g} | {target} | {n_ours:,} / {n_theirs:,} | {ours:.3f} | "
               + " | ".join(f"{theirs[a]:.3f}" for a in PYFIM)
-              + f" | {ours / theirs[fastest]:.2f} ({fastest}) | {'yes' if same else 'NO'}{note} | {peers} |")
+              + f" | {ours / theirs[fastest]:.2f} ({fastest}) | {'yes' if same else 'NO'}{note} | {ours + tuples:.3f} "
+              f"| {peers} |")
     print()
     print(f"largest ratio to pyfim's fastest: {worst:.2f}")
     if not all(r[8] for r in rows):

@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_apriori import FIM_DATA, LEVELS, PYFIM, machine, read_fimi, start
+from bench_apriori import FIM_DATA, LEVELS, PYFIM, machine, read_fimi, setup
 
 SETS = LEVELS["hard"]
 WARM_BASKETS = 200
@@ -104,7 +104,7 @@ def main() -> None:
     if args.child:
         child(args.child[0], args.child[1], float(args.child[2]))
         return
-    _, numba, minent = start()
+    _, numba, minent = setup()
 
     ours = [c if c == "minent" else f"minent-{c}" for c in args.minent.split(",")]
     contenders = ours + [f"pyfim-{a}" for a in PYFIM]
