@@ -533,3 +533,38 @@ def test_unsupported_encodings_and_stdin_twice(work, tmp_path):
     assert result.returncode == 2 and "not supported" in one_error_line(result)
     result = minent("score", "-", "-", input=b"a b\n")
     assert result.returncode == 2 and "only once" in one_error_line(result)
+
+
+_KERNEL_RESULTS_UNDER_SIGNALS = r"""
+import os, random, signal, threading, time
+import numpy as np
+from minent.cli._app import Interrupted, _signals_unwind
+from minent.itemsets.kernels.strings import string_codes
+
+data = np.frombuffer(b"\0".join(b"w%d" % i for i in range(50)), dtype=np.uint8)
+string_codes(data, 50)
+rng = random.Random(0)
+outcomes = {}
+for _ in range(40):
+    threading.Timer(rng.uniform(0.002, 0.03), os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        with _signals_unwind():
+            while True:
+                codes, first, length = string_codes(data, 50)  # in this (the main) thread
+    except Interrupted:
+        outcome = "interrupted"
+    except BaseException as e:
+        outcome = type(e).__name__
+    outcomes[outcome] = outcomes.get(outcome, 0) + 1
+print(outcomes)
+"""
+
+
+def test_a_signal_while_a_kernel_hands_over_its_results():
+    # a kernel's results are boxed with a call back into Numba's Python code: a signal raised
+    # there left a tuple with a hole (SystemError, or a crash when it was unpacked); the CLI's
+    # handler sends it again once the results are out
+    done = subprocess.run([sys.executable, "-c", _KERNEL_RESULTS_UNDER_SIGNALS], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "{'interrupted': 40}"

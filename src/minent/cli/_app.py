@@ -71,10 +71,39 @@ def _interrupt(signum: int, frame) -> None:
             _leave_now(signum, frame)
         _DEFERRED["signum"] = signum
         return
+    caller = _caller_of_numba(frame)
+    if caller is not frame and caller is not None:
+        _raise_at_next_line(caller, signum)
+        return
     for s in _HANDLED_SIGNALS:
         if signal.getsignal(s) is _interrupt:
             signal.signal(s, _leave_now)
     raise Interrupted(signum)
+
+
+def _caller_of_numba(frame):
+    """The first frame, from ``frame`` outwards, that is not Python code of Numba. A kernel
+    calls back into such code as it hands over its results (boxing an array unpickles its
+    type): an exception raised there leaves a tuple of results with a hole, and unpacking it
+    crashes the process."""
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("numba."):
+        frame = frame.f_back
+    return frame
+
+
+def _raise_at_next_line(frame, signum: int) -> None:
+    """Handle ``signum`` in ``frame`` when it reaches its next line or returns (the kernel's
+    results are whole by then), through a trace of that frame alone."""
+    previous = sys.gettrace()
+
+    def at_line(traced, event, arg):
+        traced.f_trace = None
+        sys.settrace(previous)
+        _interrupt(signum, traced)
+
+    frame.f_trace = at_line
+    frame.f_trace_lines = True
+    sys.settrace(lambda *args: None)  # tracing on, no other frame traced
 
 
 def _raise_deferred() -> None:
