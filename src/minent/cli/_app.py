@@ -9,6 +9,8 @@ import math
 import os
 import signal
 import sys
+import threading
+import time
 from typing import Callable, Optional
 
 import typer
@@ -82,28 +84,52 @@ def _interrupt(signum: int, frame) -> None:
 
 
 def _caller_of_numba(frame):
-    """The first frame, from ``frame`` outwards, that is not Python code of Numba. A kernel
-    calls back into such code as it hands over its results (boxing an array unpickles its
-    type): an exception raised there leaves a tuple of results with a hole, and unpacking it
-    crashes the process."""
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("numba."):
+    """The frame that called the outermost Python code of Numba running now (``frame``
+    itself when there is none). A kernel calls back into such code as it hands over its
+    results (boxing an array unpickles its type, which may run other modules' code): an
+    exception raised there leaves a tuple of results with a hole, and unpacking it crashes
+    the process."""
+    caller = frame
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").startswith("numba."):
+            caller = frame.f_back
         frame = frame.f_back
-    return frame
+    return caller
 
 
 def _raise_at_next_line(frame, signum: int) -> None:
     """Handle ``signum`` in ``frame`` when it reaches its next line or returns (the kernel's
-    results are whole by then), through a trace of that frame alone."""
+    results are whole by then), through a trace of that frame alone. Should the trace not
+    fire within :data:`RESEND_SECONDS`, the signal is sent again (it then lands anywhere);
+    whichever comes first takes the signal (``claim.pop`` is atomic), so it is handled once."""
     previous = sys.gettrace()
+    claim = [signum]
 
     def at_line(traced, event, arg):
         traced.f_trace = None
         sys.settrace(previous)
+        try:
+            claim.pop()
+        except IndexError:  # sent again already
+            return
         _interrupt(signum, traced)
+
+    def resend() -> None:
+        time.sleep(RESEND_SECONDS)
+        try:
+            claim.pop()
+        except IndexError:  # the trace took it
+            return
+        os.kill(os.getpid(), signum)
 
     frame.f_trace = at_line
     frame.f_trace_lines = True
     sys.settrace(lambda *args: None)  # tracing on, no other frame traced
+    threading.Thread(target=resend, name="minent-signal", daemon=True).start()
+
+
+#: how long a trace has to raise a signal before it is sent again
+RESEND_SECONDS = 0.05
 
 
 def _raise_deferred() -> None:
