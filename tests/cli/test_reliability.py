@@ -541,6 +541,8 @@ import numpy as np
 from minent.cli._app import Interrupted, _signals_unwind
 from minent.itemsets.kernels.strings import string_codes
 
+# a child of a background job inherits SIGINT ignored (the CLI then leaves it so): not here
+signal.signal(signal.SIGINT, signal.default_int_handler)
 data = np.frombuffer(b"\0".join(b"w%d" % i for i in range(50)), dtype=np.uint8)
 string_codes(data, 50)
 rng = random.Random(0)
@@ -570,3 +572,4 @@ def test_a_signal_while_a_kernel_hands_over_its_results():
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "{'interrupted': 80}"
+

@@ -4,9 +4,11 @@ its rules, the CLI's --top 0."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -189,3 +191,26 @@ def test_packed_keys_sort_as_the_columns(top_item):
         keys = C._packed_columns(padded)
         by_keys = np.lexsort(tuple(keys[::-1])) if keys else np.arange(len(padded))
         assert padded[by_keys].tolist() == sorted(padded.tolist())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_forked_child_gets_worker_threads_of_its_own():
+    # the worker pools are kept between runs; a child forked after a run has none of their
+    # threads, so it must start its own instead of waiting on the parent's queue for ever
+    assert K.in_workers([lambda: 1, lambda: 2], 2) == [1, 2]  # the parent's pool exists now
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os._exit(0 if K.in_workers([lambda: 3, lambda: 4], 2) == [3, 4] else 1)
+        finally:
+            os._exit(2)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    pytest.fail("the forked child waited for the parent's worker threads")

@@ -73,10 +73,15 @@ def _interrupt(signum: int, frame) -> None:
             _leave_now(signum, frame)
         _DEFERRED["signum"] = signum
         return
+    if _WAITING["ours"]:  # sent again by _raise_at_next_line: the first signal still
+        _WAITING["ours"] = False
+    elif _WAITING["signum"] is not None:  # a second signal while the first waits: leave now
+        _leave_now(signum, frame)
     caller = _caller_of_numba(frame)
     if caller is not frame and caller is not None:
         _raise_at_next_line(caller, signum)
         return
+    _WAITING["signum"] = None
     for s in _HANDLED_SIGNALS:
         if signal.getsignal(s) is _interrupt:
             signal.signal(s, _leave_now)
@@ -97,22 +102,33 @@ def _caller_of_numba(frame):
     return caller
 
 
+#: a signal waiting to be raised outside Numba (see :func:`_raise_at_next_line`), and
+#: whether the next one is that signal sent again
+_WAITING: dict = {"signum": None, "ours": False}
+#: how long a trace has to take a waiting signal before it is sent again
+RESEND_SECONDS = 0.05
+
+
 def _raise_at_next_line(frame, signum: int) -> None:
     """Handle ``signum`` in ``frame`` when it reaches its next line or returns (the kernel's
     results are whole by then), through a trace of that frame alone. Should the trace not
-    fire within :data:`RESEND_SECONDS`, the signal is sent again (it then lands anywhere);
-    whichever comes first takes the signal (``claim.pop`` is atomic), so it is handled once."""
-    previous = sys.gettrace()
+    fire within :data:`RESEND_SECONDS`, the signal is sent again (it then lands anywhere).
+    Whichever comes first takes the signal (``claim.pop`` is atomic), so it is handled once.
+    (Raised from a trace function, the signal switches off a tracer that ran before it: a
+    debugger's or coverage's, which then stop at that Ctrl-C.)"""
+    previous, frame_trace = sys.gettrace(), frame.f_trace
     claim = [signum]
+    _WAITING["signum"] = signum
 
     def at_line(traced, event, arg):
-        traced.f_trace = None
+        traced.f_trace = frame_trace
         sys.settrace(previous)
         try:
             claim.pop()
         except IndexError:  # sent again already
-            return
-        _interrupt(signum, traced)
+            return frame_trace
+        _WAITING["signum"] = None
+        _interrupt(signum, traced)  # raises
 
     def resend() -> None:
         time.sleep(RESEND_SECONDS)
@@ -120,16 +136,13 @@ def _raise_at_next_line(frame, signum: int) -> None:
             claim.pop()
         except IndexError:  # the trace took it
             return
+        _WAITING["ours"] = True
         os.kill(os.getpid(), signum)
 
     frame.f_trace = at_line
     frame.f_trace_lines = True
     sys.settrace(lambda *args: None)  # tracing on, no other frame traced
     threading.Thread(target=resend, name="minent-signal", daemon=True).start()
-
-
-#: how long a trace has to raise a signal before it is sent again
-RESEND_SECONDS = 0.05
 
 
 def _raise_deferred() -> None:
@@ -178,6 +191,7 @@ def _signals_unwind():
     non-interactive shell) stays ignored.
     """
     previous = {}
+    _WAITING.update(signum=None, ours=False)
     try:
         for s in _HANDLED_SIGNALS:
             if signal.getsignal(s) != signal.SIG_IGN:

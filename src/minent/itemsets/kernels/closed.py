@@ -297,27 +297,28 @@ TASKS_PER_THREAD = 8
 
 
 def _levels(parts: list, maximal: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The kernels' itemsets grouped by size, rows in lexicographic order, repeats removed
-    (one sort of all rows, padded to the longest, by size then items)."""
+    """The kernels' itemsets grouped by size, rows in lexicographic order (sorted over keys
+    that pack several items each), repeats removed."""
     sizes = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int32)
     flat = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int32)
     counts = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, dtype=np.int64)
     flags = np.concatenate([p[3] for p in parts]) if parts else np.empty(0, dtype=bool)
-    top = int(sizes.max()) if len(sizes) else 0
-    row_of = np.repeat(np.arange(len(sizes)), sizes)
     row_starts = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=row_starts[1:])
-    padded = np.full((len(sizes), top), -1, dtype=np.int32)
-    padded[row_of, np.arange(len(flat)) - row_starts[row_of]] = flat
-    order = np.lexsort((*_packed_columns(padded)[::-1], sizes))
-    padded, sizes, counts, flags = padded[order], sizes[order], counts[order], flags[order]
-    if maximal and len(sizes) > 1:  # the look-ahead reports a maximal itemset once per node reaching it
-        keep = np.ones(len(sizes), dtype=bool)
-        keep[1:] = (padded[1:] != padded[:-1]).any(axis=1)
-        padded, sizes, counts, flags = padded[keep], sizes[keep], counts[keep], flags[keep]
-    bounds = np.searchsorted(sizes, np.arange(1, top + 2))
-    return [(np.ascontiguousarray(padded[lo:hi, :k]), counts[lo:hi].astype(np.int64), flags[lo:hi])
-            for k, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()), start=1)]
+    by_size = np.argsort(sizes, kind="stable")
+    bounds = np.searchsorted(sizes[by_size], np.arange(1, (int(sizes.max()) if len(sizes) else 0) + 2))
+    levels = []
+    for k, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()), start=1):
+        which = by_size[lo:hi]
+        rows = flat[row_starts[which][:, None] + np.arange(k)].reshape(-1, k)
+        order = np.lexsort(_packed_columns(rows)[::-1]) if len(rows) else np.empty(0, dtype=np.int64)
+        rows, level_counts, level_flags = rows[order], counts[which][order], flags[which][order]
+        if maximal and len(rows) > 1:  # the look-ahead reports a maximal itemset once per node reaching it
+            keep = np.ones(len(rows), dtype=bool)
+            keep[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+            rows, level_counts, level_flags = rows[keep], level_counts[keep], level_flags[keep]
+        levels.append((np.ascontiguousarray(rows, dtype=np.int32), level_counts.astype(np.int64), level_flags))
+    return levels
 
 
 def _packed_columns(padded: np.ndarray) -> list[np.ndarray]:

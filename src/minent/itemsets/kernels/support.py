@@ -31,6 +31,7 @@ between bytecodes), and the kernels compile in a few seconds instead of the ~20 
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -84,6 +85,18 @@ _POOLS: dict[int, ThreadPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 
 
+def _forget_pools() -> None:
+    """In a forked child: the pools' threads did not come along (their queues would wait for
+    ever), nor may the lock's holder; start afresh."""
+    global _POOLS_LOCK
+    _POOLS.clear()
+    _POOLS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pools)
+
+
 def in_workers(calls: Sequence[Callable], threads: int, stop: Optional[np.ndarray | list] = None,
                done: Optional[Callable[[int], None]] = None) -> list:
     """Results of the calls (kernels that release the GIL), in order, run on ``threads``
@@ -98,9 +111,10 @@ def in_workers(calls: Sequence[Callable], threads: int, stop: Optional[np.ndarra
         pool = _POOLS.get(threads)
         if pool is None:
             pool = _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix="minent-itemsets")
-    futures = [pool.submit(call) for call in calls]
+    futures = []
     results = []
     try:
+        futures.extend(pool.submit(call) for call in calls)
         for i, future in enumerate(futures):
             results.append(future.result())
             if done is not None:
