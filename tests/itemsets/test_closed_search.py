@@ -214,3 +214,25 @@ def test_a_forked_child_gets_worker_threads_of_its_own():
     os.kill(pid, 9)
     os.waitpid(pid, 0)
     pytest.fail("the forked child waited for the parent's worker threads")
+
+
+def test_levels_the_same_padded_or_size_by_size():
+    # _levels sorts all rows at once when their lengths are alike, one size at a time when
+    # one long row would make the padded table big: the same levels either way
+    rng = np.random.default_rng(3)
+    for maximal in (False, True):
+        sizes = rng.integers(1, 6, size=300).astype(np.int32)
+        sizes[0] = 40  # one long row: the size-by-size path
+        rows = [np.sort(rng.choice(60, size=k, replace=False)).astype(np.int32) for k in sizes]
+        rows[5] = rows[7] = np.sort(rng.choice(60, size=int(sizes[7]), replace=False)).astype(np.int32)
+        sizes[5] = sizes[7]
+        part = (sizes, np.concatenate(rows), rng.integers(1, 9, size=300).astype(np.int64),
+                np.zeros(300, dtype=bool))
+        by_size = C._levels([part], maximal)
+        row_starts = np.zeros(301, dtype=np.int64)
+        np.cumsum(sizes, out=row_starts[1:])
+        at_once = C._levels_at_once(*part[:2], *part[2:], row_starts, 40, maximal)
+        assert len(by_size) == len(at_once) == 40
+        for (r1, c1, f1), (r2, c2, f2) in zip(by_size, at_once):
+            assert r1.tolist() == r2.tolist() and r1.tolist() == sorted(r1.tolist())
+            assert c1.tolist() == c2.tolist()
