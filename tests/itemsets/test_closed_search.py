@@ -216,23 +216,23 @@ def test_a_forked_child_gets_worker_threads_of_its_own():
     pytest.fail("the forked child waited for the parent's worker threads")
 
 
-def test_levels_the_same_padded_or_size_by_size():
-    # _levels sorts all rows at once when their lengths are alike, one size at a time when
-    # one long row would make the padded table big: the same levels either way
+def test_levels_sorts_and_drops_repeats_like_python():
+    # rows of mixed lengths, one of them long, and a repeated row (the look-ahead of the
+    # maximal search reports one maximal itemset once per node reaching it)
     rng = np.random.default_rng(3)
+    sizes = rng.integers(1, 6, size=300).astype(np.int32)
+    sizes[0] = 40
+    rows = [np.sort(rng.choice(60, size=k, replace=False)).astype(np.int32) for k in sizes]
+    rows[5] = rows[7]
+    sizes[5] = sizes[7]
+    counts = np.array([sum(r.tolist()) % 9 + 1 for r in rows], dtype=np.int64)  # an itemset has one count
+    part = (sizes, np.concatenate(rows), counts, np.zeros(300, dtype=bool))
     for maximal in (False, True):
-        sizes = rng.integers(1, 6, size=300).astype(np.int32)
-        sizes[0] = 40  # one long row: the size-by-size path
-        rows = [np.sort(rng.choice(60, size=k, replace=False)).astype(np.int32) for k in sizes]
-        rows[5] = rows[7] = np.sort(rng.choice(60, size=int(sizes[7]), replace=False)).astype(np.int32)
-        sizes[5] = sizes[7]
-        part = (sizes, np.concatenate(rows), rng.integers(1, 9, size=300).astype(np.int64),
-                np.zeros(300, dtype=bool))
-        by_size = C._levels([part], maximal)
-        row_starts = np.zeros(301, dtype=np.int64)
-        np.cumsum(sizes, out=row_starts[1:])
-        at_once = C._levels_at_once(*part[:2], *part[2:], row_starts, 40, maximal)
-        assert len(by_size) == len(at_once) == 40
-        for (r1, c1, f1), (r2, c2, f2) in zip(by_size, at_once):
-            assert r1.tolist() == r2.tolist() and r1.tolist() == sorted(r1.tolist())
-            assert c1.tolist() == c2.tolist()
+        want = sorted((len(r), r.tolist(), int(c)) for r, c in zip(rows, counts))
+        if maximal:
+            want = [w for i, w in enumerate(want) if i == 0 or w[:2] != want[i - 1][:2]]
+        levels = C._levels([part], maximal)
+        assert len(levels) == 40
+        got = [(k, row, c) for k, (level_rows, level_counts, _) in enumerate(levels, start=1)
+               for row, c in zip(level_rows.tolist(), level_counts.tolist())]
+        assert got == want

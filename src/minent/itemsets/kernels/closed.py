@@ -306,8 +306,6 @@ def _levels(parts: list, maximal: bool) -> list[tuple[np.ndarray, np.ndarray, np
     row_starts = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=row_starts[1:])
     top = int(sizes.max()) if len(sizes) else 0
-    if len(sizes) * top <= 4 * len(flat):  # rows of similar lengths: one sort of them all, padded
-        return _levels_at_once(sizes, flat, counts, flags, row_starts, top, maximal)
     by_size = np.argsort(sizes, kind="stable")
     bounds = np.searchsorted(sizes[by_size], np.arange(1, top + 2))
     levels = []
@@ -322,24 +320,6 @@ def _levels(parts: list, maximal: bool) -> list[tuple[np.ndarray, np.ndarray, np
             rows, level_counts, level_flags = rows[keep], level_counts[keep], level_flags[keep]
         levels.append((np.ascontiguousarray(rows, dtype=np.int32), level_counts.astype(np.int64), level_flags))
     return levels
-
-
-def _levels_at_once(sizes, flat, counts, flags, row_starts, top: int, maximal: bool) -> list:
-    """:func:`_levels` by one sort of all rows padded with -1 to the longest, by size then
-    items (fewer numpy calls than a sort per size; the padding costs memory, hence only
-    when the rows' lengths are alike)."""
-    row_of = np.repeat(np.arange(len(sizes)), sizes)
-    padded = np.full((len(sizes), top), -1, dtype=np.int32)
-    padded[row_of, np.arange(len(flat)) - row_starts[row_of]] = flat
-    order = np.lexsort((*_packed_columns(padded)[::-1], sizes))
-    padded, sizes, counts, flags = padded[order], sizes[order], counts[order], flags[order]
-    if maximal and len(sizes) > 1:  # the look-ahead reports a maximal itemset once per node reaching it
-        keep = np.ones(len(sizes), dtype=bool)
-        keep[1:] = (padded[1:] != padded[:-1]).any(axis=1)
-        padded, sizes, counts, flags = padded[keep], sizes[keep], counts[keep], flags[keep]
-    bounds = np.searchsorted(sizes, np.arange(1, top + 2))
-    return [(np.ascontiguousarray(padded[lo:hi, :k]), counts[lo:hi].astype(np.int64), flags[lo:hi])
-            for k, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()), start=1)]
 
 
 def _packed_columns(padded: np.ndarray) -> list[np.ndarray]:
