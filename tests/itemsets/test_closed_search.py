@@ -21,19 +21,21 @@ from reference_apriori import brute_force_itemsets
 from test_apriori_targets import brute_force_target, random_baskets
 
 
-def encoded(baskets: list, min_count: int):
-    """The baskets as the kernels see them: frequent items as dense ids (ascending count)."""
+def encoded(baskets: list, min_count: int, clustered: bool = True):
+    """The baskets as the kernels see them: frequent items as dense ids (ascending count),
+    baskets in their own order or (``clustered``, as the API has them) by their items."""
     codes, starts, labels = mining._encode_transactions(baskets)
     codes, starts = K.unique_per_basket(codes, starts)
     code_counts = K.item_frequencies(codes, len(labels))
     found, id_of_code = mining._frequent_items(labels, code_counts, len(starts) - 1, min_count)
-    bits = K.code_bitsets(codes, starts, id_of_code, len(found.labels))
+    bits = K.code_bitsets(codes, starts, id_of_code, len(found.labels), clustered)
     return found.labels, bits, len(starts) - 1, found.levels[0][1]
 
 
-def search(baskets: list, min_count: int, maximal: bool, threads: int = 1) -> tuple[dict, dict]:
+def search(baskets: list, min_count: int, maximal: bool, threads: int = 1,
+           clustered: bool = True) -> tuple[dict, dict]:
     """{itemset: count} found by the kernel, and {itemset: is_maximal}."""
-    labels, bits, n_baskets, item_counts = encoded(baskets, min_count)
+    labels, bits, n_baskets, item_counts = encoded(baskets, min_count, clustered)
     levels = C.closed_itemsets(bits, n_baskets, item_counts, min_count, maximal, threads)
     counts, flags = {}, {}
     for k, (rows, level_counts, level_flags) in enumerate(levels, start=1):
@@ -80,6 +82,7 @@ def test_kernel_matches_brute_force_on_random_dense_baskets(seed):
     min_count = rng.randint(1, max(1, n // 3))
     closed, flags = search(baskets, min_count, maximal=False, threads=1 + seed % 2)
     assert closed == expected(baskets, min_count, "closed") == brute_force(baskets, min_count, "closed")
+    assert search(baskets, min_count, maximal=False, clustered=False) == (closed, flags)
     maximal = expected(baskets, min_count, "maximal")
     assert maximal == brute_force(baskets, min_count, "maximal")
     assert {s for s, f in flags.items() if f} == set(maximal)
@@ -119,6 +122,46 @@ def test_stop_flag_ends_a_subtree_at_once():
     args = (root_f[:1], bits, n, root_f[:0], root_f, item_counts.astype(np.int64), 10, False)
     assert len(C.subtrees(*args, np.zeros(1, dtype=np.uint8))[0]) > 1
     assert len(C.subtrees(*args, np.ones(1, dtype=np.uint8))[0]) == 0
+
+
+def cluster_order_reference(baskets: list[list[int]], n_items: int) -> list[list[int]]:
+    """The baskets' sets of their (up to 64) most frequent items (highest ids), in the order
+    the kernel puts them: by the set as a number, the highest id the most significant bit."""
+    lowest = max(0, n_items - 64)
+    return sorted(sorted({a for a in b if a >= lowest}, reverse=True) for b in baskets)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cluster_order_sorts_baskets_by_their_most_frequent_items(seed):
+    rng = random.Random(seed)
+    n_items = rng.choice([1, 5, 64, 65, 130])
+    n_baskets = rng.choice([0, 1, 2, 50, 300])
+    id_of_code = np.array([rng.choice([-1, *range(n_items)]) for _ in range(n_items + 10)], dtype=np.int32)
+    baskets = [[rng.randrange(len(id_of_code)) for _ in range(rng.randint(0, 12))] for _ in range(n_baskets)]
+    codes = np.array([c for b in baskets for c in b], dtype=np.int32)
+    starts = np.cumsum([0] + [len(b) for b in baskets]).astype(np.int64)
+    slot = K.cluster_order(codes, starts, id_of_code, n_items)
+    assert sorted(slot.tolist()) == list(range(n_baskets))  # a permutation
+    ids = [[int(id_of_code[c]) for c in b] for b in baskets]
+    placed = [None] * n_baskets
+    for t, s in enumerate(slot.tolist()):
+        placed[s] = sorted({a for a in ids[t] if a >= max(0, n_items - 64)}, reverse=True)
+    assert placed == cluster_order_reference(ids, n_items)
+    # the bitsets hold the same baskets, moved: each item's count is the same
+    plain = K.code_bitsets(codes, starts, id_of_code, n_items)
+    moved = K.code_bitsets(codes, starts, id_of_code, n_items, True)
+    assert (np.unpackbits(plain.view(np.uint8), axis=1).sum(axis=1)
+            == np.unpackbits(moved.view(np.uint8), axis=1).sum(axis=1)).all()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 255, 1000])
+def test_radix_order_is_a_stable_sort(n):
+    rng = np.random.default_rng(n)
+    for keys in (rng.integers(0, 2**63, size=n, dtype=np.int64).astype(np.uint64) << np.uint64(1),
+                 rng.integers(0, 4, size=n).astype(np.uint64) << np.uint64(40),  # one byte differs
+                 np.full(n, 2**64 - 1, dtype=np.uint64),  # all equal: no pass moves anything
+                 rng.integers(0, 3, size=n).astype(np.uint64) * np.uint64(0x0101010101010101)):
+        assert K._radix_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
 
 
 @pytest.fixture
@@ -180,17 +223,32 @@ def test_cli_top_zero_writes_the_same_itemsets_from_the_direct_search(tmp_path):
         assert len(without.read_text().splitlines()) > 10
 
 
-@pytest.mark.parametrize("top_item", [0, 1, 5, 126, 127, 70000, 2**31 - 2])
-def test_packed_keys_sort_as_the_columns(top_item):
-    # _levels sorts rows padded with -1 by keys that pack several columns: the same order
+@pytest.mark.parametrize("top_item", [0, 1, 2, 5, 126, 127, 128, 70000, 2**31 - 2])
+def test_sorted_itemsets_orders_rows_as_python(top_item):
+    # the kernel sorts rows by keys packing several items each (as many as fit the largest
+    # item's width): the same order as Python's, whatever the width and the number of keys
     rng = np.random.default_rng(top_item)
-    for n_columns in (0, 1, 3, 9, 17):
-        padded = rng.integers(-1, top_item + 1, size=(200, n_columns), dtype=np.int64).astype(np.int32)
-        if n_columns:
-            padded[0, 0] = top_item
-        keys = C._packed_columns(padded)
-        by_keys = np.lexsort(tuple(keys[::-1])) if keys else np.arange(len(padded))
-        assert padded[by_keys].tolist() == sorted(padded.tolist())
+    sizes = rng.integers(1, 20, size=400).astype(np.int32)
+    rows = [np.sort(rng.choice(np.arange(max(0, top_item - 40), top_item + 1), size=min(k, top_item + 1),
+                               replace=False)) if rng.random() < 0.5 else
+            np.sort(rng.integers(0, top_item + 1, size=k)) for k in sizes]
+    rows[1] = rows[0]  # equal rows keep their input order
+    sizes = np.array([len(r) for r in rows], dtype=np.int32)
+    counts = np.arange(400, dtype=np.int64)
+    flags = rng.random(400) < 0.5
+    got = C.sorted_itemsets(sizes, np.concatenate(rows).astype(np.int32), counts, flags, False)
+    want = sorted(range(400), key=lambda i: (len(rows[i]), rows[i].tolist(), i))
+    assert got[0].tolist() == [len(rows[i]) for i in want]
+    assert got[1].tolist() == [x for i in want for x in rows[i].tolist()]
+    assert got[2].tolist() == want
+    assert got[3].tolist() == flags[want].tolist()
+
+
+def test_sorted_itemsets_of_nothing():
+    empty = C.sorted_itemsets(np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64),
+                              np.zeros(0, bool), True)
+    assert [len(a) for a in empty] == [0, 0, 0, 0]
+    assert C._levels([], True) == []
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")

@@ -62,6 +62,8 @@ def test_edge_cases():
     check([{"a", "b"}, {"b", "c"}, frozenset({"c"})])  # sets: their own iteration order
     check([[np.str_("a"), "a", np.str_("b")]])  # str subclasses
     check([[f"item{i}" for i in range(20000)]])  # the table grows many times
+    # up to 8 bytes a string is its own key, longer ones are hashed: around the edge
+    check([["abcdefgh", "abcdefghi", "abcdefgh", "abcdefgi", "abcdefg", "abcdefghij", "abcdefghi", "中国人", "中国人民"]])
 
 
 def test_what_the_dict_must_take():
@@ -77,6 +79,7 @@ def test_what_the_dict_must_take():
 def test_kernel_on_raw_bytes():
     rng = random.Random(3)
     tokens = [bytes(rng.choice(b"ab\xe4\xb8\xad") for _ in range(rng.randint(0, 4))) for _ in range(5000)]
+    tokens += [bytes(rng.choice(b"ab") for _ in range(rng.randint(6, 12))) for _ in range(5000)]  # shared prefixes
     data = np.frombuffer(b"\0".join(tokens), dtype=np.uint8)
     codes, first, length = string_codes(data, len(tokens))
     want_codes, want_labels = reference([tokens])

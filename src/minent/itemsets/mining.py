@@ -218,7 +218,7 @@ def _encode_transactions(transactions: Iterable[Iterable[Hashable]]):
         if not _starts_plain(total, len(baskets)):  # strings coded by a kernel: the same codes
             from .kernels.strings import encode_strings
 
-            encoded = encode_strings(baskets, total)
+            encoded = encode_strings(baskets, total, lengths)
         if encoded is not None:
             codes, labels = encoded
         else:
@@ -420,7 +420,7 @@ def direct_search(labels: list, code_counts: np.ndarray, codes: np.ndarray, star
     m = len(found.labels)
     progress("apriori levels", 1, None)
     item_counts = found.levels[0][1]
-    bits = K.code_bitsets(codes, starts, id_of_code, m)
+    bits = K.code_bitsets(codes, starts, id_of_code, m, True)
     progress("closed search", 0, m)
     levels = closed.closed_itemsets(bits, len(starts) - 1, item_counts, min_count, target == "maximal",
                                     numba.get_num_threads(), lambda a: progress("closed search", a, m))

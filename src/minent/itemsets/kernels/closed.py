@@ -33,7 +33,7 @@ from typing import Callable
 import numpy as np
 from numba import njit
 
-from .support import _grown, in_workers, popcount64
+from .support import _grown, _radix_order, in_workers, popcount64
 
 
 @njit(cache=True, nogil=True)
@@ -297,42 +297,78 @@ TASKS_PER_THREAD = 8
 
 
 def _levels(parts: list, maximal: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The kernels' itemsets grouped by size, rows in lexicographic order (sorted over keys
-    that pack several items each), repeats removed."""
-    sizes = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int32)
-    flat = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int32)
-    counts = np.concatenate([p[2] for p in parts]) if parts else np.empty(0, dtype=np.int64)
-    flags = np.concatenate([p[3] for p in parts]) if parts else np.empty(0, dtype=bool)
-    row_starts = np.zeros(len(sizes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=row_starts[1:])
-    top = int(sizes.max()) if len(sizes) else 0
-    by_size = np.argsort(sizes, kind="stable")
-    bounds = np.searchsorted(sizes[by_size], np.arange(1, top + 2))
-    levels = []
-    for k, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist()), start=1):
-        which = by_size[lo:hi]
-        rows = flat[row_starts[which][:, None] + np.arange(k)].reshape(-1, k)
-        order = np.lexsort(_packed_columns(rows)[::-1]) if len(rows) else np.empty(0, dtype=np.int64)
-        rows, level_counts, level_flags = rows[order], counts[which][order], flags[which][order]
-        if maximal and len(rows) > 1:  # the look-ahead reports a maximal itemset once per node reaching it
-            keep = np.ones(len(rows), dtype=bool)
-            keep[1:] = (rows[1:] != rows[:-1]).any(axis=1)
-            rows, level_counts, level_flags = rows[keep], level_counts[keep], level_flags[keep]
-        levels.append((np.ascontiguousarray(rows, dtype=np.int32), level_counts.astype(np.int64), level_flags))
-    return levels
+    """The kernels' itemsets grouped by size, rows in lexicographic order, repeats removed
+    (:func:`sorted_itemsets`, one call for all sizes: a level costs a few slices here)."""
+    if not parts:
+        return []
+    sizes, flat, counts, flags = sorted_itemsets(*(np.concatenate([p[i] for p in parts]) for i in range(4)), maximal)
+    top = int(sizes[-1]) if len(sizes) else 0
+    bounds = np.searchsorted(sizes, np.arange(1, top + 2)).tolist()
+    at = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=at[1:])
+    at = at.tolist()
+    return [(flat[at[lo]:at[hi]].reshape(-1, k), counts[lo:hi], flags[lo:hi])
+            for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:]), start=1)]
 
 
-def _packed_columns(padded: np.ndarray) -> list[np.ndarray]:
-    """The columns of ``padded`` (items >= -1) packed several to a uint64 key, first column
-    most significant: sorting by the keys sorts by the columns, with fewer keys to sort by."""
-    if padded.size == 0:
-        return list(padded.T.astype(np.uint64))
-    width = int(padded.max() + 1).bit_length() or 1
+@njit(cache=True, nogil=True)
+def sorted_itemsets(sizes, flat, counts, flags, drop_repeats):
+    """The itemsets (``sizes``, their ascending rows one after another in ``flat``, their
+    ``counts`` and ``flags``) ordered by size, then rows in lexicographic order; with
+    ``drop_repeats`` a row equal to the one before it is left out. Rows of a size are sorted
+    by keys that pack several items each (a few stable radix sorts, last key first)."""
+    n = sizes.shape[0]
+    row_at = np.zeros(n + 1, dtype=np.int64)
+    top = 0
+    for r in range(n):
+        row_at[r + 1] = row_at[r] + sizes[r]
+        top = max(top, sizes[r])
+    largest = 0
+    for i in range(flat.shape[0]):
+        largest = max(largest, flat[i])
+    width = 1
+    while (1 << width) <= largest:
+        width += 1
     per_key = 64 // width
-    keys = []
-    for lo in range(0, padded.shape[1], per_key):
-        key = np.zeros(padded.shape[0], dtype=np.uint64)
-        for column in padded.T[lo:lo + per_key]:
-            key = (key << np.uint64(width)) | (column + 1).astype(np.uint64)
-        keys.append(key)
-    return keys
+    by_size = _radix_order(sizes.astype(np.uint64))
+    out_sizes = np.empty(n, dtype=np.int32)
+    out_flat = np.empty(flat.shape[0], dtype=np.int32)
+    out_counts = np.empty(n, dtype=np.int64)
+    out_flags = np.empty(n, dtype=np.bool_)
+    n_out = 0
+    n_flat = 0
+    lo = 0
+    while lo < n:
+        k = sizes[by_size[lo]]
+        hi = lo
+        while hi < n and sizes[by_size[hi]] == k:
+            hi += 1
+        rows = by_size[lo:hi]
+        n_keys = (k + per_key - 1) // per_key
+        keys = np.zeros((n_keys, hi - lo), dtype=np.uint64)
+        for r in range(hi - lo):
+            start = row_at[rows[r]]
+            for c in range(k):
+                g = c // per_key
+                keys[g, r] = (keys[g, r] << np.uint64(width)) | np.uint64(flat[start + c])
+        order = np.arange(hi - lo)
+        for g in range(n_keys - 1, -1, -1):
+            order = order[_radix_order(keys[g][order])]
+        for q in range(hi - lo):
+            r = rows[order[q]]
+            if drop_repeats and q > 0:
+                same = True
+                for g in range(n_keys):
+                    if keys[g, order[q]] != keys[g, order[q - 1]]:
+                        same = False
+                        break
+                if same:
+                    continue
+            out_flat[n_flat:n_flat + k] = flat[row_at[r]:row_at[r] + k]
+            n_flat += k
+            out_sizes[n_out] = k
+            out_counts[n_out] = counts[r]
+            out_flags[n_out] = flags[r]
+            n_out += 1
+        lo = hi
+    return out_sizes[:n_out], out_flat[:n_flat], out_counts[:n_out], out_flags[:n_out]

@@ -10,7 +10,7 @@ open-addressing table: the same codes, in the same order of first sight, as the 
 from __future__ import annotations
 
 from itertools import chain
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import numpy as np
 from numba import njit
@@ -21,21 +21,24 @@ from .support import _grown
 SEPARATOR = "\x00"
 
 
-def encode_strings(baskets: Iterable[Iterable[str]], total: int) -> Optional[tuple[np.ndarray, list]]:
+def encode_strings(baskets: Sequence[Iterable[str]], total: int,
+                   lengths: Optional[np.ndarray] = None) -> Optional[tuple[np.ndarray, list]]:
     """(codes int32 per item in basket order, labels by code) when every item is a ``str``
     and none holds :data:`SEPARATOR`; None otherwise (the caller uses a dict). ``total``:
-    the number of items, ``sum(map(len, baskets))``. Items are compared by their text (a
-    ``str`` subclass such as ``numpy.str_`` too), labels are plain ``str``."""
+    the number of items, ``sum(map(len, baskets))``; ``lengths``, each basket's, if known
+    (no empty basket: none to leave out). Items are compared by their text (a ``str``
+    subclass such as ``numpy.str_`` too), labels are plain ``str``."""
     if total == 0 or not isinstance(next(chain.from_iterable(baskets), None), str):
         return None
+    full = baskets if lengths is not None and lengths.all() else filter(len, baskets)
     try:  # basket by basket: faster than over one chain of items (no list of all items)
-        text = SEPARATOR.join(map(SEPARATOR.join, filter(len, baskets)))
+        text = SEPARATOR.join(map(SEPARATOR.join, full))
     except TypeError:  # an item that is not a string
-        return None
-    if text.count(SEPARATOR) != total - 1:  # an item holds the separator
         return None
     raw = text.encode("utf-8", "surrogatepass")  # lone surrogates stay distinct items
     codes, first, length = string_codes(np.frombuffer(raw, dtype=np.uint8), total)
+    if len(codes) < total:  # an item holds the separator
+        return None
     labels = [raw[f:f + n].decode("utf-8", "surrogatepass") for f, n in zip(first.tolist(), length.tolist())]
     return codes, labels
 
@@ -44,9 +47,11 @@ def encode_strings(baskets: Iterable[Iterable[str]], total: int) -> Optional[tup
 def string_codes(data: np.ndarray, n_tokens: int):
     """Codes of the ``n_tokens`` byte strings of ``data`` separated by zero bytes, in order of
     first sight; returns (codes int32[n_tokens], start, length): where each code's first
-    occurrence lies in ``data``."""
+    occurrence lies in ``data``. When ``data`` holds more than ``n_tokens`` strings (a string
+    held a zero byte), ``codes`` is empty."""
     codes = np.empty(n_tokens, dtype=np.int32)
-    capacity = 1024  # table slots, a power of two, at most half full
+    shift = 10
+    capacity = 1 << shift  # table slots, at most half full; a key's first slot: its top bits
     table = np.full(capacity, -1, dtype=np.int32)
     first = np.empty(256, dtype=np.int64)
     length = np.empty(256, dtype=np.int64)
@@ -54,13 +59,22 @@ def string_codes(data: np.ndarray, n_tokens: int):
     m = 0
     start = 0
     for t in range(n_tokens):
-        h = np.uint64(14695981039346656037)  # FNV-1a
+        # a string of up to 8 bytes is its own key (its bytes packed: none is zero, so the
+        # packing tells strings apart); a longer one is hashed (FNV-1a) and compared in full
+        h = np.uint64(0)
         end = start
-        while end < data.shape[0] and data[end] != 0:
-            h = (h ^ np.uint64(data[end])) * np.uint64(1099511628211)
+        while end < data.shape[0] and data[end] != 0 and end - start < 8:
+            h |= np.uint64(data[end]) << np.uint64(8 * (end - start))
             end += 1
+        exact = end == data.shape[0] or data[end] == 0
+        if not exact:
+            h = np.uint64(14695981039346656037)
+            end = start
+            while end < data.shape[0] and data[end] != 0:
+                h = (h ^ np.uint64(data[end])) * np.uint64(1099511628211)
+                end += 1
         n = end - start
-        slot = np.int64(h & np.uint64(capacity - 1))
+        slot = np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
         while True:
             c = table[slot]
             if c < 0:  # a new string
@@ -73,13 +87,16 @@ def string_codes(data: np.ndarray, n_tokens: int):
                 m += 1
                 if 2 * m > capacity:
                     capacity *= 4
-                    table = _table(hashes[:m], capacity)
+                    shift += 2
+                    table = _table(hashes[:m], shift)
                 break
-            if hashes[c] == h and length[c] == n and _same(data, first[c], start, n):
+            if hashes[c] == h and length[c] == n and (exact or _same(data, first[c], start, n)):
                 break
             slot = (slot + 1) & (capacity - 1)
         codes[t] = c
         start = end + 1
+    if start != data.shape[0] + 1:  # more separators than n_tokens - 1
+        return codes[:0], first[:0].copy(), length[:0].copy()
     return codes, first[:m].copy(), length[:m].copy()
 
 
@@ -92,11 +109,12 @@ def _same(data, a, b, n) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _table(hashes, capacity):
-    """A fresh table of ``capacity`` slots holding codes 0 .. len(hashes) - 1."""
+def _table(hashes, shift):
+    """A fresh table of ``2**shift`` slots holding codes 0 .. len(hashes) - 1."""
+    capacity = 1 << shift
     table = np.full(capacity, -1, dtype=np.int32)
     for c in range(hashes.shape[0]):
-        slot = np.int64(hashes[c] & np.uint64(capacity - 1))
+        slot = np.int64((hashes[c] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
         while table[slot] >= 0:
             slot = (slot + 1) & (capacity - 1)
         table[slot] = c

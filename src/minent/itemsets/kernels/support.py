@@ -305,19 +305,74 @@ def item_bitsets(offsets: np.ndarray, tids: np.ndarray, n_baskets: int) -> np.nd
 
 
 @njit(cache=True, nogil=True)
-def code_bitsets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray, n_items: int) -> np.ndarray:
+def code_bitsets(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray, n_items: int,
+                 clustered: bool = False) -> np.ndarray:
     """:func:`item_bitsets` of the frequent items (``id_of_code`` >= 0) straight from the
     baskets' label codes (CSR ``codes``, ``starts``), without sorted baskets or tid-lists:
-    repeats and order within a basket do not matter to a bitset."""
+    repeats and order within a basket do not matter to a bitset.
+
+    ``clustered``: the baskets take the bit positions of their order by the most frequent
+    items they hold (see :func:`cluster_order`) instead of their own: supports are the
+    same, and the baskets of an itemset gather in fewer words (a search that skips zero
+    words does less work: mushroom's closed search 1.5-2x faster)."""
     n_baskets = starts.shape[0] - 1
     bits = np.zeros((n_items, (n_baskets + 63) // 64), dtype=np.uint64)
+    slot = cluster_order(codes, starts, id_of_code, n_items) if clustered else np.arange(n_baskets)
     for t in range(n_baskets):
-        bit = np.uint64(1) << np.uint64(t & 63)
+        s = slot[t]
+        bit = np.uint64(1) << np.uint64(s & 63)
         for j in range(starts[t], starts[t + 1]):
             a = id_of_code[codes[j]]
             if a >= 0:
-                bits[a, t >> 6] |= bit
+                bits[a, s >> 6] |= bit
     return bits
+
+
+@njit(cache=True, nogil=True)
+def cluster_order(codes: np.ndarray, starts: np.ndarray, id_of_code: np.ndarray, n_items: int) -> np.ndarray:
+    """Each basket's position when the baskets are sorted by the set of the (up to 64) most
+    frequent items they hold, the most frequent item most significant (ids ascend with
+    count): baskets sharing frequent items become neighbours, as rows of an FP-tree do."""
+    n_baskets = starts.shape[0] - 1
+    lowest = max(0, n_items - 64)
+    keys = np.zeros(n_baskets, dtype=np.uint64)
+    for t in range(n_baskets):
+        key = np.uint64(0)
+        for j in range(starts[t], starts[t + 1]):
+            a = id_of_code[codes[j]]
+            if a >= lowest:
+                key |= np.uint64(1) << np.uint64(a - lowest)
+        keys[t] = key
+    order = _radix_order(keys)
+    slot = np.empty(n_baskets, dtype=np.int64)
+    for r in range(n_baskets):
+        slot[order[r]] = r
+    return slot
+
+
+@njit(cache=True, nogil=True)
+def _radix_order(keys: np.ndarray) -> np.ndarray:
+    """The stable order of ``keys`` (uint64) by least-significant-digit radix sort, a byte a
+    pass, skipping the bytes all keys share: a few linear passes instead of a comparison sort."""
+    n = keys.shape[0]
+    order = np.arange(n)
+    spare = np.empty(n, dtype=np.int64)
+    counts = np.empty(257, dtype=np.int64)
+    for shift in range(0, 64, 8):
+        counts[:] = 0
+        for t in range(n):
+            counts[np.int64((keys[t] >> np.uint64(shift)) & np.uint64(255)) + 1] += 1
+        if counts.max() == n:  # one digit for all: this pass would not move anything
+            continue
+        for d in range(256):
+            counts[d + 1] += counts[d]
+        for t in range(n):
+            i = order[t]
+            d = np.int64((keys[i] >> np.uint64(shift)) & np.uint64(255))
+            spare[counts[d]] = i
+            counts[d] += 1
+        order, spare = spare, order
+    return order
 
 
 # ---------------------------------------------------------------------------------------
