@@ -222,7 +222,7 @@ PREPARE = """
     from minent.common.kernels import counts, readonly, utf8
     from minent.lexicon.kernels import ngrams
     warmup.MIN_PARALLEL_SECONDS = warmup.CHILD_START_SECONDS = 0
-    names = ["utf8._decode_utf8", "counts.run_lengths", "ngrams.window_keys"]
+    names = ["utf8._decode_utf8", "counts.count_keys", "ngrams.window_keys"]
     started = []
     start = warmup._start_child
     warmup._start_child = lambda n: (started.extend(n), start(n))[1]
@@ -233,7 +233,7 @@ PREPARE = """
         assert bool(warmup._kernel(name).overloads) == (name not in theirs), name
     assert warmup.missing_kernels(names) == []
     utf8.decode_utf8(np.frombuffer("取经".encode(), dtype=np.uint8))
-    counts.run_lengths(np.array([3, 3, 5], dtype=np.uint64))
+    counts.count_keys(np.array([3, 3, 5], dtype=np.uint64))
     ngrams.window_keys(np.array([1, 2, 3], dtype=np.uint16), 2)
     for name in theirs:
         stats = warmup._kernel(name).stats
@@ -270,7 +270,7 @@ def test_no_child_without_a_disk_cache_or_with_one_job(fresh_copy):
         from minent.cli import warmup
         warmup.MIN_PARALLEL_SECONDS = 0
         warmup._start_child = None  # calling it would fail
-        names = ["counts.run_lengths", "ngrams.window_keys"]
+        names = ["counts.count_keys", "ngrams.window_keys"]
         for name in names:
             warmup._kernel(name)._cache = NullCache()
         assert warmup.compile_in_parallel(names) is True
@@ -286,7 +286,7 @@ def test_a_failing_or_hanging_child_is_not_waited_for(fresh_copy):
         from minent.cli import warmup
         warmup.MIN_PARALLEL_SECONDS = warmup.CHILD_START_SECONDS = 0
         warmup.CHILD_WAIT_SECONDS = 0.5
-        names = ["counts.run_lengths", "ngrams.window_keys", "utf8._decode_utf8"]
+        names = ["counts.count_keys", "ngrams.window_keys", "utf8._decode_utf8"]
         children = []
         start = warmup._start_child
         warmup._start_child = lambda n: children.append(start(n)) or children[-1]
@@ -327,5 +327,5 @@ def test_an_interrupt_that_ctypes_dropped_while_compiling_is_raised_again(monkey
     monkeypatch.setattr(warmup, "_kernel", lambda name: Kernel())
     hook = sys.unraisablehook
     with pytest.raises(Interrupt):
-        warmup._compile(["counts.run_lengths", "ngrams.window_keys"])
+        warmup._compile(["counts.count_keys", "ngrams.window_keys"])
     assert len(compiled) == 1 and sys.unraisablehook is hook

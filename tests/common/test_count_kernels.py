@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minent.common import chars
-from minent.common.kernels.counts import merge_tables, run_lengths
+from minent.common.kernels.counts import count_keys, merge_tables
 from minent.lexicon.counts import ideograph_ids
 
 
@@ -19,13 +19,27 @@ def table(c: Counter) -> tuple[np.ndarray, np.ndarray]:
     return keys, np.array([c[int(x)] for x in keys], dtype=np.int64)
 
 
-@pytest.mark.parametrize("size", [0, 1, 2, 50, 5000])
-def test_run_lengths_counts_like_a_counter(size):
+@pytest.mark.parametrize("size", [0, 1, 2, 50, 5000, 70000])
+def test_count_keys_counts_like_a_counter(size):
     rng = random.Random(size)
-    values = [rng.choice([1, 2, 3, 2**63, 2**64 - 1, rng.randrange(1, 2**64)]) for _ in range(size)]
-    keys, counts = run_lengths(np.sort(np.array(values, dtype=np.uint64)))
+    values = [rng.choice([0, 1, 2, 3, 2**11, 2**11 - 1, 2**63, 2**64 - 1, rng.randrange(1, 2**64),
+                          rng.randrange(1, 2**30)]) for _ in range(size)]
+    keys, counts = count_keys(np.array(values, dtype=np.uint64))
     assert dict(zip(keys.tolist(), counts.tolist())) == Counter(values)
     assert keys.tolist() == sorted(set(values))
+
+
+@pytest.mark.parametrize("bits", [1, 11, 12, 30, 45, 60, 64])
+def test_count_keys_on_keys_of_each_width(bits):
+    # the radix sort skips the digits every key shares: keys of each width, some digits equal
+    rng = np.random.default_rng(bits)
+    for values in (rng.integers(0, 2**min(bits, 63), size=3000, dtype=np.int64).astype(np.uint64) << np.uint64(bits - min(bits, 63)),
+                   np.full(10, 2**bits - 1, dtype=np.uint64),
+                   (rng.integers(0, 4, size=500).astype(np.uint64) << np.uint64(bits - 1)) | np.uint64(5)):
+        keys, counts = count_keys(values.copy())
+        want = Counter(values.tolist())
+        assert keys.tolist() == sorted(want)
+        assert counts.tolist() == [want[x] for x in sorted(want)]
 
 
 def test_merge_tables_adds_counts():

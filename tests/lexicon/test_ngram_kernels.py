@@ -11,8 +11,8 @@ import pytest
 import reference_lexicon as ref
 from conftest import random_text
 from minent.common import chars
-from minent.lexicon.counts import ideograph_ids
-from minent.common.kernels.counts import run_lengths
+from minent.lexicon.counts import ideograph_ids, words_ids
+from minent.common.kernels.counts import count_keys
 from minent.lexicon.kernels import ngrams as k
 
 EDGE_TEXTS = [
@@ -31,7 +31,7 @@ def kernel_counts(text: str, order: int) -> Counter:
     ids = ideograph_ids(text)
     got: Counter = Counter()
     for n in range(1, order + 1):
-        keys, counts = run_lengths(np.sort(k.window_keys(ids, n)))
+        keys, counts = count_keys(k.window_keys(ids, n))
         assert np.all(np.diff(keys.astype(np.float64)) > 0) or len(keys) < 2
         got.update(dict(zip(chars.unpack_many(keys), counts.tolist())))
     return got
@@ -64,7 +64,7 @@ def kernel_pmi(text: str, order: int, min_count: int) -> dict:
     ids = ideograph_ids(text)
     tables = []
     for n in range(1, order + 1):
-        tables.append(run_lengths(np.sort(k.window_keys(ids, n))))
+        tables.append(count_keys(k.window_keys(ids, n)))
     n_chars = int(tables[0][1].sum())
     result = {}
     for n in range(2, order + 1):
@@ -142,10 +142,15 @@ def test_backtrack_matches_reference():
         keys = np.array([chars.pack(w) for w in words], dtype=np.uint64)
         got = k.backtrack_mask(keys, kept_set, order).tolist()
         assert got == [ref.survives_backtrack(w, kept, order) for w in words]
-        for w in words:  # the span version used for pieces longer than 4 characters
-            ids = ideograph_ids(w)
-            if len(w) > order:
-                assert k.windows_all_kept(ids, 0, len(w), kept_set, order) == ref.survives_backtrack(w, kept, order)
+        # the version for pieces longer than 4 characters: words of ids, all at once
+        long_words = ["".join(rng.choices("中国人民的", k=rng.randint(0, 12))) for _ in range(300)] + ["中国#人民"]
+        got = k.words_all_kept(words_ids(long_words), [len(w) for w in long_words], kept_set, order).tolist()
+        assert got == [all(w[i:i + order] in kept for i in range(len(w) - order + 1)) for w in long_words]
+        assert [g for g, w in zip(got, long_words) if len(w) > order] == [
+            ref.survives_backtrack(w, kept, order) for w in long_words if len(w) > order]
+    assert k.words_all_kept(words_ids([]), [], kept_set, 4).tolist() == []
+    # a separator (a character that is no symbol) inside a window: never kept
+    assert k.words_all_kept(words_ids(["中国a人民"]), [5], kept_set, 2).tolist() == [False]
 
 
 def test_unigram_counts():

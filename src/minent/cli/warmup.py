@@ -77,7 +77,7 @@ KERNEL_MODULES: dict[str, str] = {
 #: time, that it will compile
 COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     "build-lexicon": (
-        "tokens._number_marks", "ngrams.ideograph_ids", "ngrams.window_keys", "counts.run_lengths",
+        "tokens._number_marks", "ngrams.ideograph_ids", "ngrams.window_keys", "counts.count_keys",
         "ngrams._weakest_split_block", "ngrams._build_key_index", "ngrams._mark_joins", "ngrams._pieces",
     ),
     # build-lexicon's refinement (on by default)
@@ -207,7 +207,7 @@ PREPARE_EXTRA: dict[str, tuple[str, ...]] = {
 COMPILE_SECONDS: dict[str, float] = {
     "viterbi.mark_block": 2.05, "tokens._number_marks": 0.2, "viterbi._block_bounds": 0.34, "viterbi._render": 0.47,
     "utf8._decode_utf8": 0.3, "trie._build_weighted_trie": 0.68, "lexfile._parse_entries": 0.71,
-    "ngrams.ideograph_ids": 0.16, "ngrams.window_keys": 0.13, "counts.run_lengths": 0.14, "counts.merge_tables": 0.27,
+    "ngrams.ideograph_ids": 0.16, "ngrams.window_keys": 0.13, "counts.count_keys": 0.45, "counts.merge_tables": 0.27,
     "ngrams._weakest_split_block": 0.43, "ngrams._build_key_index": 0.16, "ngrams._key_slots": 0.13,
     "ngrams._mark_joins": 0.28, "ngrams._pieces": 0.48, "ngrams.marked_word_keys": 0.27,
     "entropy.neighbour_pairs": 0.23, "entropy._neighbour_entropy": 0.25, "entropy._autonomy_cut_block": 0.59,
@@ -274,7 +274,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "lexfile._parse_entries": (cps, i8, i8, a(u4), a(i8), a(f8)),
         "ngrams.ideograph_ids": (cps, a(u2), a(u1), i8),
         "ngrams.window_keys": (a(u2), i8),
-        "counts.run_lengths": (a(u8),),
+        "counts.count_keys": (a(u8),),
         "counts.merge_tables": (a(u8), a(i8), a(u8), a(i8)),
         "ngrams._weakest_split_block": (
             a(u8, True), a(i8, True), i8, t.UniTuple(a(u8, True), 4), t.UniTuple(a(i8, True), 4), i8, i8, i8, i8,

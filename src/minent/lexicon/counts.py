@@ -11,7 +11,7 @@ import numpy as np
 
 from ..common import chars
 from ..common.charclass import class_table
-from ..common.kernels.counts import merge_tables, run_lengths
+from ..common.kernels.counts import count_keys, merge_tables
 from ..common.kernels.tokens import number_marks
 from .kernels import ngrams as k
 
@@ -32,24 +32,29 @@ class CountTable:
 
     def add_occurrences(self, keys: np.ndarray) -> None:
         """Count an (unsorted) array of key occurrences; ``keys`` is overwritten."""
-        keys.sort()  # numpy's sort releases the GIL, so threads sort concurrently
-        self.add(*run_lengths(keys))
+        self.add(*count_keys(keys))  # nogil: threads count side by side
 
     def __len__(self) -> int:
         return len(self.keys)
 
 
-def count_ngrams(ids: np.ndarray, order: int, tables: list[CountTable], mapper: Callable = map) -> None:
+def count_ngrams(ids: np.ndarray, order: int, tables: list[CountTable], mapper: Callable = map, parts: int = 1) -> None:
     """Add the n-grams (n = 1..order) of one chunk of ids to ``tables`` (index 1..order);
-    ``mapper`` runs the orders 2..order (a thread pool's ``map`` counts them side by side)."""
+    ``mapper`` runs the counting of orders 2..order, each in ``parts`` slices of the chunk (a
+    thread pool's ``map`` counts them side by side: with as many slices as threads, every
+    thread gets an equal share whatever the number of orders)."""
     unigrams = k.count_ideographs(ids, chars.N_SYMBOLS)
     present = np.flatnonzero(unigrams)
     tables[1].add(present.astype(np.uint64), unigrams[present].astype(np.int64))
+    bounds = np.linspace(0, len(ids), max(1, parts) + 1).astype(np.int64).tolist()
+    tasks = [(n, lo, hi) for n in range(2, order + 1) for lo, hi in zip(bounds[:-1], bounds[1:])]
 
-    def count_order(n: int) -> None:
-        tables[n].add_occurrences(k.window_keys(ids, n))
+    def count_slice(task: tuple[int, int, int]) -> tuple:
+        n, lo, hi = task  # the windows that start in [lo, hi)
+        return count_keys(k.window_keys(ids[lo:hi + n - 1], n))
 
-    list(mapper(count_order, range(2, order + 1)))
+    for (n, _, _), counted in zip(tasks, mapper(count_slice, tasks)):
+        tables[n].add(*counted)
 
 
 def ideograph_ids(text: str) -> np.ndarray:
@@ -61,8 +66,19 @@ def ideograph_ids(text: str) -> np.ndarray:
 
 def word_ids(word: str) -> np.ndarray:
     """Symbol ids of a lexicon word (ideographs, and ``#`` for a number)."""
-    return np.array([chars.NUM_ID if ch == chars.NUMBER_SIGN else chars.ID_OF_CODEPOINT[ord(ch)] for ch in word],
-                    dtype=np.uint16)
+    return words_ids([word])
+
+
+def words_ids(words: list[str]) -> np.ndarray:
+    """Symbol ids of lexicon words, one after another (ideographs, ``#`` for a number; any
+    other character is a separator, 0)."""
+    codepoints = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    ids = np.zeros(len(codepoints), dtype=np.uint16)
+    table = chars.ID_OF_CODEPOINT
+    known = codepoints < len(table)
+    ids[known] = table[codepoints[known]]
+    ids[codepoints == ord(chars.NUMBER_SIGN)] = chars.NUM_ID
+    return ids
 
 
 def entropy_bits(counts: np.ndarray) -> float:

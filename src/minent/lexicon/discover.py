@@ -22,6 +22,7 @@ import math
 import os
 import time
 from collections import Counter
+from itertools import compress
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
@@ -35,7 +36,7 @@ from ..common.lexicon import BuildStats, Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import CHUNK_BYTES, Corpus, PathLike
 from . import boundary
-from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids, word_ids
+from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids, words_ids
 from .defaults import (CANDIDATE_MIN_COUNT, DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE, MAX_ORDER,
                        default_thresholds, min_count_for)
 from .kernels import ngrams as k
@@ -237,13 +238,14 @@ class LexiconBuilder:
             if stage is not None:  # None: the pass that reads reports itself (in ideographs)
                 self.progress(stage, done, total)
 
-    def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor) -> list[CountTable]:
-        """Pass 1: exact counts of every n-gram, one table per length (index 1..order)."""
+    def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor, threads: int) -> list[CountTable]:
+        """Pass 1: exact counts of every n-gram, one table per length (index 1..order), each
+        chunk counted in ``threads`` slices an order on ``pool``."""
         tables = [CountTable() for _ in range(self.order + 1)]
         self.progress("counting", 0, corpus.total_bytes())  # the first chunk takes a while: show the stage now
         self._held = HeldIds(self.memory_budget, spill=not corpus.rereadable)
         for ids in self._chunks_of_ids(corpus, "counting", self._held):
-            count_ngrams(ids, self.order, tables, pool.map)
+            count_ngrams(ids, self.order, tables, pool.map, threads)
         return tables
 
     def _cut(self, corpus: Corpus, kept_set: np.ndarray) -> tuple[CountTable, Counter]:
@@ -267,7 +269,7 @@ class LexiconBuilder:
         self._held: Optional[HeldIds] = None
         try:
             with numba_threads(self.jobs) as n_threads, ThreadPoolExecutor(max(1, n_threads)) as pool:
-                tables = self._count_ngrams(corpus, pool)
+                tables = self._count_ngrams(corpus, pool, max(1, n_threads))
                 if not self._has_text:
                     raise MinentError(f"the corpus {', '.join(corpus.names)} is empty")
                 char_counts = tables[1].counts
@@ -376,13 +378,10 @@ class LexiconBuilder:
         ok = k.backtrack_mask(keys, kept_set, self.order)
         words = chars.unpack_many(keys[ok])
         result = dict(zip(words, counts[ok].tolist()))
-        order = self.order
-        for word, count in long_pieces.items():
-            if count < self.min_count:
-                continue
-            ids = word_ids(word)
-            if k.windows_all_kept(ids, 0, len(ids), kept_set, order):
-                result[word] = count
+        long_words = [word for word, count in long_pieces.items() if count >= self.min_count]
+        lengths = np.fromiter(map(len, long_words), dtype=np.int64, count=len(long_words))
+        ok = k.words_all_kept(words_ids(long_words), lengths, kept_set, self.order)
+        result.update((word, long_pieces[word]) for word in compress(long_words, ok.tolist()))
         return result
 
 

@@ -46,7 +46,7 @@ from typing import Callable, Iterable, Mapping, Optional
 import numpy as np
 
 from ..common import chars
-from ..common.kernels.counts import merge_tables, run_lengths
+from ..common.kernels.counts import count_keys, merge_tables
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
 from ..segment.kernels import viterbi
 from ..segment.segmenter import Segmenter
@@ -87,8 +87,7 @@ def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
     keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
                                                          viterbi.CONT)
-    keys.sort()
-    keys, counts = run_lengths(keys)
+    keys, counts = count_keys(keys)
     return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
 
 

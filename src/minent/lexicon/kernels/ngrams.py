@@ -347,19 +347,30 @@ def _window_keys_of_keys(keys: np.ndarray, n: int, order: int, start: int) -> np
     return (keys >> (BITS * np.uint64(n - start - order))) & mask
 
 
-def windows_all_kept(ids: np.ndarray, start: int, length: int, kept: np.ndarray, order: int) -> bool:
-    """True when every window of ``order`` characters inside the span is a kept n-gram."""
-    span = np.asarray(ids[start : start + length], dtype=np.uint64)
-    count = length - order + 1
-    if count <= 0:
-        return True
-    keys = np.zeros(count, dtype=np.uint64)
-    separator = np.zeros(count, dtype=bool)
+def words_all_kept(words: np.ndarray, lengths: np.ndarray, kept: np.ndarray, order: int) -> np.ndarray:
+    """For each word (symbol ids of all words one after another in ``words``, each word's
+    length in ``lengths``): whether every window of ``order`` symbols inside it is a kept
+    n-gram (the backtrack rule of the pieces too long for one key). A window over a separator
+    (id 0) never is; a word with no window passes. One membership test for all words' windows."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    n_windows = np.maximum(lengths - order + 1, 0)
+    word_start = np.cumsum(lengths) - lengths
+    first_window = np.cumsum(n_windows) - n_windows
+    total = int(n_windows.sum())
+    at = np.repeat(word_start - first_window, n_windows) + np.arange(total, dtype=np.int64)
+    keys = np.zeros(total, dtype=np.uint64)
+    separator = np.zeros(total, dtype=bool)
     for j in range(order):
-        keys = (keys << BITS) | span[j : j + count]
-        separator |= span[j : j + count] == 0
+        column = words[at + j].astype(np.uint64)
+        keys = (keys << BITS) | column
+        separator |= column == 0
     keys[separator] = EMPTY  # never a member, as key_at gives for a window over a separator
-    return bool(keys_in_set(keys, kept).all())
+    inside = keys_in_set(keys, kept)
+    ok = np.ones(len(lengths), dtype=bool)
+    some = n_windows > 0
+    if total:
+        ok[some] = np.logical_and.reduceat(inside, first_window[some])
+    return ok
 
 
 def backtrack_mask(piece_keys: np.ndarray, kept: np.ndarray, order: int) -> np.ndarray:
