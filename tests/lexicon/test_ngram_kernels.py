@@ -133,6 +133,38 @@ def test_cut_blocks_agree_on_a_long_line():
     assert kernel_cut(text, kept, 4, 1) == kernel_cut(text, kept, 4, 97)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_pieces_of_slices_join_into_the_whole_cut(seed):
+    # pieces are gathered slice by slice (a piece belongs to the slice it ends in): any split
+    # of the text gives the same pieces, in the same order, as the whole
+    rng = random.Random(seed)
+    text = random_text(rng, rng.randint(0, 300), separator_rate=rng.choice([0.0, 0.1]))
+    ids = ideograph_ids(text)
+    # joins as the marks make them: only between two ideographs
+    joined = np.array([i + 1 < len(ids) and ids[i] != 0 and ids[i + 1] != 0 and rng.random() < 0.7
+                       for i in range(len(ids))], dtype=np.uint8)
+    whole = k._pieces(ids, joined, 0, len(ids))
+    for _ in range(5):
+        cuts = sorted({0, len(ids), *(rng.randint(0, len(ids)) for _ in range(rng.randint(0, 6)))})
+        parts = [k._pieces(ids, joined, lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:])] or [whole]
+        for i in range(3):
+            assert np.concatenate([p[i] for p in parts]).tolist() == whole[i].tolist()
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_counted_cut_counts_the_cut(threads):
+    text = random_text(random.Random(5), 60_000, separator_rate=0.02)
+    ids = ideograph_ids(text)
+    kept = {"中国", "人民", "大学生", "的大", "国人民的", "民的"}
+    kept_set = k.build_key_set(np.array(sorted(chars.pack(w) for w in kept), dtype=np.uint64))
+    short_keys, long_starts, long_lengths = k.cut(ids, kept_set, 4, 1)
+    keys, counts, starts, lengths = k.counted_cut(ids, kept_set, 4, 7, threads)
+    assert dict(zip(keys.tolist(), counts.tolist())) == Counter(short_keys.tolist())
+    assert keys.tolist() == sorted(set(short_keys.tolist()))
+    assert starts.tolist() == long_starts.tolist() and lengths.tolist() == long_lengths.tolist()
+    assert len(long_starts) > 0
+
+
 def test_backtrack_matches_reference():
     rng = random.Random(2)
     words = ["".join(rng.choices("中国人民的", k=rng.randint(1, 4))) for _ in range(300)]

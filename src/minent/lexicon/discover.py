@@ -145,8 +145,9 @@ class HeldIds:
 def cut_chunk(ids: np.ndarray, kept_set: np.ndarray, order: int, short: CountTable, long_pieces: Counter) -> None:
     """Cut one chunk of ids where no kept n-gram covers two neighbours; count its pieces of up
     to four symbols in ``short`` and the longer ones, as strings, in ``long_pieces``."""
-    short_keys, long_starts, long_lengths = k.cut(ids, kept_set, order, 4 * numba.get_num_threads())
-    short.add_occurrences(short_keys)
+    short_keys, short_counts, long_starts, long_lengths = k.counted_cut(ids, kept_set, order,
+                                                                      4 * numba.get_num_threads())
+    short.add(short_keys, short_counts)
     long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
 
 

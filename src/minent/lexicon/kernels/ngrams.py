@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
+from ...common.kernels.counts import count_keys, merge_tables
 
 BITS = np.uint64(15)
 CHAR_MASK = np.uint64((1 << 15) - 1)
@@ -241,30 +242,54 @@ def _mark_joins(ids: np.ndarray, kept: np.ndarray, order: int, first: int, last:
         i += 1
 
 
-def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, threads: int = 0) -> tuple:
-    """Cut runs between neighbours unless a kept n-gram (2 <= n <= order, in the hash set
-    ``kept``) covers both; returns the pieces as (short_keys, long_starts, long_lengths).
-
-    Pieces of at most 4 characters come back as packed keys, longer ones as spans. The
-    join marks are computed in ``n_blocks`` blocks (a few per thread) on ``threads``
-    threads (0: Numba's thread count).
-    """
-    ids, kept = readonly(ids, np.uint16), readonly(kept, np.uint64)
+def join_marks(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, threads: int = 0) -> np.ndarray:
+    """``joined[i]`` = 1 where a kept n-gram (2 <= n <= order, in the hash set ``kept``) covers
+    both ids[i] and ids[i+1]. Computed in ``n_blocks`` blocks (a few per thread) on
+    ``threads`` threads (0: Numba's thread count)."""
     m = ids.shape[0]
     joined = np.zeros(m, dtype=np.uint8)  # joined[i]: ids[i] and ids[i+1] stay together
     n_blocks = max(1, min(int(n_blocks), m // 4096))
     # neighbouring blocks may both write 1 into the same byte: harmless
     run_blocks(_mark_joins, [(ids, kept, int(order), b * m // n_blocks, (b + 1) * m // n_blocks, joined)
                              for b in range(n_blocks)], thread_count(threads))
-    return _pieces(ids, joined)
+    return joined
+
+
+def cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, threads: int = 0) -> tuple:
+    """Cut runs between neighbours unless a kept n-gram (2 <= n <= order, in the hash set
+    ``kept``) covers both; returns the pieces in text order as (short_keys, long_starts,
+    long_lengths): pieces of at most 4 characters as packed keys, longer ones as spans."""
+    ids, kept = readonly(ids, np.uint16), readonly(kept, np.uint64)
+    return _pieces(ids, join_marks(ids, kept, order, n_blocks, threads), 0, ids.shape[0])
+
+
+def counted_cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, threads: int = 0) -> tuple:
+    """The pieces of :func:`cut`, counted: (sorted unique keys of the short pieces, their
+    counts, long_starts, long_lengths). The pieces are gathered and counted in one slice of
+    the text a thread, side by side; the slices' tables are then merged."""
+    ids, kept = readonly(ids, np.uint16), readonly(kept, np.uint64)
+    joined = join_marks(ids, kept, order, n_blocks, threads)
+    m = ids.shape[0]
+    n_slices = max(1, min(thread_count(threads), m // 4096))
+
+    def counted_pieces(lo: int, hi: int) -> tuple:
+        short_keys, long_starts, long_lengths = _pieces(ids, joined, lo, hi)
+        return (*count_keys(short_keys), long_starts, long_lengths)
+
+    parts = run_blocks(counted_pieces, [(s * m // n_slices, (s + 1) * m // n_slices) for s in range(n_slices)],
+                       thread_count(threads))
+    keys, counts = parts[0][0], parts[0][1]
+    for part in parts[1:]:
+        keys, counts = merge_tables(keys, counts, part[0], part[1])
+    return (keys, counts, np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
 
 
 @njit(cache=True, nogil=True)
-def _pieces(ids: np.ndarray, joined: np.ndarray) -> tuple:
-    """The pieces of the cut that ``joined`` marks: (short_keys, long_starts, long_lengths)."""
-    m = ids.shape[0]
+def _pieces(ids: np.ndarray, joined: np.ndarray, lo: int, hi: int) -> tuple:
+    """The pieces of the cut that ``joined`` marks that end in ids[lo:hi] (a piece may start
+    before lo): (short_keys, long_starts, long_lengths), in text order."""
     n_pieces = 0
-    for i in range(m):  # a piece ends at i when ids[i] is an ideograph not joined to the next
+    for i in range(lo, hi):  # a piece ends at i when ids[i] is an ideograph not joined to the next
         if ids[i] != 0 and joined[i] == 0:
             n_pieces += 1
     short_keys = np.empty(n_pieces, dtype=np.uint64)
@@ -272,8 +297,13 @@ def _pieces(ids: np.ndarray, joined: np.ndarray) -> tuple:
     long_lengths = np.empty(16, dtype=np.int64)
     n_short = 0
     n_long = 0
-    start = -1
-    for i in range(m):
+    # the piece running into lo starts after the last end (a separator or an unjoined id) before it
+    start = lo
+    while start > 0 and ids[start - 1] != 0 and joined[start - 1] != 0:
+        start -= 1
+    if start == lo:
+        start = -1
+    for i in range(lo, hi):
         if ids[i] == 0:
             continue
         if start < 0:
