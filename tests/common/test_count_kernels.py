@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minent.common import chars
-from minent.common.kernels.counts import count_keys, merge_tables
+from minent.common.kernels.counts import count_keys, count_spans, merge_tables
 from minent.lexicon.counts import ideograph_ids
 
 
@@ -59,3 +59,27 @@ def test_span_words_gathers_the_spans():
     assert chars.span_words(ids, np.array([], dtype=np.int64), np.array([], dtype=np.int64)) == []
     ids = ideograph_ids("𠀀中〇1998年")  # beyond the BMP: a separator; a number: one symbol
     assert chars.span_words(ids, np.array([1, 3]), np.array([2, 2])) == ["中〇", "#年"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_span_counts_count_like_a_counter_of_the_words(seed):
+    # spans of a text from a tiny alphabet: many repeats, spans that share prefixes, lengths 0..12
+    rng = random.Random(seed)
+    text = "".join(rng.choice("中国人〇1𠀀") for _ in range(rng.choice([0, 1, 50, 3000])))
+    ids = ideograph_ids(text)
+    n_spans = rng.choice([0, 1, 5, 4000]) if len(ids) else 0
+    starts = np.array([rng.randrange(len(ids)) for _ in range(n_spans)], dtype=np.int64)
+    lengths = np.array([rng.randint(0, min(12, len(ids) - s)) for s in starts.tolist()], dtype=np.int64)
+    words = chars.span_words(ids, starts, lengths)
+    got = chars.span_counts(ids, starts, lengths)
+    assert got == Counter(words)
+    assert list(got) == list(dict.fromkeys(words))  # in order of first sight
+
+
+def test_count_spans_grows_its_table():
+    from minent.common.kernels import readonly  # as span_counts passes them: one compiled signature
+
+    ids = readonly(np.arange(1, 20001, dtype=np.uint16), np.uint16)
+    starts = readonly(np.concatenate([np.arange(0, 19990, dtype=np.int64)] * 2), np.int64)
+    first, counts = count_spans(ids, starts, readonly(np.full(len(starts), 5, dtype=np.int64), np.int64))
+    assert first.tolist() == list(range(19990)) and counts.tolist() == [2] * 19990

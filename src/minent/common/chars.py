@@ -103,6 +103,17 @@ def unpack_many(keys: np.ndarray) -> list[str]:
     return [raw[i * MAX_PACKED : (i + 1) * MAX_PACKED].lstrip("\x00") for i in range(len(keys))]
 
 
+def span_counts(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> dict[str, int]:
+    """The words at spans of an id array, counted: word -> number of spans, in order of
+    first sight (as ``Counter(span_words(...))``, with a string made for each distinct word
+    only)."""
+    from .kernels import readonly
+    from .kernels.counts import count_spans
+
+    first, counts = count_spans(readonly(ids, np.uint16), readonly(starts, np.int64), readonly(lengths, np.int64))
+    return dict(zip(span_words(ids, np.asarray(starts)[first], np.asarray(lengths)[first]), counts.tolist()))
+
+
 def span_words(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
     """The words at spans of an id array, as strings (for the words too long for one key)."""
     if len(starts) == 0:

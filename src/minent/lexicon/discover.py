@@ -148,7 +148,7 @@ def cut_chunk(ids: np.ndarray, kept_set: np.ndarray, order: int, short: CountTab
     short_keys, short_counts, long_starts, long_lengths = k.counted_cut(ids, kept_set, order,
                                                                       4 * numba.get_num_threads())
     short.add(short_keys, short_counts)
-    long_pieces.update(chars.span_words(ids, long_starts, long_lengths))
+    long_pieces.update(chars.span_counts(ids, long_starts, long_lengths))
 
 
 class LexiconBuilder:

@@ -88,7 +88,7 @@ def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
     keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
                                                          viterbi.CONT)
     keys, counts = count_keys(keys)
-    return keys, counts, Counter(chars.span_words(ids, long_starts, long_lengths))
+    return keys, counts, Counter(chars.span_counts(ids, long_starts, long_lengths))
 
 
 def with_length_prior(counts: dict[str, int]) -> dict[str, float]:

@@ -98,3 +98,58 @@ def merge_tables(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, c
         j += 1
         u += 1
     return keys[:u].copy(), counts[:u].copy()
+
+
+@njit(cache=True, nogil=True)
+def count_spans(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple:
+    """The distinct id sequences among the spans ``ids[starts[t]:starts[t] + lengths[t]]``, in
+    order of first sight: (the index t of each one's first span, its number of spans).
+
+    For the pieces and words too long for one key: counting them here and turning only the
+    distinct ones into strings costs a fraction of a string per span and a Counter. An
+    open-addressing table over a 64-bit hash of the ids (FNV-1a), each match checked id by id.
+    """
+    n = starts.shape[0]
+    shift = 10
+    capacity = 1 << shift  # at most half full
+    table = np.full(capacity, -1, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
+    hashes = np.empty(n, dtype=np.uint64)
+    m = 0
+    for t in range(n):
+        start, length = starts[t], lengths[t]
+        h = np.uint64(14695981039346656037)
+        for q in range(start, start + length):
+            h = (h ^ np.uint64(ids[q])) * np.uint64(1099511628211)
+        slot = np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
+        while True:
+            d = table[slot]
+            if d < 0:  # a new sequence
+                first[m], counts[m], hashes[m] = t, 1, h
+                table[slot] = m
+                m += 1
+                if 2 * m > capacity:
+                    shift += 2
+                    capacity <<= 2
+                    table = np.full(capacity, -1, dtype=np.int64)
+                    for e in range(m):
+                        s = np.int64((hashes[e] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
+                        while table[s] >= 0:
+                            s = (s + 1) & (capacity - 1)
+                        table[s] = e
+                break
+            if hashes[d] == h and lengths[first[d]] == length and _same_ids(ids, starts[first[d]], start, length):
+                counts[d] += 1
+                break
+            slot = (slot + 1) & (capacity - 1)
+    return first[:m].copy(), counts[:m].copy()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _same_ids(ids: np.ndarray, a: int, b: int, length: int) -> bool:
+    for q in range(length):
+        if ids[a + q] != ids[b + q]:
+            return False
+    return True
+
