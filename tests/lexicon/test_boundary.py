@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 import random
 from concurrent.futures import ThreadPoolExecutor
 
@@ -90,6 +91,13 @@ def test_autonomy_cut_blocks_do_not_change_the_words():
     one = np.sort(ke.autonomy_cut(ids, slots, positions, scores, 4, 1))
     for n_blocks in (2, 7, 64):
         assert np.array_equal(np.sort(ke.autonomy_cut(ids, slots, positions, scores, 4, n_blocks)), one)
+    # counted block by block, the tables merged: the same counts as counting the whole cut
+    want = Counter(one.tolist())
+    for n_blocks, threads in ((1, 1), (2, 2), (7, 2), (64, 3)):
+        keys, counts = ke.counted_autonomy_cut(ids, slots, positions, scores, 4, n_blocks, threads)
+        assert keys.tolist() == sorted(want) and counts.tolist() == [want[k] for k in sorted(want)]
+    empty = ke.counted_autonomy_cut(ids[:0], slots, positions, scores, 4, 3)
+    assert len(empty[0]) == len(empty[1]) == 0
 
 
 def test_branching_entropy_counts_run_edges_as_distinct():

@@ -137,11 +137,7 @@ def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:
 def autonomy_cut_counts(ids: np.ndarray, scores: tuple, order: int, n_blocks: int) -> tuple:
     """The words of the autonomy cut of one chunk of ids as a (sorted keys, counts) table;
     ``scores`` is :func:`score_index`. The word counts of the corpus sum these tables."""
-    from .counts import CountTable
-
-    words = CountTable()
-    words.add_occurrences(ke.autonomy_cut(ids, *scores, order, n_blocks))
-    return words.keys, words.counts
+    return ke.counted_autonomy_cut(ids, *scores, order, n_blocks)
 
 
 def boundary_counts(

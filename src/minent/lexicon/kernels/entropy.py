@@ -27,6 +27,7 @@ import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
+from ...common.kernels.counts import count_keys, merge_tables
 from .ngrams import BITS, EMPTY, HASH_MULT, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
 
 NEIGHBOUR_BITS = np.uint64(16)
@@ -146,6 +147,29 @@ def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scor
     """Keys of the words of the autonomy cut of every run (the cut maximising sum score * length),
     in text order; the index (:func:`build_key_index`) maps every n-gram of ids up to ``order``
     to its score. The runs are cut in ``n_blocks`` blocks on ``threads`` threads (0: Numba's)."""
+    words = run_blocks(_autonomy_cut_block, _cut_jobs(ids, slots, positions, scores, order, n_blocks),
+                       thread_count(threads))
+    if len(words) == 1:
+        return words[0]
+    return np.concatenate(words) if words else np.empty(0, dtype=np.uint64)
+
+
+def counted_autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scores: np.ndarray,
+                         order: int, n_blocks: int, threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The words of :func:`autonomy_cut` counted, as a (sorted keys, counts) table: each block
+    counts its own words on its thread, the blocks' tables are then merged."""
+    tables = run_blocks(lambda *job: count_keys(_autonomy_cut_block(*job)),
+                        _cut_jobs(ids, slots, positions, scores, order, n_blocks), thread_count(threads))
+    if not tables:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    while len(tables) > 1:  # pairwise: each key is merged about log2(blocks) times
+        tables = [merge_tables(*a, *b) for a, b in zip(tables[::2], tables[1::2])] + tables[len(tables) & ~1:]
+    return tables[0]
+
+
+def _cut_jobs(ids, slots, positions, scores, order: int, n_blocks: int) -> list[tuple]:
+    """The blocks of the autonomy cut: about ``n_blocks`` slices of ids, each beginning at the
+    start of a run."""
     ids = readonly(ids, np.uint16)
     index = (readonly(slots, np.uint64), readonly(positions, np.int64), readonly(scores, np.float64))
     m = ids.shape[0]
@@ -156,11 +180,7 @@ def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scor
         for b in range(1, n_blocks):
             at = np.searchsorted(run_starts, bounds[b])
             bounds[b] = int(run_starts[at]) if at < run_starts.shape[0] else m
-    jobs = [(ids, bounds[b], bounds[b + 1], *index, int(order)) for b in range(n_blocks) if bounds[b] < bounds[b + 1]]
-    words = run_blocks(_autonomy_cut_block, jobs, thread_count(threads))
-    if len(words) == 1:
-        return words[0]
-    return np.concatenate(words) if words else np.empty(0, dtype=np.uint64)
+    return [(ids, bounds[b], bounds[b + 1], *index, int(order)) for b in range(n_blocks) if bounds[b] < bounds[b + 1]]
 
 
 @njit(cache=True, nogil=True)
