@@ -191,3 +191,15 @@ def test_unigram_counts():
     counts = k.count_ideographs(ideograph_ids(text), chars.N_IDS)
     assert counts[0] == 0 and counts.sum() == 5
     assert counts[chars.char_ids("中")[0]] == 3
+
+
+def test_gallop_finds_the_first_value_not_below_the_key():
+    import bisect
+
+    rng = random.Random(4)
+    for size in (0, 1, 2, 3, 17, 1000):
+        table = np.array(sorted(rng.randrange(1, 60) for _ in range(size)), dtype=np.uint64)
+        for key in range(0, 62):
+            want = bisect.bisect_left(table.tolist(), key)
+            for start in range(0, want + 1):  # any start at or before the answer
+                assert k._gallop(table, np.uint64(key), start) == want, (size, key, start)

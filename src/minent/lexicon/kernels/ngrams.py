@@ -130,8 +130,13 @@ def weakest_split_pmi(
 
 @njit(cache=True, nogil=True)
 def _weakest_split_block(keys, counts, n, tables_keys, tables_counts, n_chars, min_count, lo, hi, out) -> None:
-    """:func:`weakest_split_pmi` of keys[lo:hi], into out[lo:hi]."""
+    """:func:`weakest_split_pmi` of keys[lo:hi], into out[lo:hi].
+
+    The keys ascend, so the left parts of a split (their first k characters) ascend too: each
+    is found from where the previous one was (a galloping search), in cache; only the right
+    parts need a binary search over the whole table."""
     total = float(n_chars)
+    cursor = np.zeros(n, dtype=np.int64)  # cursor[k]: where the last left part of k characters was
     for i in range(lo, hi):
         c = counts[i]
         if c < min_count:
@@ -142,12 +147,38 @@ def _weakest_split_block(keys, counts, n, tables_keys, tables_counts, n_chars, m
             right_bits = BITS * np.uint64(n - k)
             left = key >> right_bits
             right = key & ((np.uint64(1) << right_bits) - np.uint64(1))
-            a = _count_in(tables_keys, tables_counts, k, left)
+            table = tables_keys[k - 1]
+            at = _gallop(table, left, cursor[k])
+            cursor[k] = at
+            a = tables_counts[k - 1][at] if at < table.shape[0] and table[at] == left else 0
             b = _count_in(tables_keys, tables_counts, n - k, right)
             pmi = math.log(total * float(c) / (float(a) * float(b)))
             if pmi < weakest:
                 weakest = pmi
         out[i] = weakest
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _gallop(table: np.ndarray, key: np.uint64, start: int) -> int:
+    """The first position >= ``start`` of ``table`` (ascending) holding a value >= ``key``:
+    steps of 1, 2, 4, ... from ``start``, then a binary search in the last step."""
+    m = table.shape[0]
+    lo = start
+    step = 1
+    hi = lo
+    while hi < m and table[hi] < key:
+        lo = hi + 1
+        hi = lo + step
+        step *= 2
+    if hi > m:
+        hi = m
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if table[mid] < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @njit(cache=True, nogil=True, inline="always")
