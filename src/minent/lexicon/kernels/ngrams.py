@@ -264,12 +264,14 @@ def _mark_joins(ids: np.ndarray, kept: np.ndarray, order: int, first: int, last:
         else:
             key = (key << BITS) | np.uint64(c)
             run += 1
-            # windows ending at i, of length n, start at i-n+1
-            for n in range(2, min(run, order) + 1):
+            # windows ending at i, of length n, start at i-n+1; the longest kept one marks all
+            # that the shorter ones would (the joins from its start to i), so it ends the search
+            for n in range(min(run, order), 1, -1):
                 start = i - n + 1
                 if first <= start < last and set_contains(kept, key & masks[n]):
                     for j in range(start, i):
                         joined[j] = 1
+                    break
         i += 1
 
 
