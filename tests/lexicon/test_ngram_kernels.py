@@ -90,6 +90,21 @@ def test_cohesion_matches_reference(text, min_count):
     assert kernel_pmi(text, 4, min_count) == expected  # same float operations: exactly equal
 
 
+def test_cohesion_of_keys_in_any_order():
+    # callers may ask for a selection of keys in their own order (build-lexicon --scores)
+    text = "".join(random_texts(30))
+    ids = ideograph_ids(text)
+    tables = [count_keys(k.window_keys(ids, n)) for n in range(1, 5)]
+    n_chars = int(tables[0][1].sum())
+    rng = np.random.default_rng(1)
+    for n in (2, 3, 4):
+        keys, counts = tables[n - 1]
+        args = (n, tuple(t[0] for t in tables), tuple(t[1] for t in tables), n_chars, 1)
+        whole = k.weakest_split_pmi(keys, counts, *args)
+        order = rng.permutation(len(keys))
+        assert np.array_equal(k.weakest_split_pmi(keys[order], counts[order], *args), whole[order])
+
+
 def kernel_cut(text: str, kept: set, order: int, n_blocks: int) -> list[str]:
     ids = ideograph_ids(text)
     # the text as the kernel sees it: a symbol a character (a number is one "#"), " " between runs

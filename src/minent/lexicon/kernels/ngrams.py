@@ -132,16 +132,20 @@ def weakest_split_pmi(
 def _weakest_split_block(keys, counts, n, tables_keys, tables_counts, n_chars, min_count, lo, hi, out) -> None:
     """:func:`weakest_split_pmi` of keys[lo:hi], into out[lo:hi].
 
-    The keys ascend, so the left parts of a split (their first k characters) ascend too: each
-    is found from where the previous one was (a galloping search), in cache; only the right
-    parts need a binary search over the whole table."""
+    Where the keys ascend (a count table), the left parts of a split (their first k
+    characters) ascend too: each is found from where the previous one was (a galloping
+    search), in cache; only the right parts need a binary search over the whole table."""
     total = float(n_chars)
     cursor = np.zeros(n, dtype=np.int64)  # cursor[k]: where the last left part of k characters was
+    previous = np.uint64(0)
     for i in range(lo, hi):
         c = counts[i]
         if c < min_count:
             continue
         key = keys[i]
+        if key < previous:  # keys not in order (a caller's selection): search from the start
+            cursor[:] = 0
+        previous = key
         weakest = np.inf
         for k in range(1, n):
             right_bits = BITS * np.uint64(n - k)
