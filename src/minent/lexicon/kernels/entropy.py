@@ -199,13 +199,24 @@ def _autonomy_cut_block(ids, first, last, slots, positions, scores, order) -> np
         run_end = i
         while run_end < last and ids[run_end] != 0:
             run_end += 1
+        size = run_end - i
         best[0] = 0.0
-        for e in range(1, run_end - i + 1):
+        for e in range(1, size + 1):
             best[e] = -np.inf
             back[e] = e - 1
-            for s in range(max(0, e - order), e):
-                n = e - s
-                value = best[s] + _score(slots, positions, scores, key_at(ids, i + s, n)) * n
+        # from each start s, the words s..s+n-1, n = 1, 2, ...: the index holds every n-gram
+        # seen twice, so a word missing from it ends the extensions (they are rarer still).
+        # The candidates of an end arrive in ascending start, as in a backward search: the
+        # same ties go the same way (the longest word)
+        for s in range(size):
+            key = EMPTY
+            for n in range(1, min(order, size - s) + 1):
+                key = (key << BITS) | np.uint64(ids[i + s + n - 1])
+                at = key_position(slots, positions, key)
+                if at < 0:
+                    break
+                e = s + n
+                value = best[s] + scores[at] * n
                 if value > best[e]:
                     best[e] = value
                     back[e] = s
