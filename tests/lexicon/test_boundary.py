@@ -114,6 +114,24 @@ def test_branching_entropy_counts_run_edges_as_distinct():
     assert h[zhong] == pytest.approx(expected)
 
 
+def test_extension_entropy_walks_the_table_to_the_same_values():
+    texts = list(corpora())[-1]
+    tables, _ = tables_of(texts, 4)
+    rng = np.random.default_rng(2)
+    for n in (1, 2, 3):
+        slots, positions = ke.build_key_index(tables[n].keys)
+        longer = tables[n + 1]
+        for right in (True, False):
+            by_index = ke.extension_entropy(longer.keys, longer.counts, n, slots, positions, tables[n].counts, right)
+            walked = ke.extension_entropy(longer.keys, longer.counts, n, slots, positions, tables[n].counts, right,
+                                          tables[n].keys)
+            assert np.array_equal(walked, by_index)
+            order = rng.permutation(len(longer.keys))  # out of order: the walk falls back on the index
+            shuffled = ke.extension_entropy(longer.keys[order], longer.counts[order], n, slots, positions,
+                                            tables[n].counts, right, tables[n].keys)
+            assert np.allclose(shuffled, by_index, rtol=1e-12, atol=1e-12)
+
+
 def test_branching_entropy_of_one_neighbour_is_zero():
     """The correction vanishes when every occurrence has the same neighbour (m = 1)."""
     texts = ["中国，中国，中国"]

@@ -74,7 +74,7 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     def from_table(job: tuple) -> None:
         n, right = job
         t = tables[n]
-        h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right)
+        h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right, t.keys)
         (h_right if right else h_left)[n] = h
 
     list(mapper(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))

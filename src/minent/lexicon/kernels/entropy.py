@@ -22,13 +22,14 @@ Keys and ids are those of :mod:`minent.lexicon.kernels.ngrams`; all counts are e
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
 from ...common.kernels.counts import count_keys, merge_tables
-from .ngrams import BITS, EMPTY, HASH_MULT, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
+from .ngrams import BITS, EMPTY, HASH_MULT, _gallop, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
 
 NEIGHBOUR_BITS = np.uint64(16)
 NEIGHBOUR_MASK = np.uint64((1 << 16) - 1)
@@ -96,37 +97,53 @@ def _entropy_from_sums(totals: np.ndarray, sums: np.ndarray, seen: np.ndarray, d
 def branching_entropy(pair_keys: np.ndarray, pair_counts: np.ndarray, totals: np.ndarray) -> np.ndarray:
     """Entropy (nats) of the neighbours of each n-gram of a table (``totals``: its counts),
     from the counted pairs of :func:`neighbour_pairs`."""
-    no_index = readonly(np.empty(0, dtype=np.uint64)), readonly(np.empty(0, dtype=np.int64))
+    no_keys = readonly(np.empty(0, dtype=np.uint64))
+    no_index = no_keys, readonly(np.empty(0, dtype=np.int64))
     return _neighbour_entropy(readonly(pair_keys, np.uint64), readonly(pair_counts, np.int64), 0, *no_index,
-                              readonly(totals, np.int64), _PAIRS)
+                              readonly(totals, np.int64), _PAIRS, no_keys)
 
 
 def extension_entropy(longer_keys: np.ndarray, longer_counts: np.ndarray, n: int, slots: np.ndarray,
-                      positions: np.ndarray, totals: np.ndarray, right: bool) -> np.ndarray:
+                      positions: np.ndarray, totals: np.ndarray, right: bool,
+                      keys: Optional[np.ndarray] = None) -> np.ndarray:
     """The same from the (n+1)-gram table: the n+1-grams that extend an n-gram to the right
-    (or left) are its neighbours. ``slots, positions`` index the n-gram table."""
+    (or left) are its neighbours. ``slots, positions`` index the n-gram table; ``keys``, the
+    n-gram table's sorted keys, if given, find the n-gram a right extension extends by a
+    walk along the table (both tables ascend) instead of the index."""
+    keys = readonly(np.empty(0, dtype=np.uint64) if keys is None or not right else keys, np.uint64)
     return _neighbour_entropy(readonly(longer_keys, np.uint64), readonly(longer_counts, np.int64), int(n),
                               readonly(slots, np.uint64), readonly(positions, np.int64), readonly(totals, np.int64),
-                              _RIGHT if right else _LEFT)
+                              _RIGHT if right else _LEFT, keys)
 
 
 _PAIRS, _RIGHT, _LEFT = 0, 1, 2  # what the keys of _neighbour_entropy are
 
 
 @njit(cache=True, nogil=True)
-def _neighbour_entropy(keys, counts, n, slots, positions, totals, kind) -> np.ndarray:
+def _neighbour_entropy(keys, counts, n, slots, positions, totals, kind, owner_keys) -> np.ndarray:
     """Entropy of the neighbours of each n-gram, from neighbour pairs (``kind`` _PAIRS) or from
     the (n+1)-grams that extend the n-grams to the right or left (_RIGHT, _LEFT: an index of
-    the n-gram table finds the n-gram each one extends)."""
+    the n-gram table finds the n-gram each one extends; for _RIGHT, the table's own sorted
+    ``owner_keys``, when given, are walked instead: the prefixes of ascending keys ascend)."""
     sums = np.zeros(totals.shape[0], dtype=np.float64)
     seen = np.zeros(totals.shape[0], dtype=np.int64)
     distinct = np.zeros(totals.shape[0], dtype=np.int64)
     mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
+    walk = kind == _RIGHT and owner_keys.shape[0] > 0
+    cursor = 0
     for j in range(keys.shape[0]):
         if kind == _PAIRS:
             if keys[j] & NEIGHBOUR_MASK == 0:
                 continue  # a run edge: only in the totals
             owner = np.int64(keys[j] >> NEIGHBOUR_BITS)
+        elif walk:
+            prefix = keys[j] >> BITS
+            cursor = _gallop(owner_keys, prefix, cursor)
+            if cursor < owner_keys.shape[0] and owner_keys[cursor] == prefix:
+                owner = cursor
+            else:  # keys not in order: the index finds it
+                cursor = 0
+                owner = key_position(slots, positions, prefix)
         else:
             owner = key_position(slots, positions, keys[j] >> BITS if kind == _RIGHT else keys[j] & mask)
         c = counts[j]
