@@ -74,13 +74,14 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     def from_table(job: tuple) -> None:
         n, right = job
         t = tables[n]
-        h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right, t.keys)
+        if n == order:  # the longest n-grams have no longer table: their neighbours were counted in the text
+            pairs = right_pairs if right else left_pairs
+            h = ke.branching_entropy(pairs[0], pairs[1], t.counts)
+        else:
+            h = ke.extension_entropy(tables[n + 1].keys, tables[n + 1].counts, n, *index[n], t.counts, right, t.keys)
         (h_right if right else h_left)[n] = h
 
-    list(mapper(from_table, [(n, side) for n in range(1, order) for side in (True, False)]))
-    # the longest n-grams have no longer table: their neighbours were counted in the text
-    h_right[order] = ke.branching_entropy(right_pairs[0], right_pairs[1], tables[order].counts)
-    h_left[order] = ke.branching_entropy(left_pairs[0], left_pairs[1], tables[order].counts)
+    list(mapper(from_table, [(n, side) for n in range(1, order + 1) for side in (True, False)]))
     if entropies is not None:
         entropies["right"], entropies["left"] = h_right, h_left
     char_counts = tables[1].counts.astype(np.float64)
@@ -88,17 +89,22 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     # the entropy before any character (Miller-Madow, as every branching entropy; a constant
     # shift, which the standardisation removes, kept so that the figures are the estimator's)
     h_empty = float(-(p * np.log(p)).sum()) + (len(char_counts) - 1) / (2.0 * char_counts.sum())
+    def parts(job: tuple) -> np.ndarray:  # where each n-gram's prefix (or suffix) is in the (n-1)-gram table
+        n, prefix = job
+        keys = tables[n].keys
+        part = keys >> k.BITS if prefix else keys & ((np.uint64(1) << (k.BITS * np.uint64(n - 1))) - np.uint64(1))
+        return ke.key_positions(part, *index[n - 1])
+
+    jobs = [(n, prefix) for n in range(2, order + 1) for prefix in (True, False)]
+    where = dict(zip(jobs, mapper(parts, jobs)))
     scores = []
     for n in range(1, order + 1):
-        keys = tables[n].keys
         if n == 1:
             grow_right = h_right[1] - h_empty
             grow_left = h_left[1] - h_empty
         else:
-            prefix = ke.key_positions(keys >> k.BITS, *index[n - 1])
-            suffix = ke.key_positions(keys & ((np.uint64(1) << (k.BITS * np.uint64(n - 1))) - np.uint64(1)), *index[n - 1])
-            grow_right = h_right[n] - h_right[n - 1][prefix]
-            grow_left = h_left[n] - h_left[n - 1][suffix]
+            grow_right = h_right[n] - h_right[n - 1][where[n, True]]
+            grow_left = h_left[n] - h_left[n - 1][where[n, False]]
         scores.append(_standardised(grow_right) + _standardised(grow_left))
     # a string seen once cannot become a word (CANDIDATE_MIN_COUNT): the cut need not consider it
     usable = [(t.counts >= 2) | (n == 1) for n, t in enumerate(tables[1:], 1)]
