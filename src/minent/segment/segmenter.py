@@ -44,8 +44,9 @@ import re
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import IO, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import IO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -260,6 +261,47 @@ def _delimiter_bytes(delimiter: str) -> np.ndarray:
     if not isinstance(delimiter, str):
         raise MinentError(f"the delimiter must be a string, got {type(delimiter).__name__}")
     return np.frombuffer(delimiter.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+class _Writer:
+    """Writes lists of byte parts with ``write`` on a thread of its own, one list at a time:
+    :meth:`write` waits for the previous list (so the output keeps its order and at most one
+    chunk's output waits in memory), then hands this one over and returns. An error of a
+    write comes out of the next :meth:`write` or the end of the ``with`` block."""
+
+    def __init__(self, write: Callable) -> None:
+        self._write = write
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="minent-writer")
+        self._pending = None
+
+    def _write_parts(self, parts: list) -> None:
+        for part in parts:
+            self._write(part)
+
+    def write(self, parts: list) -> None:
+        self.wait()
+        self._pending = self._pool.submit(self._write_parts, parts)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def __enter__(self) -> "_Writer":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self.wait()
+        finally:
+            if self._pending is not None:  # leaving on an error: let the last write end, quietly
+                self._pending.cancel()
+                try:
+                    self._pending.result()
+                except BaseException:  # noqa: BLE001 (the error that is leaving wins)
+                    pass
+            self._pool.shutdown(wait=True)
 
 
 def _byte_writer(output: IO):
@@ -875,7 +917,8 @@ class Segmenter:
                 yield out
 
     def _segment_utf8(self, data: bytes, delimiter: np.ndarray, line_open: bool) -> tuple:
-        """``(output bytes, line_open, characters, bad byte offset)`` of UTF-8 bytes, in one kernel."""
+        """``(output parts, line_open, characters, bad byte offset)`` of UTF-8 bytes (the parts:
+        the blocks' output bytes, in order), in one kernel call per block."""
         from .kernels import viterbi as v
 
         with numba_threads(self.jobs) as n_threads:
@@ -965,16 +1008,19 @@ class Segmenter:
                 chunks = iter_byte_chunks(stream, chunk_bytes)
                 if total is not None and total > chunk_bytes:  # a regular file of several chunks
                     chunks = read_ahead(chunks)
-                for data, offset in _reading(chunks, name):
-                    out, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)
-                    if bad >= 0:
-                        _decode(data, name, offset, encoding)  # raises the usual message
-                        raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bad}")
-                    write(out)
-                    stats.n_bytes += len(data)
-                    stats.n_chars += int(n_chars)
-                    stats.n_lines += data.count(b"\n")
-                    progress("segmenting", stats.n_bytes, total)
+                # a chunk's output is written on a thread of its own while the next chunk is
+                # cut (one write pending at most: the order stays, the memory stays flat)
+                with _Writer(write) as writer:
+                    for data, offset in _reading(chunks, name):
+                        parts, line_open, n_chars, bad = self._segment_utf8(data, sep, line_open)
+                        if bad >= 0:
+                            _decode(data, name, offset, encoding)  # raises the usual message
+                            raise MinentError(f"{name} is not valid utf-8: bad byte at offset {offset + bad}")
+                        writer.write(parts)
+                        stats.n_bytes += len(data)
+                        stats.n_chars += int(n_chars)
+                        stats.n_lines += data.count(b"\n")
+                        progress("segmenting", stats.n_bytes, total)
             else:
                 from .kernels import viterbi as v
 

@@ -563,8 +563,9 @@ def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, sh
     rendered on ``threads`` threads (0: Numba's thread count), then joined in order.
     ``mixed``: the trie of mixed-script entries (:func:`find_mixed`), or None.
 
-    Returns ``(output bytes, line_open, characters read, bad byte offset)``; on a bad or NUL
-    byte the offset is >= 0 (the first one) and the output is empty.
+    Returns ``(output, line_open, characters read, bad byte offset)``; on a bad or NUL
+    byte the offset is >= 0 (the first one) and the output is empty. The output is a list of
+    the blocks' bytes, in order (written one after another: no copy to join them).
     """
     data = readonly(data, np.uint8)
     table = readonly(table)
@@ -576,14 +577,12 @@ def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, sh
     results = run_blocks(_segment_block, jobs, thread_count(threads))
     for b, (_, _, _, bad) in enumerate(results):
         if bad >= 0:
-            return np.empty(0, dtype=np.uint8), line_open, 0, bounds[b] + bad
+            return [], line_open, 0, bounds[b] + bad
     is_open = results[0][1]
     for b in range(1, len(results)):  # an empty block leaves the line as it was
         if bounds[b + 1] > bounds[b]:
             is_open = results[b][1]
-    outs = [r[0] for r in results]
-    out = outs[0] if len(outs) == 1 else np.concatenate(outs)
-    return out, is_open, sum(r[2] for r in results), -1
+    return [r[0] for r in results], is_open, sum(r[2] for r in results), -1
 
 
 def word_spans(marks: np.ndarray) -> tuple:
