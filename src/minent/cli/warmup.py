@@ -288,7 +288,7 @@ def kernel_signatures() -> dict[str, tuple]:
         "ngrams._mark_joins": (a(u2, True), a(u8, True), i8, i8, i8, a(u1)),
         "ngrams._pieces": (a(u2, True), a(u1), i8, i8),
         "ngrams.marked_word_keys": (a(u2), a(u1), i8, i8),
-        "entropy.neighbour_pairs": (a(u2), i8, a(u8), a(i8), t.boolean),
+        "entropy.neighbour_pairs": (a(u2), i8, a(u8), a(i8), i8, i8),
         "entropy._neighbour_entropy": (a(u8, True), a(i8, True), i8, a(u8, True), a(i8, True), a(i8, True), i8,
                                        a(u8, True)),
         "entropy._autonomy_cut_block": (a(u2, True), i8, i8, a(u8, True), a(i8, True), a(f8, True), i8),

@@ -20,6 +20,8 @@ from typing import Callable, Iterable, Optional
 import numpy as np
 
 from ..common import chars
+from ..common.kernels import thread_count
+from ..common.kernels.counts import count_keys, merge_tables
 from .kernels import entropy as ke
 from .kernels import ngrams as k
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
@@ -42,17 +44,26 @@ def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
                           pool: Optional[ThreadPoolExecutor] = None) -> tuple:
     """Counted (right, left) neighbour pairs of the ``order``-grams of one chunk of ids, as
     (sorted keys, counts) tables; ``index`` is the key index of the global ``order``-gram table.
-    Summing the tables of all chunks (:func:`minent.common.kernels.counts.merge_tables`) gives exact counts."""
-    from .counts import CountTable
+    Summing the tables of all chunks (:func:`minent.common.kernels.counts.merge_tables`) gives exact counts.
+    With a ``pool``, the chunk is cut into a slice a thread, each slice's windows looked up
+    once for both sides and counted on its thread."""
+    m = len(ids)
+    n_slices = max(1, min(thread_count(0), m // 65536)) if pool is not None else 1
+    bounds = [s * m // n_slices for s in range(n_slices + 1)]
 
-    def count(right: bool) -> tuple:
-        table = CountTable()
-        table.add_occurrences(ke.neighbour_pairs(ids, order, *index, right))
-        return table.keys, table.counts
+    def count(job: tuple[int, int]) -> tuple:
+        right, left = ke.neighbour_pairs(ids, order, *index, *job)
+        return count_keys(right), count_keys(left)
 
     mapper = pool.map if pool is not None else map
-    right_pairs, left_pairs = mapper(count, (True, False))
-    return right_pairs, left_pairs
+    tables = list(mapper(count, zip(bounds[:-1], bounds[1:])))
+    sides = []
+    for side in (0, 1):
+        keys, counts = tables[0][side]
+        for part in tables[1:]:
+            keys, counts = merge_tables(keys, counts, *part[side])
+        sides.append((keys, counts))
+    return sides[0], sides[1]
 
 
 def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,

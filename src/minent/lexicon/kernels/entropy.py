@@ -48,17 +48,21 @@ def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> in
 
 
 @njit(cache=True, nogil=True)
-def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.ndarray, right: bool) -> np.ndarray:
-    """For every window of ``n`` ideographs: (position of its key in the n-gram table) << 16 |
-    the id of its right (or left) neighbour, 0 at the edge of a run. The index
-    (:func:`build_key_index` of the table's keys) holds every n-gram of ``ids``."""
+def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.ndarray, lo: int, hi: int) -> tuple:
+    """For every window of ``n`` ideographs starting in ids[lo:hi]: (position of its key in the
+    n-gram table) << 16 | the id of its right neighbour, and the same with its left
+    neighbour, 0 at the edge of a run; returns (right pairs, left pairs). The index
+    (:func:`build_key_index` of the table's keys) holds every n-gram of ``ids``; each window
+    is looked up once for both sides."""
     m = ids.shape[0]
-    out = np.empty(max(m - n + 1, 0), dtype=np.uint64)
+    end = min(hi + n - 1, m)  # the last window starting before hi ends before this
+    right = np.empty(max(end - lo - n + 1, 0), dtype=np.uint64)
+    left = np.empty(right.shape[0], dtype=np.uint64)
     mask = (np.uint64(1) << (BITS * np.uint64(n))) - np.uint64(1)
     filled = 0
     run = 0
     key = EMPTY
-    for i in range(m):
+    for i in range(lo, end):
         c = ids[i]
         if c == 0:
             run = 0
@@ -67,15 +71,12 @@ def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.nd
         key = ((key << BITS) | np.uint64(c)) & mask
         run += 1
         if run >= n:
-            if right:
-                neighbour = ids[i + 1] if i + 1 < m else 0
-            else:
-                start = i - n + 1
-                neighbour = ids[start - 1] if start > 0 else 0
-            index = key_position(slots, positions, key)
-            out[filled] = (np.uint64(index) << NEIGHBOUR_BITS) | np.uint64(neighbour)
+            start = i - n + 1
+            at = np.uint64(key_position(slots, positions, key)) << NEIGHBOUR_BITS
+            right[filled] = at | np.uint64(ids[i + 1] if i + 1 < m else 0)
+            left[filled] = at | np.uint64(ids[start - 1] if start > 0 else 0)
             filled += 1
-    return out[:filled]
+    return right[:filled], left[:filled]
 
 
 @njit(cache=True, nogil=True, inline="always")
