@@ -14,6 +14,7 @@ import reference_boundary as ref
 import reference_lexicon as ref_lex
 from conftest import random_text
 from minent.common import chars
+from minent.lexicon import boundary
 from minent.lexicon.boundary import autonomy, boundary_counts, candidate_lexicon
 from minent.lexicon.counts import CountTable, ideograph_ids, word_ids
 from minent.lexicon.kernels import entropy as ke
@@ -169,3 +170,58 @@ def test_with_cohesive_pairs_adds_only_missing_two_character_words():
     first = {"中国": 9, "人民": 4, "中国人": 7, "中": 2}
     assert with_cohesive_pairs(candidates, first) == {"中": 5, "中国": 3, "人民": 4}
     assert candidates == {"中": 5, "中国": 3}  # not changed in place
+
+
+def backward_cut(ids: list[int], score: dict, order: int) -> list[int]:
+    """The autonomy cut of one run as the kernel made it before: for each end, the starts in
+    ascending order, the first strictly better value kept. Returns the word lengths."""
+    best, back = [0.0] + [-math.inf] * len(ids), [0] + [e - 1 for e in range(1, len(ids) + 1)]
+    for e in range(1, len(ids) + 1):
+        for s in range(max(0, e - order), e):
+            value = best[s] + score.get(tuple(ids[s:e]), -math.inf) * (e - s)
+            if value > best[e]:
+                best[e], back[e] = value, s
+    lengths, e = [], len(ids)
+    while e > 0:
+        lengths.append(e - back[e])
+        e = back[e]
+    return lengths[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_autonomy_cut_breaks_ties_as_the_backward_search(seed):
+    # scores from a few values, so that many cuts tie; every prefix of an indexed n-gram is
+    # indexed (as the n-grams seen twice are)
+    rng = random.Random(seed)
+    alphabet = chars.char_ids("中国人民大学")
+    run = [int(rng.choice(alphabet)) for _ in range(rng.randint(1, 40))]
+    score = {}
+    for n in range(1, 5):
+        for s in range(len(run) - n + 1):
+            gram = tuple(run[s:s + n])
+            if n == 1 or (gram[:-1] in score and rng.random() < 0.6):
+                score.setdefault(gram, rng.choice([-1.0, 0.0, 0.5, 1.0]))
+    keys = np.array([chars.pack("".join(chr(chars.CODEPOINT_OF_ID[i]) for i in g)) for g in score], dtype=np.uint64)
+    order = np.argsort(keys)
+    slots, positions = ke.build_key_index(keys[order])
+    values = np.array(list(score.values()))[order]
+    ids = np.array([0] + run + [0], dtype=np.uint16)
+    got = ke.autonomy_cut(ids, slots, positions, values, 4, 1)
+    assert [len(w) for w in chars.unpack_many(got)] == backward_cut(run, score, 4)
+
+
+def test_neighbour_pair_counts_in_slices_equal_one_slice():
+    text = "".join(rng_text for rng_text in (list(corpora())[-1] * 40))
+    ids = ideograph_ids(text)
+    assert len(ids) >= 2 * 65536  # the pool cuts the chunk in slices from there on
+    tables, _ = tables_of([text], 4)
+    index = ke.build_key_index(tables[4].keys)
+    whole = boundary.neighbour_pair_counts(ids, 4, index)
+    with ThreadPoolExecutor(2) as pool:
+        sliced = boundary.neighbour_pair_counts(ids, 4, index, pool)
+    for side in (0, 1):
+        assert np.array_equal(sliced[side][0], whole[side][0]) and np.array_equal(sliced[side][1], whole[side][1])
+    right, left = ke.neighbour_pairs(ids, 4, *index, 0, len(ids))
+    lo = len(ids) // 3
+    a, b = ke.neighbour_pairs(ids, 4, *index, 0, lo), ke.neighbour_pairs(ids, 4, *index, lo, len(ids))
+    assert np.array_equal(np.concatenate([a[0], b[0]]), right) and np.array_equal(np.concatenate([a[1], b[1]]), left)

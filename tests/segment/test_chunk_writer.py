@@ -42,6 +42,7 @@ def test_one_chunk_pending_at_most():
     assert waiter.is_alive()  # the second chunk waits for the first one's write
     release.set()
     waiter.join(5)
+    assert not waiter.is_alive()
     writer.__exit__(None, None, None)
 
 
@@ -71,3 +72,16 @@ def test_leaving_on_an_error_lets_the_pending_write_end():
             writer.write(["last"])
             raise KeyError("the caller's error wins")
     assert written == ["last"]
+
+
+def test_a_blocked_write_does_not_hold_an_error_leaving(monkeypatch):
+    # a write stuck on a full pipe (| less): Ctrl-C must still leave, after a short grace
+    monkeypatch.setattr(_Writer, "LEAVE_SECONDS", 0.2)
+    release = threading.Event()
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with _Writer(lambda part: release.wait(30)) as writer:
+            writer.write(["stuck"])
+            raise KeyboardInterrupt
+    assert time.monotonic() - start < 5
+    release.set()

@@ -44,7 +44,6 @@ import re
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
@@ -267,41 +266,56 @@ class _Writer:
     """Writes lists of byte parts with ``write`` on a thread of its own, one list at a time:
     :meth:`write` waits for the previous list (so the output keeps its order and at most one
     chunk's output waits in memory), then hands this one over and returns. An error of a
-    write comes out of the next :meth:`write` or the end of the ``with`` block."""
+    write comes out of the next :meth:`write` or the end of the ``with`` block.
+
+    Leaving the block on an error (Ctrl-C, a bad byte) gives the pending write at most
+    :data:`LEAVE_SECONDS` to end: a write blocked on a full pipe (``| less``) must not hold the
+    process, so the thread is a daemon and is left behind after that."""
+
+    #: seconds the pending write gets when the block is left on an error
+    LEAVE_SECONDS = 1.0
 
     def __init__(self, write: Callable) -> None:
         self._write = write
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="minent-writer")
-        self._pending = None
+        self._thread: Optional[threading.Thread] = None
+        self._error: Optional[BaseException] = None
 
     def _write_parts(self, parts: list) -> None:
-        for part in parts:
-            self._write(part)
+        try:
+            for part in parts:
+                self._write(part)
+        except BaseException as e:  # noqa: BLE001 (handed to the caller's thread)
+            self._error = e
 
     def write(self, parts: list) -> None:
         self.wait()
-        self._pending = self._pool.submit(self._write_parts, parts)
+        self._thread = threading.Thread(target=self._write_parts, args=(parts,), name="minent-writer", daemon=True)
+        self._thread.start()
 
-    def wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Wait for the pending write (raising its error); False if it is still running after
+        ``timeout`` seconds."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return True
 
     def __enter__(self) -> "_Writer":
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        try:
-            if kind is None:
-                self.wait()
-        finally:
-            if self._pending is not None:  # leaving on an error: let the last write end, quietly
-                self._pending.cancel()
-                try:
-                    self._pending.result()
-                except BaseException:  # noqa: BLE001 (the error that is leaving wins)
-                    pass
-            self._pool.shutdown(wait=True)
+        if kind is None:
+            self.wait()
+            return
+        try:  # leaving on an error: the error that is leaving wins
+            self.wait(self.LEAVE_SECONDS)
+        except BaseException:  # noqa: BLE001
+            pass
 
 
 def _byte_writer(output: IO):

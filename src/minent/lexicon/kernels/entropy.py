@@ -163,8 +163,11 @@ def _score(slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, key: np
 def autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarray, scores: np.ndarray, order: int,
                  n_blocks: int, threads: int = 0) -> np.ndarray:
     """Keys of the words of the autonomy cut of every run (the cut maximising sum score * length),
-    in text order; the index (:func:`build_key_index`) maps every n-gram of ids up to ``order``
-    to its score. The runs are cut in ``n_blocks`` blocks on ``threads`` threads (0: Numba's)."""
+    in text order; the index (:func:`build_key_index`) maps n-grams of ids up to ``order`` to
+    their scores. The index must hold every character and every prefix of the n-grams it holds
+    (as an index of all characters and of the n-grams seen at least twice does): a word is only
+    extended while it is in the index. The runs are cut in ``n_blocks`` blocks on ``threads``
+    threads (0: Numba's)."""
     words = run_blocks(_autonomy_cut_block, _cut_jobs(ids, slots, positions, scores, order, n_blocks),
                        thread_count(threads))
     if len(words) == 1:
