@@ -148,7 +148,7 @@ def test_cluster_order_sorts_baskets_by_their_most_frequent_items(seed):
         placed[s] = sorted({a for a in ids[t] if a >= max(0, n_items - 64)}, reverse=True)
     assert placed == cluster_order_reference(ids, n_items)
     # the bitsets hold the same baskets, moved: each item's count is the same
-    plain = K.code_bitsets(codes, starts, id_of_code, n_items)
+    plain = K.code_bitsets(codes, starts, id_of_code, n_items, False)  # as the API calls it: one signature
     moved = K.code_bitsets(codes, starts, id_of_code, n_items, True)
     assert (np.unpackbits(plain.view(np.uint8), axis=1).sum(axis=1)
             == np.unpackbits(moved.view(np.uint8), axis=1).sum(axis=1)).all()
