@@ -21,7 +21,7 @@ import numpy as np
 
 from ..common import chars
 from ..common.kernels import thread_count
-from ..common.kernels.counts import count_keys, merge_tables
+from ..common.kernels.counts import count_keys, merged_tables
 from .kernels import entropy as ke
 from .kernels import ngrams as k
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
@@ -57,13 +57,7 @@ def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
 
     mapper = pool.map if pool is not None else map
     tables = list(mapper(count, zip(bounds[:-1], bounds[1:])))
-    sides = []
-    for side in (0, 1):
-        keys, counts = tables[0][side]
-        for part in tables[1:]:
-            keys, counts = merge_tables(keys, counts, *part[side])
-        sides.append((keys, counts))
-    return sides[0], sides[1]
+    return merged_tables([t[0] for t in tables]), merged_tables([t[1] for t in tables])
 
 
 def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,

@@ -1,5 +1,6 @@
 """Kernels of count tables, the form every job sums its counts in: sorted unique uint64 keys
-with their int64 counts. Lexicon discovery counts n-grams and pieces in them, and the
+with their int64 counts; and the open-addressing code tables of the kernels that count
+distinct strings or spans. Lexicon discovery counts n-grams and pieces in them, and the
 cluster code of discovery and of Apriori merges the workers' partial tables with :func:`merge_tables`.
 """
 
@@ -65,6 +66,16 @@ def count_keys(keys: np.ndarray) -> tuple:
     return unique[: u + 1].copy(), counts_out[: u + 1].copy()
 
 
+def merged_tables(tables: list) -> tuple:
+    """One (sorted keys, counts) table of several, merged pairwise (each key is merged about
+    log2(len(tables)) times); an empty table for none."""
+    if not tables:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    while len(tables) > 1:
+        tables = [merge_tables(*a, *b) for a, b in zip(tables[::2], tables[1::2])] + tables[len(tables) & ~1:]
+    return tables[0]
+
+
 @njit(cache=True, nogil=True)
 def merge_tables(keys_a: np.ndarray, counts_a: np.ndarray, keys_b: np.ndarray, counts_b: np.ndarray) -> tuple:
     """Union of two count tables (sorted unique keys), summing the counts of shared keys."""
@@ -122,7 +133,7 @@ def count_spans(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tup
         h = np.uint64(14695981039346656037)
         for q in range(start, start + length):
             h = (h ^ np.uint64(ids[q])) * np.uint64(1099511628211)
-        slot = np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
+        slot = first_slot(h, shift)
         while True:
             d = table[slot]
             if d < 0:  # a new sequence
@@ -132,14 +143,9 @@ def count_spans(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tup
                 if 2 * m > capacity:
                     shift += 2
                     capacity <<= 2
-                    table = np.full(capacity, -1, dtype=np.int64)
-                    for e in range(m):
-                        s = np.int64((hashes[e] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
-                        while table[s] >= 0:
-                            s = (s + 1) & (capacity - 1)
-                        table[s] = e
+                    table = code_table(hashes[:m], shift)
                 break
-            if hashes[d] == h and lengths[first[d]] == length and _same_ids(ids, starts[first[d]], start, length):
+            if hashes[d] == h and lengths[first[d]] == length and same_span(ids, starts[first[d]], start, length):
                 counts[d] += 1
                 break
             slot = (slot + 1) & (capacity - 1)
@@ -147,9 +153,34 @@ def count_spans(ids: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tup
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _same_ids(ids: np.ndarray, a: int, b: int, length: int) -> bool:
+def same_span(values: np.ndarray, a: int, b: int, length: int) -> bool:
+    """Whether ``values[a:a + length]`` and ``values[b:b + length]`` are equal."""
     for q in range(length):
-        if ids[a + q] != ids[b + q]:
+        if values[a + q] != values[b + q]:
             return False
     return True
+
+
+# -- open-addressing tables of codes, for the kernels that give each distinct item a code ----
+
+
+@njit(cache=True, nogil=True, inline="always")
+def first_slot(h: np.uint64, shift: int) -> int:
+    """The first slot of a 64-bit hash in a table of ``2**shift`` slots: its top bits after a
+    multiplication by the golden ratio (the probing goes on to the next slots)."""
+    return np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
+
+
+@njit(cache=True, nogil=True)
+def code_table(hashes: np.ndarray, shift: int) -> np.ndarray:
+    """A fresh table of ``2**shift`` slots (-1: empty) holding codes 0 .. len(hashes) - 1, each
+    at :func:`first_slot` of its hash or the next free slot after it."""
+    capacity = 1 << shift
+    table = np.full(capacity, -1, dtype=np.int64)
+    for c in range(hashes.shape[0]):
+        slot = first_slot(hashes[c], shift)
+        while table[slot] >= 0:
+            slot = (slot + 1) & (capacity - 1)
+        table[slot] = c
+    return table
 

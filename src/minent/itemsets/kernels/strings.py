@@ -15,6 +15,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 from numba import njit
 
+from ...common.kernels.counts import code_table, first_slot, same_span
 from .support import _grown
 
 #: joins the items; a data set whose items hold it takes the dict instead
@@ -52,7 +53,7 @@ def string_codes(data: np.ndarray, n_tokens: int):
     codes = np.empty(n_tokens, dtype=np.int32)
     shift = 10
     capacity = 1 << shift  # table slots, at most half full; a key's first slot: its top bits
-    table = np.full(capacity, -1, dtype=np.int32)
+    table = np.full(capacity, -1, dtype=np.int64)
     first = np.empty(256, dtype=np.int64)
     length = np.empty(256, dtype=np.int64)
     hashes = np.empty(256, dtype=np.uint64)
@@ -74,7 +75,7 @@ def string_codes(data: np.ndarray, n_tokens: int):
                 h = (h ^ np.uint64(data[end])) * np.uint64(1099511628211)
                 end += 1
         n = end - start
-        slot = np.int64((h * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
+        slot = first_slot(h, shift)
         while True:
             c = table[slot]
             if c < 0:  # a new string
@@ -88,9 +89,9 @@ def string_codes(data: np.ndarray, n_tokens: int):
                 if 2 * m > capacity:
                     capacity *= 4
                     shift += 2
-                    table = _table(hashes[:m], shift)
+                    table = code_table(hashes[:m], shift)
                 break
-            if hashes[c] == h and length[c] == n and (exact or _same(data, first[c], start, n)):
+            if hashes[c] == h and length[c] == n and (exact or same_span(data, first[c], start, n)):
                 break
             slot = (slot + 1) & (capacity - 1)
         codes[t] = c
@@ -98,24 +99,3 @@ def string_codes(data: np.ndarray, n_tokens: int):
     if start != data.shape[0] + 1:  # more separators than n_tokens - 1
         return codes[:0], first[:0].copy(), length[:0].copy()
     return codes, first[:m].copy(), length[:m].copy()
-
-
-@njit(cache=True, nogil=True)
-def _same(data, a, b, n) -> bool:
-    for q in range(n):
-        if data[a + q] != data[b + q]:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True)
-def _table(hashes, shift):
-    """A fresh table of ``2**shift`` slots holding codes 0 .. len(hashes) - 1."""
-    capacity = 1 << shift
-    table = np.full(capacity, -1, dtype=np.int32)
-    for c in range(hashes.shape[0]):
-        slot = np.int64((hashes[c] * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - shift))
-        while table[slot] >= 0:
-            slot = (slot + 1) & (capacity - 1)
-        table[slot] = c
-    return table

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
-from ...common.kernels.counts import count_keys, merge_tables
+from ...common.kernels.counts import count_keys, merged_tables
 from .ngrams import BITS, EMPTY, HASH_MULT, _gallop, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
 
 NEIGHBOUR_BITS = np.uint64(16)
@@ -179,13 +179,8 @@ def counted_autonomy_cut(ids: np.ndarray, slots: np.ndarray, positions: np.ndarr
                          order: int, n_blocks: int, threads: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The words of :func:`autonomy_cut` counted, as a (sorted keys, counts) table: each block
     counts its own words on its thread, the blocks' tables are then merged."""
-    tables = run_blocks(lambda *job: count_keys(_autonomy_cut_block(*job)),
-                        _cut_jobs(ids, slots, positions, scores, order, n_blocks), thread_count(threads))
-    if not tables:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    while len(tables) > 1:  # pairwise: each key is merged about log2(blocks) times
-        tables = [merge_tables(*a, *b) for a, b in zip(tables[::2], tables[1::2])] + tables[len(tables) & ~1:]
-    return tables[0]
+    return merged_tables(run_blocks(lambda *job: count_keys(_autonomy_cut_block(*job)),
+                                    _cut_jobs(ids, slots, positions, scores, order, n_blocks), thread_count(threads)))
 
 
 def _cut_jobs(ids, slots, positions, scores, order: int, n_blocks: int) -> list[tuple]:

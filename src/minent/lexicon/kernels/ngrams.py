@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
-from ...common.kernels.counts import count_keys, merge_tables
+from ...common.kernels.counts import count_keys, merged_tables
 
 BITS = np.uint64(15)
 CHAR_MASK = np.uint64((1 << 15) - 1)
@@ -88,19 +88,30 @@ def window_keys(ids: np.ndarray, n: int) -> np.ndarray:
 
 @njit(cache=True, nogil=True, inline="always")
 def lookup_count(keys: np.ndarray, counts: np.ndarray, key: np.uint64) -> int:
-    """Count of ``key`` in a table (0 when absent), by binary search (written out: Numba's
-    ``np.searchsorted`` compiles comparisons for every dtype, complex numbers included)."""
-    lo = 0
-    hi = keys.shape[0]
+    """Count of ``key`` in a table (0 when absent), by binary search."""
+    return _count_at(keys, counts, _lower_bound(keys, key, 0, keys.shape[0]), key)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _count_at(keys: np.ndarray, counts: np.ndarray, at: int, key: np.uint64) -> int:
+    """The count at ``at`` if the table holds ``key`` there, else 0."""
+    if at < keys.shape[0] and keys[at] == key:
+        return counts[at]
+    return 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _lower_bound(table: np.ndarray, key: np.uint64, lo: int, hi: int) -> int:
+    """The first position in [lo, hi) of ``table`` (ascending) holding a value >= ``key``, or
+    ``hi`` (written out: Numba's ``np.searchsorted`` compiles comparisons for every dtype,
+    complex numbers included)."""
     while lo < hi:
         mid = (lo + hi) >> 1
-        if keys[mid] < key:
+        if table[mid] < key:
             lo = mid + 1
         else:
             hi = mid
-    if lo < keys.shape[0] and keys[lo] == key:
-        return counts[lo]
-    return 0
+    return lo
 
 
 def weakest_split_pmi(
@@ -152,9 +163,8 @@ def _weakest_split_block(keys, counts, n, tables_keys, tables_counts, n_chars, m
             left = key >> right_bits
             right = key & ((np.uint64(1) << right_bits) - np.uint64(1))
             table = tables_keys[k - 1]
-            at = _gallop(table, left, cursor[k])
-            cursor[k] = at
-            a = tables_counts[k - 1][at] if at < table.shape[0] and table[at] == left else 0
+            cursor[k] = _gallop(table, left, cursor[k])
+            a = _count_at(table, tables_counts[k - 1], cursor[k], left)
             b = _count_in(tables_keys, tables_counts, n - k, right)
             pmi = math.log(total * float(c) / (float(a) * float(b)))
             if pmi < weakest:
@@ -174,15 +184,7 @@ def _gallop(table: np.ndarray, key: np.uint64, start: int) -> int:
         lo = hi + 1
         hi = lo + step
         step *= 2
-    if hi > m:
-        hi = m
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if table[mid] < key:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    return _lower_bound(table, key, lo, min(hi, m))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -315,9 +317,7 @@ def counted_cut(ids: np.ndarray, kept: np.ndarray, order: int, n_blocks: int, th
 
     parts = run_blocks(counted_pieces, [(s * m // n_slices, (s + 1) * m // n_slices) for s in range(n_slices)],
                        thread_count(threads))
-    keys, counts = parts[0][0], parts[0][1]
-    for part in parts[1:]:
-        keys, counts = merge_tables(keys, counts, part[0], part[1])
+    keys, counts = merged_tables([p[:2] for p in parts])
     return (keys, counts, np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
 
 
