@@ -16,21 +16,27 @@ from conftest import random_text
 from minent.common import chars
 from minent.lexicon import boundary
 from minent.lexicon.boundary import autonomy, boundary_counts, candidate_lexicon
-from minent.lexicon.counts import CountTable, ideograph_ids, word_ids
+from minent.lexicon.counts import CountTable, finish_tables, ideograph_ids, word_ids
 from minent.lexicon.kernels import entropy as ke
 from minent.lexicon.kernels import ngrams as k
 
 SMALL = "的一是在不了有和人这中大为上"
 
 
-def tables_of(texts: list[str], order: int) -> list:
+def tables_of(texts: list[str], order: int, finished: bool = False) -> list:
+    """The count tables of ``texts`` (index 1..order) and their chunks of ids; ``finished``:
+    spilled after every other text and finished as a build finishes them (seen once dropped)."""
     ids = [ideograph_ids(t) for t in texts]
-    tables = [None]
+    tables = [CountTable()]
     for n in range(1, order + 1):
         table = CountTable()
-        for a in ids:
+        for i, a in enumerate(ids):
             table.add_occurrences(k.window_keys(a, n))
+            if finished and i % 2:
+                table.spill()
         tables.append(table)
+    if finished:
+        finish_tables(tables, 2)
     return tables, (lambda: iter(ids))
 
 
@@ -49,9 +55,10 @@ def corpora():
 
 @pytest.mark.parametrize("case", range(8))
 @pytest.mark.parametrize("order", [1, 2, 4])
-def test_autonomy_matches_plain_python(case, order):
+@pytest.mark.parametrize("finished", [False, True], ids=["all", "seen-once-dropped"])
+def test_autonomy_matches_plain_python(case, order, finished):
     texts = list(corpora())[case]
-    tables, chunks = tables_of(texts, order)
+    tables, chunks = tables_of(texts, order, finished)
     with ThreadPoolExecutor(2) as pool:
         keys, scores = autonomy(tables, chunks, pool)
     expected, counts = ref.autonomy(texts, order)

@@ -42,6 +42,24 @@ def test_chunking_and_rereading_do_not_change_the_result(tmp_path, chunk_bytes, 
     assert got.to_dict() == ref.build_lexicon(texts, min_count=2, min_pmi=[0.0, 0.5, 1.0])
 
 
+@pytest.mark.parametrize("min_count", [1, 2, 5])
+def test_spilled_count_tables_give_the_same_lexicon(tmp_path, min_count):
+    """A table budget of a few KB spills every table after every chunk: the lexicon (refined or
+    not), its stats and the scores are those of counting in memory."""
+    text = (DATA / "xiyouji.txt").read_text(encoding="utf-8")[:60_000]
+    path = tmp_path / "corpus.txt"
+    path.write_text(text, encoding="utf-8")
+    for refine in (False, True):
+        options = dict(min_count=min_count, chunk_bytes=8 << 10, refine=refine, scores=True)
+        spilled = LexiconBuilder(table_budget=4 << 10, **options).fit(path)
+        in_memory = LexiconBuilder(**options).fit(path)
+        assert spilled.lexicon_.to_dict() == in_memory.lexicon_.to_dict()
+        assert spilled.scores_ == in_memory.scores_
+        a, b = spilled.stats_.__dict__.copy(), in_memory.stats_.__dict__.copy()
+        a.pop("seconds"), b.pop("seconds")
+        assert a == b
+
+
 def test_real_text_matches_reference_and_finds_names():
     text = (DATA / "xiyouji.txt").read_text(encoding="utf-8")[:300_000]
     lexicon = minent.build_lexicon(text, min_count=5, refine=False)

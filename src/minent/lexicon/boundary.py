@@ -27,17 +27,29 @@ from .kernels import ngrams as k
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
 
 
-def _standardised(values: np.ndarray) -> np.ndarray:
-    if len(values) == 0:  # no n-grams of this length (every run is shorter)
+def _standardised(values: np.ndarray, others: Optional[np.ndarray] = None, weights: Optional[np.ndarray] = None,
+                  zeros: int = 0) -> np.ndarray:
+    """``values`` as z-scores among themselves and ``zeros`` values 0 and each of ``others``
+    ``weights`` times (the n-grams dropped after counting, which are not scored but count)."""
+    n = len(values) + zeros + (int(weights.sum()) if weights is not None else 0)
+    if n == 0:  # no n-grams of this length (every run is shorter)
         return values
-    sd = values.std()
-    return (values - values.mean()) / sd if sd > 0 else values - values.mean()
+    total = values.sum() + (float(np.dot(weights, others)) if weights is not None else 0.0)
+    mean = total / n
+    squares = ((values - mean) ** 2).sum() + zeros * mean ** 2
+    if weights is not None:
+        squares += float(np.dot(weights, (others - mean) ** 2))
+    sd = np.sqrt(squares / n)
+    return (values - mean) / sd if sd > 0 else values - mean
 
 
-def key_indexes(tables: list, pool: Optional[ThreadPoolExecutor] = None) -> list:
-    """:func:`~minent.lexicon.kernels.entropy.build_key_index` of each table's keys (index 1..order)."""
+def key_indexes(tables: list, pool: Optional[ThreadPoolExecutor] = None, longest: Optional[int] = None) -> list:
+    """:func:`~minent.lexicon.kernels.entropy.build_key_index` of each table's keys (index
+    1..order; with ``longest``, only up to that length, None beyond)."""
     mapper = pool.map if pool is not None else map
-    return [None] + list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, len(tables))))
+    longest = len(tables) - 1 if longest is None else longest
+    built = list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, longest + 1)))
+    return [None] + built + [None] * (len(tables) - 1 - longest)
 
 
 def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
@@ -71,7 +83,7 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     lists indexed by n of arrays aligned with ``tables[n].keys`` (nats)."""
     order = len(tables) - 1
     if index is None:
-        index = key_indexes(tables, pool)
+        index = key_indexes(tables, pool, order - 1)  # the longest n-grams' neighbours are the pairs
     mapper = pool.map if pool is not None else map
     h_right: list = [None] * (order + 1)
     h_left: list = [None] * (order + 1)
@@ -94,50 +106,85 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     # the entropy before any character (Miller-Madow, as every branching entropy; a constant
     # shift, which the standardisation removes, kept so that the figures are the estimator's)
     h_empty = float(-(p * np.log(p)).sum()) + (len(char_counts) - 1) / (2.0 * char_counts.sum())
+    index = list(index)  # entries are let go as soon as they are no longer needed
+
     def parts(job: tuple) -> np.ndarray:  # where each n-gram's prefix (or suffix) is in the (n-1)-gram table
         n, prefix = job
         keys = tables[n].keys
         part = keys >> k.BITS if prefix else keys & ((np.uint64(1) << (k.BITS * np.uint64(n - 1))) - np.uint64(1))
         return ke.key_positions(part, *index[n - 1])
 
-    jobs = [(n, prefix) for n in range(2, order + 1) for prefix in (True, False)]
-    where = dict(zip(jobs, mapper(parts, jobs)))
-    scores = []
+    # one length at a time, each array let go once used: on a large corpus these are the
+    # largest arrays of the build
+    usable_keys, usable_scores = [], []
     for n in range(1, order + 1):
+        t = tables[n]
         if n == 1:
             grow_right = h_right[1] - h_empty
             grow_left = h_left[1] - h_empty
         else:
-            grow_right = h_right[n] - h_right[n - 1][where[n, True]]
-            grow_left = h_left[n] - h_left[n - 1][where[n, False]]
-        scores.append(_standardised(grow_right) + _standardised(grow_left))
-    # a string seen once cannot become a word (CANDIDATE_MIN_COUNT): the cut need not consider it
-    usable = [(t.counts >= 2) | (n == 1) for n, t in enumerate(tables[1:], 1)]
-    return (np.concatenate([t.keys[u] for t, u in zip(tables[1:], usable)]),
-            np.concatenate([s[u] for s, u in zip(scores, usable)]))
+            where_right, where_left = mapper(parts, [(n, True), (n, False)])
+            index[n - 1] = None
+            grow_right = h_right[n] - h_right[n - 1][where_right]
+            del where_right
+            grow_left = h_left[n] - h_left[n - 1][where_left]
+            del where_left
+        if n == 1 or t.dropped_right is None:  # every n-gram counted is in the table
+            score = _standardised(grow_right) + _standardised(grow_left)
+        else:
+            # the n-grams dropped after counting were seen once: their own entropies are 0, so
+            # each grows by minus its prefix's (suffix's), and by 0 where that was dropped too
+            dropped = t.distinct - len(t.keys)
+            right_rest = dropped - int(t.dropped_right.sum())
+            left_rest = dropped - int(t.dropped_left.sum())
+            score = _standardised(grow_right, -h_right[n - 1], t.dropped_right, right_rest)
+            score += _standardised(grow_left, -h_left[n - 1], t.dropped_left, left_rest)
+        del grow_right, grow_left
+        if n > 1 and entropies is None:
+            h_right[n - 1] = h_left[n - 1] = None
+        # a string seen once cannot become a word (CANDIDATE_MIN_COUNT): the cut need not consider it
+        if n == 1:
+            usable_keys.append(t.keys)
+            usable_scores.append(score)
+        else:
+            usable = t.counts >= 2
+            usable_keys.append(t.keys[usable])
+            usable_scores.append(score[usable])
+        del score
+    return np.concatenate(usable_keys), np.concatenate(usable_scores)
 
 
 def autonomy(
     tables: list, chunks: Callable[[], Iterable[np.ndarray]], pool: ThreadPoolExecutor,
-    progress: ProgressCallback = no_progress, entropies: Optional[dict] = None,
+    progress: ProgressCallback = no_progress, entropies: Optional[dict] = None, table_budget: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
     (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy).
-    Reports stage "branching entropy" (ideographs done of all)."""
+    ``table_budget``: the build's budget of count tables; the neighbour pairs hold a quarter of
+    it a side in memory (beyond, they spill to a temporary file; 0: no limit). Reports stage "branching entropy" (ideographs done of all)."""
     from .counts import CountTable
 
     order = len(tables) - 1
     total = int(tables[1].counts.sum())
     progress("branching entropy", 0, total)
-    index = key_indexes(tables, pool)
-    # the longest n-grams have no longer table: count their neighbours in the text
-    right_pairs, left_pairs = CountTable(), CountTable()
-    for ids in reporting_chunks(chunks(), "branching entropy", total, progress):
-        right, left = neighbour_pair_counts(ids, order, index[order], pool)
-        right_pairs.add(*right)
-        left_pairs.add(*left)
+    # the longest n-grams have no longer table: count their neighbours in the text (with the
+    # index of their table alone; the shorter tables' indexes are built after, for the entropies)
+    top_index = ke.build_key_index(tables[order].keys)
+    right_pairs, left_pairs = CountTable(table_budget // 4), CountTable(table_budget // 4)
+    try:
+        for ids in reporting_chunks(chunks(), "branching entropy", total, progress):
+            right, left = neighbour_pair_counts(ids, order, top_index, pool)
+            right_pairs.add(*right)
+            left_pairs.add(*left)
+            del right, left
+        del top_index
+        right_pairs.finish(2)  # a pair seen once weighs in an entropy as a run edge does: the totals hold it
+        left_pairs.finish(2)
+    finally:
+        right_pairs.close()
+        left_pairs.close()
     return autonomy_from_pairs(tables, (right_pairs.keys, right_pairs.counts), (left_pairs.keys, left_pairs.counts),
-                               index, pool, entropies)
+                               None, pool, entropies)
 
 
 def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:

@@ -25,7 +25,7 @@ from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import check_encoding
 from ..segment.segmenter import Segmenter
 from . import boundary
-from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids
+from .counts import CountTable, count_ngrams, entropy_bits, finish_tables, ideograph_ids, rare_below
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE, min_count_for
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
 from .kernels import ngrams as k
@@ -63,20 +63,34 @@ def _count_tables(counts: dict) -> list:
     return tables
 
 
+def _finished_tables(kept: dict) -> list:
+    """The finished tables of :func:`_kept` (seen once dropped, as a local build finishes them)."""
+    tables = [CountTable()]
+    for keys, values, distinct, right, left in kept["tables"]:
+        t = CountTable()
+        t.keys, t.counts, t.distinct, t.dropped_right, t.dropped_left = keys, values, distinct, right, left
+        tables.append(t)
+    return tables
+
+
 def _kept(counts: dict, params: dict) -> dict:
-    """The global step between the passes: kept n-grams and the figures of the stats."""
+    """The global step between the passes: the tables finished as a local build finishes them,
+    the kept n-grams and the figures of the stats."""
     tables = _count_tables(counts)
+    finish_tables(tables, rare_below(params["min_count"]))
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
     n_ideographs = n_chars - int(char_counts[tables[1].keys == chars.NUM_ID].sum())  # numbers aside
     summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_ideographs": n_ideographs,
-               "n_bytes": counts["n_bytes"], "n_ngrams": sum(len(t) for t in tables),
+               "n_bytes": counts["n_bytes"], "n_ngrams": sum(t.distinct for t in tables),
                "bits_chars": entropy_bits(char_counts) / n_chars if n_chars else 0.0}
+    finished = [(t.keys, t.counts, t.distinct, t.dropped_right, t.dropped_left) for t in tables[1:]]
     if n_ideographs == 0:
-        return {"summary": summary, "kept_set": None, "n_kept": 0}
+        return {"summary": summary, "kept_set": None, "n_kept": 0, "tables": finished}
     with worker_threads():
         kept_keys = _builder(params)._kept_ngrams(tables, n_chars)
-    return {"summary": summary, "kept_set": k.build_key_set(kept_keys), "n_kept": len(kept_keys)}
+    return {"summary": summary, "kept_set": k.build_key_set(kept_keys), "n_kept": len(kept_keys),
+            "tables": finished}
 
 
 def _kept_summary(kept: dict) -> dict:
@@ -122,9 +136,9 @@ def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
     return ideograph_ids(text)
 
 
-def _top_index(counts: dict) -> tuple:
-    """Key index of the merged ``order``-gram table: where the neighbour pairs are counted."""
-    return k.build_key_index(counts["tables"][-1][0])
+def _top_index(kept: dict) -> tuple:
+    """Key index of the finished ``order``-gram table: where the neighbour pairs are counted."""
+    return k.build_key_index(kept["tables"][-1][0])
 
 
 def _pair_part(part: Part, index: tuple, order: int, encoding: str) -> tuple:
@@ -140,13 +154,13 @@ def _merge_pair_tables(*partials: tuple) -> tuple:
     return merge_count_tables(right, *(r for r, _ in rest)), merge_count_tables(left, *(l for _, l in rest))
 
 
-def _autonomy(counts: dict, pairs: tuple) -> tuple:
+def _autonomy(kept: dict, pairs: tuple) -> tuple:
     """The autonomy of every usable n-gram, computed once (on one worker) and indexed for the cut:
     every partition cuts with the very same floats, those of a local run."""
 
     right, left = pairs
     with worker_threads():
-        return boundary.score_index(*boundary.autonomy_from_pairs(_count_tables(counts), right, left))
+        return boundary.score_index(*boundary.autonomy_from_pairs(_finished_tables(kept), right, left))
 
 
 def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> tuple:
@@ -160,16 +174,16 @@ def _candidates(words: tuple, min_count: int) -> dict:
     return boundary.candidate_lexicon(boundary.word_counts(*words), min_count)
 
 
-def _boundary_candidates(client: Any, parts: list, counts: Any, order: int, encoding: str, total: int,
+def _boundary_candidates(client: Any, parts: list, kept: Any, order: int, encoding: str, total: int,
                          progress: ProgressCallback) -> dict:
     """:func:`minent.lexicon.boundary.autonomy`, the autonomy cut and :func:`~minent.lexicon.boundary.candidate_lexicon`
     on the cluster (the start of refinement): the same candidates, in the same order, as a local run."""
 
-    index = client.submit(_top_index, counts, retries=2)
+    index = client.submit(_top_index, kept, retries=2)
     paired = [client.submit(_pair_part, p, index, order, encoding, retries=2) for p in parts]
     track(paired, parts, "branching entropy", total, progress)
     pairs = tree_reduce(client, paired, _merge_pair_tables)
-    scores = client.submit(_autonomy, counts, pairs, retries=2)
+    scores = client.submit(_autonomy, kept, pairs, retries=2)
     del index, paired, pairs
     cut = [client.submit(_autonomy_cut_part, p, scores, order, encoding, retries=2) for p in parts]
     track(cut, parts, "autonomy cut", total, progress)
@@ -263,18 +277,18 @@ def build_lexicon(
         if summary["n_ideographs"] == 0:
             raise MinentError(f"the corpus {names} has no Chinese characters (CJK ideographs)")
         kept_set = client.submit(_kept_set, kept)
-        del counted
-        if not refine:
-            del merged  # the n-gram tables are needed again only by the boundary signal
+        del counted, merged  # ``kept`` holds the finished tables
         cut = [client.submit(_cut_part, p, kept_set, builder.order, encoding, retries=2) for p in parts]
         track(cut, parts, "cutting", total, progress)
         pieces = tree_reduce(client, cut, _merge_cuts)
         words, n_pieces, cut_bits = client.submit(_select, pieces, kept_set, params, retries=2).result()
-        del cut, pieces, kept_set, kept
+        del cut, pieces, kept_set
         history: list = []
-        if refine:  # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
-            candidates = _boundary_candidates(client, parts, merged, builder.order, encoding, total, progress)
-            del merged
+        # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
+        candidates = _boundary_candidates(client, parts, kept, builder.order, encoding, total,
+                                          progress) if refine else None
+        del kept  # the finished tables are not needed again
+        if refine:
             candidates = boundary.with_cohesive_pairs(candidates, words)
             words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
                                     int(iterations), encoding, progress)

@@ -5,26 +5,86 @@ symbol ids (an ideograph's id, one id for a whole number, 0 for a separator).
 from __future__ import annotations
 
 import math
-from typing import Callable
+import os
+import tempfile
+from typing import IO, Callable, Iterator, Optional
 
 import numpy as np
 
 from ..common import chars
 from ..common.charclass import class_table
-from ..common.kernels.counts import count_keys, merge_tables
+from ..common.errors import MinentError
+from ..common.kernels.counts import count_keys, merge_tables, merged_tables
 from ..common.kernels.tokens import number_marks
 from .kernels import ngrams as k
 
+# keys merged at a time when a spilled table is finished (16 bytes each, a few copies in flight)
+FINISH_RANGE_KEYS = 1 << 24
+
+
+class _Run:
+    """One sorted run of a count table: in the temporary file (keys, then counts, from
+    ``offset``) or in memory, with a sample of its keys kept in memory to find positions."""
+
+    SAMPLE = 4096  # most keys between two sampled ones (read from the file to find a position)
+
+    def __init__(self, keys: np.ndarray, offset: int = 0, spool: Optional[IO[bytes]] = None,
+                 counts: Optional[np.ndarray] = None) -> None:
+        self.length = len(keys)
+        self.step = max(1, min(self.SAMPLE, self.length // 1024))
+        self.sample = keys[::self.step].copy()  # keys at positions 0, step, 2 step, ...
+        self.offset, self.spool = offset, spool
+        self.keys, self.counts = (keys, counts) if spool is None else (None, None)
+
+    def _read(self, what: int, start: int, end: int) -> np.ndarray:
+        """Keys (``what`` 0) or counts (1) at [start, end) of a spilled run."""
+        out = np.empty(end - start, dtype=np.uint64 if what == 0 else np.int64)
+        self.spool.seek(self.offset + 8 * (what * self.length + start))
+        if self.spool.readinto(memoryview(out).cast("B")) != out.nbytes:
+            raise MinentError("the temporary file of the n-gram counts was cut short")
+        return out
+
+    def position(self, key: int) -> int:
+        """The first position holding a key >= ``key``."""
+        if self.keys is not None:
+            return int(np.searchsorted(self.keys, np.uint64(key)))
+        block = int(np.searchsorted(self.sample, np.uint64(key)))  # sample[block - 1] < key <= sample[block]
+        if block == 0:
+            return 0
+        lo = (block - 1) * self.step + 1
+        hi = min(block * self.step, self.length)
+        return lo + int(np.searchsorted(self._read(0, lo, hi), np.uint64(key)))
+
+    def read(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, counts) at [start, end)."""
+        if self.keys is not None:
+            return self.keys[start:end], self.counts[start:end]
+        return self._read(0, start, end), self._read(1, start, end)
+
 
 class CountTable:
-    """Exact counts of uint64 keys (sorted unique keys + counts), merged chunk by chunk."""
+    """Exact counts of uint64 keys (sorted unique keys + counts), merged chunk by chunk.
 
-    def __init__(self) -> None:
+    A table that outgrows memory is :meth:`spill`-ed: its keys and counts go, as one sorted
+    run, to an unnamed temporary file (it disappears when closed, even if the process is
+    killed) and counting goes on in memory. :meth:`finish` then merges the runs one key range
+    at a time, so that only the keys that are kept are ever in memory all together.
+    """
+
+    def __init__(self, budget: int = 0) -> None:
+        self.budget = budget  # bytes in memory before a merge that would pass them spills first (0: never)
         self.keys = np.empty(0, dtype=np.uint64)
         self.counts = np.empty(0, dtype=np.int64)
+        self.distinct = 0  # set by finish: the keys counted, before it dropped the rare ones
+        self.dropped_right: Optional[np.ndarray] = None  # set by finish (None: nothing dropped)
+        self.dropped_left: Optional[np.ndarray] = None
+        self._spool: Optional[IO[bytes]] = None
+        self._runs: list[_Run] = []  # the spilled runs
 
     def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
         """Merge a table of sorted unique keys with their counts."""
+        if self.budget and len(self.keys) and self.nbytes + keys.nbytes + counts.nbytes > self.budget:
+            self.spill()
         if len(self.keys) == 0:
             self.keys, self.counts = keys, counts
         else:
@@ -36,6 +96,94 @@ class CountTable:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the table holds in memory."""
+        return self.keys.nbytes + self.counts.nbytes
+
+    def spill(self) -> None:
+        """Move the table in memory to the temporary file, as one sorted run."""
+        if len(self.keys) == 0:
+            return
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile(prefix="minent-counts-")
+        offset = self._spool.seek(0, os.SEEK_END)
+        try:
+            self._spool.write(memoryview(np.ascontiguousarray(self.keys)).cast("B"))
+            self._spool.write(memoryview(np.ascontiguousarray(self.counts, dtype=np.int64)).cast("B"))
+        except OSError as e:
+            raise MinentError(f"cannot write the n-gram counts to a temporary file (TMPDIR): "
+                              f"{e.strerror or e}") from None
+        self._runs.append(_Run(self.keys, offset, self._spool))
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.counts = np.empty(0, dtype=np.int64)
+
+    def finish(self, keep: int = 1, lower: Optional["CountTable"] = None, n: int = 0,
+               range_keys: int = FINISH_RANGE_KEYS) -> None:
+        """Merge the spilled runs and keep the keys seen at least ``keep`` times; ``distinct``
+        becomes the number of keys counted. With ``lower``, the finished table of the
+        (n-1)-grams, ``dropped_right[i]`` (``dropped_left[i]``) is the number of dropped
+        n-grams that begin (end) with ``lower.keys[i]``: all that the branching entropies and
+        their standardisation need of the dropped singletons (:mod:`minent.lexicon.boundary`)."""
+        n_lower = len(lower.keys) if lower is not None else 0
+        self.dropped_right = np.zeros(n_lower, dtype=np.int64)
+        self.dropped_left = np.zeros(n_lower, dtype=np.int64)
+        self.distinct = 0
+        kept_keys, kept_counts = [], []
+        lower_keys = lower.keys if lower is not None else np.empty(0, dtype=np.uint64)
+        for keys, counts in self._merged_ranges(range_keys):
+            self.distinct += len(keys)
+            if keep <= 1:
+                kept_keys.append(keys)
+                kept_counts.append(counts)
+                continue
+            kept = k.drop_rare(keys, counts, keep, n, lower_keys, self.dropped_right, self.dropped_left)
+            kept_keys.append(keys[kept])
+            kept_counts.append(counts[kept])
+            del keys, counts, kept
+        self.close()
+        if len(kept_keys) == 1:
+            self.keys, self.counts = kept_keys[0], kept_counts[0]
+        elif kept_keys:
+            self.keys, self.counts = np.concatenate(kept_keys), np.concatenate(kept_counts)
+        else:
+            self.keys, self.counts = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+
+    def _merged_ranges(self, range_keys: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The whole table, runs and memory merged, as consecutive (keys, counts) pieces (the
+        runs are read a range at a time, never mapped whole: memory stays one range's)."""
+        if not self._runs:
+            yield self.keys, self.counts
+            return
+        self._spool.flush()
+        runs = self._runs + ([_Run(self.keys, counts=self.counts)] if len(self.keys) else [])
+        self.keys = self.counts = None  # the memory run is in ``runs`` now
+        total = sum(run.length for run in runs)
+        n_ranges = max(1, -(-total // range_keys))
+        # range bounds at quantiles of the runs' samples (the runs share one distribution)
+        sample = np.sort(np.concatenate([run.sample for run in runs]))
+        bounds = np.unique(sample[(np.arange(1, n_ranges) * len(sample)) // n_ranges]).tolist()
+        starts = [0] * len(runs)
+        for r in range(len(bounds) + 1):
+            parts = []
+            for i, run in enumerate(runs):
+                end = run.length if r == len(bounds) else run.position(bounds[r])
+                if end > starts[i]:
+                    parts.append(run.read(starts[i], end))
+                starts[i] = end
+            if parts:
+                merged = merged_tables(parts)
+                del parts
+                yield merged
+                del merged
+
+    def close(self) -> None:
+        """Remove the temporary file, if any (its runs are lost: call after :meth:`finish`)."""
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        self._runs = []
 
 
 def count_ngrams(ids: np.ndarray, order: int, tables: list[CountTable], mapper: Callable = map, parts: int = 1) -> None:
@@ -55,6 +203,20 @@ def count_ngrams(ids: np.ndarray, order: int, tables: list[CountTable], mapper: 
 
     for (n, _, _), counted in zip(tasks, mapper(count_slice, tasks)):
         tables[n].add(*counted)
+
+
+def rare_below(min_count: int) -> int:
+    """The count below which an n-gram need not be kept after counting: 2 (a string seen once is
+    dropped, keeping what :meth:`CountTable.finish` records of it), or 1 when ``min_count`` 1
+    asks for the strings seen once too."""
+    return 2 if min_count >= 2 else 1
+
+
+def finish_tables(tables: list[CountTable], keep: int) -> None:
+    """:meth:`CountTable.finish` each table (index 1..order) in order, each with the one below;
+    every character stays (the character counts are the corpus's)."""
+    for n in range(1, len(tables)):
+        tables[n].finish(1 if n == 1 else keep, tables[n - 1] if n > 1 else None, n)
 
 
 def ideograph_ids(text: str) -> np.ndarray:

@@ -36,7 +36,7 @@ from ..common.lexicon import BuildStats, Lexicon
 from ..common.progress import ProgressCallback, no_progress
 from ..common.textio import CHUNK_BYTES, Corpus, PathLike
 from . import boundary
-from .counts import CountTable, count_ngrams, entropy_bits, ideograph_ids, words_ids
+from .counts import CountTable, count_ngrams, entropy_bits, finish_tables, ideograph_ids, rare_below, words_ids
 from .defaults import (CANDIDATE_MIN_COUNT, DEFAULT_ITERATIONS, DEFAULT_MIN_COUNT, DEFAULT_ORDER, DEFAULT_REFINE, MAX_ORDER,
                        default_thresholds, min_count_for)
 from .kernels import ngrams as k
@@ -48,6 +48,9 @@ assert MAX_ORDER <= chars.MAX_PACKED
 #: ids of a corpus up to this many bytes (2 an ideograph: a ~390 MB UTF-8 corpus) are kept between the
 #: passes; a larger one is read again, so peak memory stops growing with the input at this size
 MEMORY_BUDGET = 256 << 20
+# bytes of n-gram count tables held in memory while counting; beyond it the largest table
+# spills to a temporary file (exact: it is merged back a key range at a time at the end)
+TABLE_BUDGET = 1 << 30
 
 
 def as_corpus(corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> Corpus:
@@ -167,6 +170,11 @@ class LexiconBuilder:
         "refining: round N" (see :mod:`minent.common.progress` for their units).
     memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
         the later passes; a larger corpus is read again instead.
+    table_budget : bytes of n-gram count tables kept in memory while counting (16 bytes a
+        distinct n-gram); beyond it the largest table is written to a temporary file and
+        merged back, exactly, at the end. After counting, the n-grams seen once are dropped
+        (what the later steps need of them is kept as a few sums), so memory then follows
+        the n-grams seen at least twice.
     refine : after the first pass, learn the lexicon again by the boundary signal and refine it
         by the minimum-entropy principle (:mod:`minent.lexicon.boundary`, :mod:`minent.lexicon.refine`). On PKU
         this raises segmentation F1 from 0.747 to 0.812 (top-1000 real words: 91.3% -> 91.0%),
@@ -189,6 +197,7 @@ class LexiconBuilder:
         progress: Optional[ProgressCallback] = None,
         chunk_bytes: int = CHUNK_BYTES,
         memory_budget: int = MEMORY_BUDGET,
+        table_budget: int = TABLE_BUDGET,
         refine: bool = DEFAULT_REFINE,
         iterations: int = DEFAULT_ITERATIONS,
         known: Union[Lexicon, Mapping[str, float], Sequence[PathLike], None] = None,
@@ -215,6 +224,7 @@ class LexiconBuilder:
         self.progress = progress or no_progress
         self.chunk_bytes = chunk_bytes
         self.memory_budget = memory_budget  # bytes of ideograph ids kept between the passes
+        self.table_budget = table_budget
         self.refine = bool(refine)
         self.iterations = int(iterations)
         self.known = known
@@ -242,11 +252,17 @@ class LexiconBuilder:
     def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor, threads: int) -> list[CountTable]:
         """Pass 1: exact counts of every n-gram, one table per length (index 1..order), each
         chunk counted in ``threads`` slices an order on ``pool``."""
-        tables = [CountTable() for _ in range(self.order + 1)]
+        # each table its share of the budget (it spills before a merge would pass it)
+        tables = [CountTable(self.table_budget // self.order) for _ in range(self.order + 1)]
         self.progress("counting", 0, corpus.total_bytes())  # the first chunk takes a while: show the stage now
         self._held = HeldIds(self.memory_budget, spill=not corpus.rereadable)
-        for ids in self._chunks_of_ids(corpus, "counting", self._held):
-            count_ngrams(ids, self.order, tables, pool.map, threads)
+        try:
+            for ids in self._chunks_of_ids(corpus, "counting", self._held):
+                count_ngrams(ids, self.order, tables, pool.map, threads)
+            finish_tables(tables, rare_below(self.min_count))
+        finally:
+            for t in tables:
+                t.close()
         return tables
 
     def _cut(self, corpus: Corpus, kept_set: np.ndarray) -> tuple[CountTable, Counter]:
@@ -280,24 +296,30 @@ class LexiconBuilder:
                         f"the corpus {', '.join(corpus.names)} has no Chinese characters (CJK ideographs)"
                     )
                 n_bytes = self._n_bytes
-                n_ngrams = sum(len(t) for t in tables)
+                n_ngrams = sum(t.distinct for t in tables)
                 kept_keys = self._kept_ngrams(tables, n_chars)
+                n_kept = len(kept_keys)
                 if not self.refine and not self.scores:
                     del tables
                 kept_set = k.build_key_set(kept_keys)
+                del kept_keys
                 self.progress("cutting", 0, None)  # counted in bytes only when the corpus is read again
                 short, long_pieces = self._cut(corpus, kept_set)
                 lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
+                del kept_set
                 cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
                 n_pieces = len(short) + len(long_pieces)
                 del short, long_pieces
+                if self.refine:  # all that refinement takes of the first pass (with_cohesive_pairs)
+                    lexicon_counts = {w: c for w, c in lexicon_counts.items() if len(w) == 2}
                 history = []
                 entropies: dict = {}
                 chunks = lambda: self._refinement_chunks(corpus)  # noqa: E731
                 if self.scores and not self.refine:
-                    boundary.autonomy(tables, chunks, pool, self.progress, entropies)
+                    boundary.autonomy(tables, chunks, pool, self.progress, entropies, self.table_budget)
                 if self.refine:
-                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool, self.progress, entropies)
+                    all_keys, all_scores = boundary.autonomy(tables, chunks, pool, self.progress,
+                                                             entropies if self.scores else None, self.table_budget)
                     if not self.scores:
                         del tables
                     candidates = boundary.candidate_lexicon(
@@ -326,7 +348,7 @@ class LexiconBuilder:
             n_chars=n_chars,
             n_bytes=n_bytes,
             n_ngrams=n_ngrams,
-            n_kept=len(kept_keys),
+            n_kept=n_kept,
             n_pieces=n_pieces,
             bits_per_char_chars=entropy_bits(char_counts) / n_chars,
             bits_per_char_words=cut_bits / n_chars,

@@ -51,9 +51,9 @@ def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> in
 def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.ndarray, lo: int, hi: int) -> tuple:
     """For every window of ``n`` ideographs starting in ids[lo:hi]: (position of its key in the
     n-gram table) << 16 | the id of its right neighbour, and the same with its left
-    neighbour, 0 at the edge of a run; returns (right pairs, left pairs). The index
-    (:func:`build_key_index` of the table's keys) holds every n-gram of ``ids``; each window
-    is looked up once for both sides."""
+    neighbour, 0 at the edge of a run; returns (right pairs, left pairs). The index is
+    :func:`build_key_index` of the table's keys; a window not in it (an n-gram dropped after
+    counting, seen once) has no pairs. Each window is looked up once for both sides."""
     m = ids.shape[0]
     end = min(hi + n - 1, m)  # the last window starting before hi ends before this
     right = np.empty(max(end - lo - n + 1, 0), dtype=np.uint64)
@@ -72,7 +72,10 @@ def neighbour_pairs(ids: np.ndarray, n: int, slots: np.ndarray, positions: np.nd
         run += 1
         if run >= n:
             start = i - n + 1
-            at = np.uint64(key_position(slots, positions, key)) << NEIGHBOUR_BITS
+            found = key_position(slots, positions, key)
+            if found < 0:
+                continue
+            at = np.uint64(found) << NEIGHBOUR_BITS
             right[filled] = at | np.uint64(ids[i + 1] if i + 1 < m else 0)
             left[filled] = at | np.uint64(ids[start - 1] if start > 0 else 0)
             filled += 1

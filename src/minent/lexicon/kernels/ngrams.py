@@ -193,6 +193,38 @@ def _count_in(tables_keys: tuple, tables_counts: tuple, length: int, key: np.uin
     return lookup_count(tables_keys[length - 1], tables_counts[length - 1], key)
 
 
+def drop_rare(keys: np.ndarray, counts: np.ndarray, keep: int, n: int, lower_keys: np.ndarray,
+              right: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Which n-grams of a sorted table are seen at least ``keep`` times (a boolean mask); for
+    each one that is not, add 1 to ``right[i]`` and to ``left[j]``, where i and j are the
+    positions of its prefix and suffix in ``lower_keys`` (the kept (n-1)-grams, sorted), when
+    they are there. ``right`` and ``left`` are int64 arrays the size of ``lower_keys``."""
+    return _drop_rare(readonly(keys, np.uint64), readonly(counts, np.int64), int(keep), int(n),
+                      readonly(lower_keys, np.uint64), right, left)
+
+
+@njit(cache=True, nogil=True)
+def _drop_rare(keys, counts, keep, n, lower_keys, right, left) -> np.ndarray:
+    m = keys.shape[0]
+    kept = np.empty(m, dtype=np.bool_)
+    n_lower = lower_keys.shape[0]
+    mask = (np.uint64(1) << (BITS * np.uint64(max(n - 1, 0)))) - np.uint64(1)
+    cursor = 0
+    for j in range(m):
+        kept[j] = counts[j] >= keep
+        if kept[j] or n_lower == 0:
+            continue
+        prefix = keys[j] >> BITS  # ascending with the keys: a walk finds them
+        cursor = _gallop(lower_keys, prefix, cursor)
+        if cursor < n_lower and lower_keys[cursor] == prefix:
+            right[cursor] += 1
+        suffix = keys[j] & mask
+        at = _lower_bound(lower_keys, suffix, 0, n_lower)
+        if at < n_lower and lower_keys[at] == suffix:
+            left[at] += 1
+    return kept
+
+
 def build_key_set(keys: np.ndarray) -> np.ndarray:
     """An open-addressing hash set of non-zero keys (a power-of-two table, 0 = empty slot):
     the slots of :func:`build_key_index`."""
