@@ -107,10 +107,13 @@ def main() -> None:
     try:
         base = base_text()
         if args.text == "distinct":
-            from distinct_corpus import base_model, write_corpus
-
-            model = base_model(base)
-            make = lambda path, size: path if path.exists() else write_corpus(path, model, size)  # noqa: E731
+            # sampled by a child process: a child's peak RSS (ru_maxrss) counts the memory of the
+            # process it was forked from, so this one must stay small
+            def make(path: Path, size: int) -> Path:
+                if not path.exists():
+                    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "distinct_corpus.py"),
+                                    "--size", str(size / 1e6), "-o", str(path)], check=True)
+                return path
         else:
             make = lambda path, size: make_corpus(path, base, size)  # noqa: E731
         # warm-up: the compiled-kernel cache and the page cache of the base

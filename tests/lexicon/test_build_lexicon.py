@@ -166,3 +166,13 @@ def test_pku_top_words_are_real_words(tmp_path):
     assert len(top) == 1000
     precision = sum(w in words for w in top) / len(top)
     assert precision >= 0.90, precision
+
+
+def test_spilling_where_no_temporary_file_can_be_made_is_a_clear_error(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    text = (DATA / "xiyouji.txt").read_text(encoding="utf-8")[:20_000]
+    with pytest.raises(MinentError, match=r"cannot write the n-gram counts to a temporary file \(TMPDIR\)"):
+        LexiconBuilder(table_budget=1 << 10, chunk_bytes=4 << 10, refine=False).fit(text)
+    assert LexiconBuilder(refine=False).fit(text).lexicon_  # in memory, no file is needed

@@ -106,10 +106,10 @@ class CountTable:
         """Move the table in memory to the temporary file, as one sorted run."""
         if len(self.keys) == 0:
             return
-        if self._spool is None:
-            self._spool = tempfile.TemporaryFile(prefix="minent-counts-")
-        offset = self._spool.seek(0, os.SEEK_END)
         try:
+            if self._spool is None:
+                self._spool = tempfile.TemporaryFile(prefix="minent-counts-")
+            offset = self._spool.seek(0, os.SEEK_END)
             self._spool.write(memoryview(np.ascontiguousarray(self.keys)).cast("B"))
             self._spool.write(memoryview(np.ascontiguousarray(self.counts, dtype=np.int64)).cast("B"))
         except OSError as e:
