@@ -168,6 +168,23 @@ def test_pku_top_words_are_real_words(tmp_path):
     assert precision >= 0.90, precision
 
 
+def test_dropping_the_ngrams_seen_once_gives_the_lexicon_of_keeping_them(monkeypatch):
+    """The refinement on tables without the n-grams seen once (the default) gives the lexicon
+    and the scores of tables that keep them all."""
+    import minent.lexicon.discover as discover
+
+    text = (DATA / "xiyouji.txt").read_text(encoding="utf-8")[:80_000]
+    dropped = LexiconBuilder(scores=True).fit(text)
+    monkeypatch.setattr(discover, "rare_below", lambda min_count: 1)
+    kept = LexiconBuilder(scores=True).fit(text)
+    assert dropped.lexicon_.to_dict() == kept.lexicon_.to_dict()
+    assert dropped.stats_.n_ngrams == kept.stats_.n_ngrams
+    for column, values in kept.scores_.items():
+        assert dropped.scores_[column].keys() == values.keys()
+        for word, value in values.items():
+            assert dropped.scores_[column][word] == pytest.approx(value, rel=1e-12, abs=1e-12, nan_ok=True)
+
+
 def test_spilling_where_no_temporary_file_can_be_made_is_a_clear_error(tmp_path, monkeypatch):
     import tempfile
 

@@ -46,16 +46,21 @@ def test_finish_with_spills_counts_as_in_memory(seed, range_keys):
     keys, counts = table_of(expected)
     assert np.array_equal(table.keys, keys) and np.array_equal(table.counts, counts)
     assert table.distinct == len(expected)
+    assert table.dropped_right is None  # nothing dropped
     assert table._spool is None  # the temporary file is gone
 
 
-def test_finish_of_an_empty_table():
-    for spill in (False, True):
-        table = CountTable()
-        if spill:
-            table.spill()
-        table.finish(2, CountTable(), 2)
-        assert len(table) == 0 and table.distinct == 0 and table.keys.dtype == np.uint64
+def test_finish_of_an_empty_table_and_of_one_where_every_key_is_dropped():
+    table = CountTable()
+    table.spill()  # nothing to spill
+    table.finish(2, CountTable(), 2)
+    assert len(table) == 0 and table.distinct == 0 and table.keys.dtype == np.uint64
+    lower = CountTable()
+    lower.keys = np.array([1, 2], dtype=np.uint64)
+    table = chunked_table([[(1 << BITS) | 2], [(2 << BITS) | 1]], {0, 1})  # two keys seen once, both spilled
+    table.finish(2, lower, 2)
+    assert len(table) == 0 and table.keys.dtype == np.uint64 and table.distinct == 2
+    assert table.dropped_right.tolist() == [1, 1] and table.dropped_left.tolist() == [1, 1]
 
 
 def reference_drop(counter: Counter, lower: list[int], n: int, keep: int) -> tuple[Counter, list[int], list[int]]:
@@ -108,7 +113,7 @@ def test_finish_tables_keeps_every_character_and_counts_distinct_ngrams():
         assert np.array_equal(tables[n].keys, keys[counts >= 2])
 
 
-@pytest.mark.parametrize("range_keys", [997, 1 << 24])
+@pytest.mark.parametrize("range_keys", [997, 50_000])
 def test_finish_reads_long_runs_by_their_samples(range_keys):
     """Runs of tens of thousands of keys are sampled (one key in several): positions inside
     them are found by reading the keys between two samples from the file."""

@@ -159,7 +159,8 @@ def autonomy(
     progress: ProgressCallback = no_progress, entropies: Optional[dict] = None, table_budget: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
-    (keys sorted) for n = 1..order. Returns (all keys, sorted, and their autonomy).
+    (keys sorted) for n = 1..order, or those seen twice or more when finished
+    (:meth:`~minent.lexicon.counts.CountTable.finish`). Returns (all keys, sorted, and their autonomy).
     ``table_budget``: the build's budget of count tables; the neighbour pairs hold a quarter of
     it a side in memory (beyond, they spill to a temporary file; 0: no limit). Reports stage "branching entropy" (ideographs done of all)."""
     from .counts import CountTable

@@ -73,9 +73,9 @@ def _finished_tables(kept: dict) -> list:
     return tables
 
 
-def _kept(counts: dict, params: dict) -> dict:
-    """The global step between the passes: the tables finished as a local build finishes them,
-    the kept n-grams and the figures of the stats."""
+def _kept(counts: dict, params: dict, with_tables: bool) -> dict:
+    """The global step between the passes: the kept n-grams, the figures of the stats and, when
+    ``with_tables`` (for the refinement), the tables finished as a local build finishes them."""
     tables = _count_tables(counts)
     finish_tables(tables, rare_below(params["min_count"]))
     char_counts = tables[1].counts
@@ -84,7 +84,8 @@ def _kept(counts: dict, params: dict) -> dict:
     summary = {"has_text": counts["has_text"], "n_chars": n_chars, "n_ideographs": n_ideographs,
                "n_bytes": counts["n_bytes"], "n_ngrams": sum(t.distinct for t in tables),
                "bits_chars": entropy_bits(char_counts) / n_chars if n_chars else 0.0}
-    finished = [(t.keys, t.counts, t.distinct, t.dropped_right, t.dropped_left) for t in tables[1:]]
+    finished = [(t.keys, t.counts, t.distinct, t.dropped_right, t.dropped_left)
+                for t in tables[1:]] if with_tables else None
     if n_ideographs == 0:
         return {"summary": summary, "kept_set": None, "n_kept": 0, "tables": finished}
     with worker_threads():
@@ -270,7 +271,7 @@ def build_lexicon(
         counted = [client.submit(_count_part, p, builder.order, encoding, retries=2) for p in parts]
         track(counted, parts, "counting", total, progress)
         merged = tree_reduce(client, counted, _merge_counts)
-        kept = client.submit(_kept, merged, params, retries=2)
+        kept = client.submit(_kept, merged, params, bool(refine), retries=2)
         summary = client.submit(_kept_summary, kept).result()
         if not summary["has_text"]:
             raise MinentError(f"the corpus {names} is empty")

@@ -76,7 +76,7 @@ class CountTable:
         self.keys = np.empty(0, dtype=np.uint64)
         self.counts = np.empty(0, dtype=np.int64)
         self.distinct = 0  # set by finish: the keys counted, before it dropped the rare ones
-        self.dropped_right: Optional[np.ndarray] = None  # set by finish (None: nothing dropped)
+        self.dropped_right: Optional[np.ndarray] = None  # set by finish when it drops (None: nothing dropped)
         self.dropped_left: Optional[np.ndarray] = None
         self._spool: Optional[IO[bytes]] = None
         self._runs: list[_Run] = []  # the spilled runs
@@ -121,14 +121,17 @@ class CountTable:
 
     def finish(self, keep: int = 1, lower: Optional["CountTable"] = None, n: int = 0,
                range_keys: int = FINISH_RANGE_KEYS) -> None:
-        """Merge the spilled runs and keep the keys seen at least ``keep`` times; ``distinct``
-        becomes the number of keys counted. With ``lower``, the finished table of the
-        (n-1)-grams, ``dropped_right[i]`` (``dropped_left[i]``) is the number of dropped
-        n-grams that begin (end) with ``lower.keys[i]``: all that the branching entropies and
-        their standardisation need of the dropped singletons (:mod:`minent.lexicon.boundary`)."""
+        """Merge the spilled runs and keep the keys seen at least ``keep`` times (1, or 2: the
+        later steps are exact only for these); ``distinct`` becomes the number of keys counted.
+        With ``keep`` 2 and ``lower``, the finished table of the (n-1)-grams,
+        ``dropped_right[i]`` (``dropped_left[i]``) is the number of dropped n-grams that begin
+        (end) with ``lower.keys[i]``: all that the branching entropies and their
+        standardisation need of the dropped singletons (:mod:`minent.lexicon.boundary`).
+        Call once, at the end of counting."""
         n_lower = len(lower.keys) if lower is not None else 0
-        self.dropped_right = np.zeros(n_lower, dtype=np.int64)
-        self.dropped_left = np.zeros(n_lower, dtype=np.int64)
+        # at most one a distinct symbol, per shorter n-gram: int32 holds them
+        right = np.zeros(n_lower, dtype=np.int32) if keep > 1 else None
+        left = np.zeros(n_lower, dtype=np.int32) if keep > 1 else None
         self.distinct = 0
         kept_keys, kept_counts = [], []
         lower_keys = lower.keys if lower is not None else np.empty(0, dtype=np.uint64)
@@ -138,11 +141,12 @@ class CountTable:
                 kept_keys.append(keys)
                 kept_counts.append(counts)
                 continue
-            kept = k.drop_rare(keys, counts, keep, n, lower_keys, self.dropped_right, self.dropped_left)
+            kept = k.drop_rare(keys, counts, keep, n, lower_keys, right, left)
             kept_keys.append(keys[kept])
             kept_counts.append(counts[kept])
             del keys, counts, kept
         self.close()
+        self.dropped_right, self.dropped_left = right, left
         if len(kept_keys) == 1:
             self.keys, self.counts = kept_keys[0], kept_counts[0]
         elif kept_keys:
@@ -161,9 +165,14 @@ class CountTable:
         self.keys = self.counts = None  # the memory run is in ``runs`` now
         total = sum(run.length for run in runs)
         n_ranges = max(1, -(-total // range_keys))
-        # range bounds at quantiles of the runs' samples (the runs share one distribution)
-        sample = np.sort(np.concatenate([run.sample for run in runs]))
-        bounds = np.unique(sample[(np.arange(1, n_ranges) * len(sample)) // n_ranges]).tolist()
+        # range bounds at quantiles of the runs' samples, each sampled key standing for the
+        # ``step`` keys from it on in its run
+        sample = np.concatenate([run.sample for run in runs])
+        weight = np.concatenate([np.full(len(run.sample), run.step, dtype=np.int64) for run in runs])
+        order = np.argsort(sample, kind="stable")
+        sample, covered = sample[order], np.cumsum(weight[order])
+        at = np.searchsorted(covered, (np.arange(1, n_ranges) * covered[-1]) // n_ranges)
+        bounds = np.unique(sample[np.minimum(at, len(sample) - 1)]).tolist()
         starts = [0] * len(runs)
         for r in range(len(bounds) + 1):
             parts = []

@@ -48,8 +48,9 @@ assert MAX_ORDER <= chars.MAX_PACKED
 #: ids of a corpus up to this many bytes (2 an ideograph: a ~390 MB UTF-8 corpus) are kept between the
 #: passes; a larger one is read again, so peak memory stops growing with the input at this size
 MEMORY_BUDGET = 256 << 20
-# bytes of n-gram count tables held in memory while counting; beyond it the largest table
-# spills to a temporary file (exact: it is merged back a key range at a time at the end)
+# bytes of n-gram count tables held in memory while counting, a share for each length; a table
+# that would pass its share spills to a temporary file (exact: merged back a key range at a
+# time at the end; a merge briefly needs about twice a share)
 TABLE_BUDGET = 1 << 30
 
 
@@ -171,8 +172,8 @@ class LexiconBuilder:
     memory_budget : the ids of a corpus up to this size (2 bytes an ideograph) are kept for
         the later passes; a larger corpus is read again instead.
     table_budget : bytes of n-gram count tables kept in memory while counting (16 bytes a
-        distinct n-gram); beyond it the largest table is written to a temporary file and
-        merged back, exactly, at the end. After counting, the n-grams seen once are dropped
+        distinct n-gram), a share for each length; a table that would pass its share is
+        written to a temporary file and merged back, exactly, at the end. After counting, the n-grams seen once are dropped
         (what the later steps need of them is kept as a few sums), so memory then follows
         the n-grams seen at least twice.
     refine : after the first pass, learn the lexicon again by the boundary signal and refine it
@@ -250,8 +251,9 @@ class LexiconBuilder:
                 self.progress(stage, done, total)
 
     def _count_ngrams(self, corpus: Corpus, pool: ThreadPoolExecutor, threads: int) -> list[CountTable]:
-        """Pass 1: exact counts of every n-gram, one table per length (index 1..order), each
-        chunk counted in ``threads`` slices an order on ``pool``."""
+        """Pass 1: exact counts of the n-grams, one table per length (index 1..order), each
+        chunk counted in ``threads`` slices an order on ``pool``; finished (those seen once
+        dropped, see :func:`~minent.lexicon.counts.finish_tables`)."""
         # each table its share of the budget (it spills before a merge would pass it)
         tables = [CountTable(self.table_budget // self.order) for _ in range(self.order + 1)]
         self.progress("counting", 0, corpus.total_bytes())  # the first chunk takes a while: show the stage now
