@@ -5,9 +5,12 @@ spaces removed + the four classic novels from ../shared), in the same run, after
 warm-up each; the outputs must be byte-identical (minent runs the same algorithm:
 ``--no-refine``). Prints wall time, MB/s, peak RSS and the ratio. It also times the default
 ``build-lexicon`` (with refinement) against the first pass, interleaved in the same run, and
-prints that ratio (issue 5 asks at most 3x). Usage:
+prints that ratio (issue 5 asks at most 3x). With ``--scaling`` it also times both passes in
+process (kernels loaded, corpus in the page cache: the work alone, no start-up) with one
+thread and with two, best of ``--repeat``, and prints the speed-up of the second core (issue 16 asks
+at least 1.7x on an idle machine). Usage:
 
-    python benchmarks/bench_build_lexicon.py [--repeat 3] [--jobs 0]
+    python benchmarks/bench_build_lexicon.py [--repeat 3] [--jobs 0] [--scaling] [--copies 1]
 """
 
 from __future__ import annotations
@@ -64,14 +67,52 @@ def run(cmd: list[str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024
 
 
+SCALING_CHILD = """
+import sys, time
+from pathlib import Path
+import minent
+path, jobs, refine, repeat = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[4])
+minent.LexiconBuilder(jobs=jobs, refine=refine).fit([path])  # warm-up: kernels loaded, page cache
+best = float("inf")
+for _ in range(repeat):
+    started = time.perf_counter()
+    minent.LexiconBuilder(jobs=jobs, refine=refine).fit([path])
+    best = min(best, time.perf_counter() - started)
+print(best)
+"""
+
+
+def scaling(corpus: Path, repeat: int) -> None:
+    """Both passes in process with 1 and 2 threads, each in a child process of its own, one
+    after the other; best of ``repeat`` after a warm-up (the best is the least disturbed)."""
+    size_mb = corpus.stat().st_size / 1e6
+    seconds = {}
+    for refine in (False, True):
+        for jobs in (1, 2):
+            out = subprocess.run([sys.executable, "-c", SCALING_CHILD, str(corpus), str(jobs), str(int(refine)),
+                                  str(repeat)], check=True, capture_output=True, text=True)
+            seconds[refine, jobs] = float(out.stdout.split()[-1])
+    print(f"scaling in process on {size_mb:.1f} MB, best of {repeat} (work only: kernels loaded, no start-up)")
+    print(f"{'build':<26} {'-j 1 s':>8} {'-j 2 s':>8} {'-j 2 MB/s':>10} {'speed-up':>9}")
+    for refine, name in ((False, "first pass (--no-refine)"), (True, "default (refine)")):
+        one, two = seconds[refine, 1], seconds[refine, 2]
+        print(f"{name:<26} {one:>8.2f} {two:>8.2f} {size_mb / two:>10.1f} {one / two:>8.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side (default 3)")
     parser.add_argument("--jobs", type=int, default=0, help="minent --jobs (default 0: all cores)")
+    parser.add_argument("--scaling", action="store_true", help="also time -j 1 against -j 2 in process")
+    parser.add_argument("--copies", type=int, default=1, help="copies of the corpus for --scaling (default 1)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         corpus = build_corpus(folder)
+        if args.scaling:
+            scaled = folder / "scaling.txt"
+            scaled.write_bytes(corpus.read_bytes() * max(1, args.copies))
+            scaling(scaled, args.repeat)
         size_mb = corpus.stat().st_size / 1e6
         minent_out, ref_out = folder / "minent.tsv", folder / "reference.tsv"
         minent_cmd = [minent_executable(), "build-lexicon", "-q", "--no-refine", "--min-count", "5",
