@@ -127,3 +127,16 @@ def test_finish_reads_long_runs_by_their_samples(range_keys):
     keys, counts = table_of(Counter({x: c for x, c in expected.items() if c >= 2}))
     assert np.array_equal(table.keys, keys) and np.array_equal(table.counts, counts)
     assert table.distinct == len(expected)
+
+
+def test_tables_finished_without_tallies_are_refused_by_the_autonomy():
+    from minent.lexicon.boundary import autonomy_from_pairs
+
+    ids = ideograph_ids("中国人民，中国。人民中国山水")
+    tables = [CountTable() for _ in range(3)]
+    count_ngrams(ids, 2, tables)
+    finish_tables(tables, 2, tally=False)
+    assert tables[2].dropped_right is None and tables[2].distinct > len(tables[2])
+    empty = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
+    with pytest.raises(ValueError, match="without the tallies"):
+        autonomy_from_pairs(tables, empty, empty)

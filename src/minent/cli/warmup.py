@@ -284,7 +284,7 @@ def kernel_signatures() -> dict[str, tuple]:
             a(f8),
         ),
         "ngrams._build_key_index": (a(u8, True),),
-        "ngrams._drop_rare": (a(u8, True), a(i8, True), i8, i8, a(u8, True), a(i4), a(i4)),
+        "ngrams._drop_rare": (a(u8, True), a(i8, True), i8, i8, a(u8, True), a(i4)),
         "ngrams._key_slots": (a(u8, True), a(u8, True), a(i8, True), t.boolean),
         "ngrams._mark_joins": (a(u2, True), a(u8, True), i8, i8, i8, a(u1)),
         "ngrams._pieces": (a(u2, True), a(u1), i8, i8),

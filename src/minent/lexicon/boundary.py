@@ -129,6 +129,8 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
             del where_right
             grow_left = h_left[n] - h_left[n - 1][where_left]
             del where_left
+        if t.dropped_right is None and t.distinct > len(t.keys):
+            raise ValueError("the tables were finished without the tallies of the n-grams they dropped")
         if n == 1 or t.dropped_right is None:  # every n-gram counted is in the table
             score = _standardised(grow_right) + _standardised(grow_left)
         else:

@@ -77,7 +77,7 @@ def _kept(counts: dict, params: dict, with_tables: bool) -> dict:
     """The global step between the passes: the kept n-grams, the figures of the stats and, when
     ``with_tables`` (for the refinement), the tables finished as a local build finishes them."""
     tables = _count_tables(counts)
-    finish_tables(tables, rare_below(params["min_count"]))
+    finish_tables(tables, rare_below(params["min_count"]), tally=with_tables)
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
     n_ideographs = n_chars - int(char_counts[tables[1].keys == chars.NUM_ID].sum())  # numbers aside

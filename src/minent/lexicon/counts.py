@@ -120,18 +120,19 @@ class CountTable:
         self.counts = np.empty(0, dtype=np.int64)
 
     def finish(self, keep: int = 1, lower: Optional["CountTable"] = None, n: int = 0,
-               range_keys: int = FINISH_RANGE_KEYS) -> None:
+               range_keys: int = FINISH_RANGE_KEYS, tally: bool = True) -> None:
         """Merge the spilled runs and keep the keys seen at least ``keep`` times (1, or 2: the
         later steps are exact only for these); ``distinct`` becomes the number of keys counted.
         With ``keep`` 2 and ``lower``, the finished table of the (n-1)-grams,
         ``dropped_right[i]`` (``dropped_left[i]``) is the number of dropped n-grams that begin
         (end) with ``lower.keys[i]``: all that the branching entropies and their
-        standardisation need of the dropped singletons (:mod:`minent.lexicon.boundary`).
+        standardisation need of the dropped singletons (:mod:`minent.lexicon.boundary`);
+        ``tally`` False skips them (a build without the boundary signal needs none).
         Call once, at the end of counting."""
         n_lower = len(lower.keys) if lower is not None else 0
         # at most one a distinct symbol, per shorter n-gram: int32 holds them
-        right = np.zeros(n_lower, dtype=np.int32) if keep > 1 else None
-        left = np.zeros(n_lower, dtype=np.int32) if keep > 1 else None
+        right = np.zeros(n_lower, dtype=np.int32) if keep > 1 and tally else None
+        left = np.zeros(n_lower, dtype=np.int32) if keep > 1 and tally else None
         self.distinct = 0
         kept_keys, kept_counts = [], []
         lower_keys = lower.keys if lower is not None else np.empty(0, dtype=np.uint64)
@@ -221,11 +222,12 @@ def rare_below(min_count: int) -> int:
     return 2 if min_count >= 2 else 1
 
 
-def finish_tables(tables: list[CountTable], keep: int) -> None:
+def finish_tables(tables: list[CountTable], keep: int, tally: bool = True) -> None:
     """:meth:`CountTable.finish` each table (index 1..order) in order, each with the one below;
-    every character stays (the character counts are the corpus's)."""
+    every character stays (the character counts are the corpus's). ``tally``: keep what the
+    boundary signal needs of the dropped n-grams (False: a build that will not compute it)."""
     for n in range(1, len(tables)):
-        tables[n].finish(1 if n == 1 else keep, tables[n - 1] if n > 1 else None, n)
+        tables[n].finish(1 if n == 1 else keep, tables[n - 1] if n > 1 else None, n, tally=tally)
 
 
 def ideograph_ids(text: str) -> np.ndarray:

@@ -261,7 +261,7 @@ class LexiconBuilder:
         try:
             for ids in self._chunks_of_ids(corpus, "counting", self._held):
                 count_ngrams(ids, self.order, tables, pool.map, threads)
-            finish_tables(tables, rare_below(self.min_count))
+            finish_tables(tables, rare_below(self.min_count), tally=self.refine or self.scores)
         finally:
             for t in tables:
                 t.close()

@@ -194,35 +194,47 @@ def _count_in(tables_keys: tuple, tables_counts: tuple, length: int, key: np.uin
 
 
 def drop_rare(keys: np.ndarray, counts: np.ndarray, keep: int, n: int, lower_keys: np.ndarray,
-              right: np.ndarray, left: np.ndarray) -> np.ndarray:
-    """Which n-grams of a sorted table are seen at least ``keep`` times (a boolean mask); for
-    each one that is not, add 1 to ``right[i]`` and to ``left[j]``, where i and j are the
-    positions of its prefix and suffix in ``lower_keys`` (the kept (n-1)-grams, sorted), when
-    they are there. ``right`` and ``left`` are int64 arrays the size of ``lower_keys``."""
-    return _drop_rare(readonly(keys, np.uint64), readonly(counts, np.int64), int(keep), int(n),
-                      readonly(lower_keys, np.uint64), right, left)
+              right: Optional[np.ndarray] = None, left: Optional[np.ndarray] = None) -> np.ndarray:
+    """Which n-grams of a sorted table are seen at least ``keep`` times (a boolean mask). With
+    ``right`` and ``left`` (int32 arrays the size of ``lower_keys``, the kept (n-1)-grams,
+    sorted), add 1 to ``right[i]`` and to ``left[j]`` for each n-gram that is not kept, where
+    i and j are the positions of its prefix and suffix in ``lower_keys``, when they are there."""
+    if right is None:
+        return counts >= keep
+    kept, suffixes = _drop_rare(readonly(keys, np.uint64), readonly(counts, np.int64), int(keep), int(n),
+                                readonly(lower_keys, np.uint64), right)
+    # the suffixes come in no order: counted (a radix sort), they meet the sorted table in one pass
+    distinct, times = count_keys(suffixes)
+    at = np.minimum(np.searchsorted(lower_keys, distinct), max(len(lower_keys) - 1, 0))
+    found = lower_keys[at] == distinct if len(lower_keys) else np.zeros(len(distinct), dtype=bool)
+    left[at[found]] += times[found].astype(np.int32)
+    return kept
 
 
 @njit(cache=True, nogil=True)
-def _drop_rare(keys, counts, keep, n, lower_keys, right, left) -> np.ndarray:
+def _drop_rare(keys, counts, keep, n, lower_keys, right) -> tuple:
+    """The kept mask; the prefixes of the dropped n-grams tallied in ``right`` (they ascend with
+    the keys: a walk finds them); their suffixes returned, for the caller to tally."""
     m = keys.shape[0]
     kept = np.empty(m, dtype=np.bool_)
+    suffixes = np.empty(m, dtype=np.uint64)
+    n_dropped = 0
     n_lower = lower_keys.shape[0]
     mask = (np.uint64(1) << (BITS * np.uint64(max(n - 1, 0)))) - np.uint64(1)
     cursor = 0
     for j in range(m):
         kept[j] = counts[j] >= keep
-        if kept[j] or n_lower == 0:
+        if kept[j]:
             continue
-        prefix = keys[j] >> BITS  # ascending with the keys: a walk finds them
+        suffixes[n_dropped] = keys[j] & mask
+        n_dropped += 1
+        if n_lower == 0:
+            continue
+        prefix = keys[j] >> BITS
         cursor = _gallop(lower_keys, prefix, cursor)
         if cursor < n_lower and lower_keys[cursor] == prefix:
             right[cursor] += 1
-        suffix = keys[j] & mask
-        at = _lower_bound(lower_keys, suffix, 0, n_lower)
-        if at < n_lower and lower_keys[at] == suffix:
-            left[at] += 1
-    return kept
+    return kept, suffixes[:n_dropped]
 
 
 def build_key_set(keys: np.ndarray) -> np.ndarray:
