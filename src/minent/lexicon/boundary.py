@@ -43,13 +43,11 @@ def _standardised(values: np.ndarray, others: Optional[np.ndarray] = None, weigh
     return (values - mean) / sd if sd > 0 else values - mean
 
 
-def key_indexes(tables: list, pool: Optional[ThreadPoolExecutor] = None, longest: Optional[int] = None) -> list:
-    """:func:`~minent.lexicon.kernels.entropy.build_key_index` of each table's keys (index
-    1..order; with ``longest``, only up to that length, None beyond)."""
+def key_indexes(tables: list, longest: int, pool: Optional[ThreadPoolExecutor] = None) -> list:
+    """:func:`~minent.lexicon.kernels.entropy.build_key_index` of the keys of ``tables[n]``,
+    at index n = 1..longest (0 unused)."""
     mapper = pool.map if pool is not None else map
-    longest = len(tables) - 1 if longest is None else longest
-    built = list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, longest + 1)))
-    return [None] + built + [None] * (len(tables) - 1 - longest)
+    return [None] + list(mapper(lambda n: ke.build_key_index(tables[n].keys), range(1, longest + 1)))
 
 
 def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
@@ -72,7 +70,7 @@ def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
     return merged_tables([t[0] for t in tables]), merged_tables([t[1] for t in tables])
 
 
-def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, index: Optional[list] = None,
+def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple,
                         pool: Optional[ThreadPoolExecutor] = None,
                         entropies: Optional[dict] = None) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram, given the count tables (``tables[n]``, n = 1..order, keys sorted)
@@ -82,8 +80,7 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     ``entropies``, when given, receives the branching entropies, ``"right"`` and ``"left"``:
     lists indexed by n of arrays aligned with ``tables[n].keys`` (nats)."""
     order = len(tables) - 1
-    if index is None:
-        index = key_indexes(tables, pool, order - 1)  # the longest n-grams' neighbours are the pairs
+    index = key_indexes(tables, order - 1, pool)  # the longest n-grams' neighbours are the pairs
     mapper = pool.map if pool is not None else map
     h_right: list = [None] * (order + 1)
     h_left: list = [None] * (order + 1)
@@ -106,8 +103,6 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
     # the entropy before any character (Miller-Madow, as every branching entropy; a constant
     # shift, which the standardisation removes, kept so that the figures are the estimator's)
     h_empty = float(-(p * np.log(p)).sum()) + (len(char_counts) - 1) / (2.0 * char_counts.sum())
-    index = list(index)  # entries are let go as soon as they are no longer needed
-
     def parts(job: tuple) -> np.ndarray:  # where each n-gram's prefix (or suffix) is in the (n-1)-gram table
         n, prefix = job
         keys = tables[n].keys
@@ -131,7 +126,7 @@ def autonomy_from_pairs(tables: list, right_pairs: tuple, left_pairs: tuple, ind
             del where_left
         if t.dropped_right is None and t.distinct > len(t.keys):
             raise ValueError("the tables were finished without the tallies of the n-grams they dropped")
-        if n == 1 or t.dropped_right is None:  # every n-gram counted is in the table
+        if t.dropped_right is None:  # every n-gram counted is in the table
             score = _standardised(grow_right) + _standardised(grow_left)
         else:
             # the n-grams dropped after counting were seen once: their own entropies are 0, so
@@ -162,9 +157,10 @@ def autonomy(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Autonomy of every n-gram of the corpus; ``tables[n]`` holds the exact n-gram counts
     (keys sorted) for n = 1..order, or those seen twice or more when finished
-    (:meth:`~minent.lexicon.counts.CountTable.finish`). Returns (all keys, sorted, and their autonomy).
-    ``table_budget``: the build's budget of count tables; the neighbour pairs hold a quarter of
-    it a side in memory (beyond, they spill to a temporary file; 0: no limit). Reports stage "branching entropy" (ideographs done of all)."""
+    (:meth:`~minent.lexicon.counts.CountTable.finish`). Returns (all keys, sorted, and their
+    autonomy). ``table_budget``: the build's budget of count tables; the neighbour pairs hold
+    a quarter of it a side in memory (beyond, they spill to a temporary file; 0: no limit).
+    Reports stage "branching entropy" (ideographs done of all)."""
     from .counts import CountTable
 
     order = len(tables) - 1
@@ -187,7 +183,7 @@ def autonomy(
         right_pairs.close()
         left_pairs.close()
     return autonomy_from_pairs(tables, (right_pairs.keys, right_pairs.counts), (left_pairs.keys, left_pairs.counts),
-                               None, pool, entropies)
+                               pool, entropies)
 
 
 def score_index(all_keys: np.ndarray, all_scores: np.ndarray) -> tuple:

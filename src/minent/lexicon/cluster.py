@@ -53,22 +53,16 @@ def _builder(params: dict):
     return LexiconBuilder(order=params["order"], min_count=params["min_count"], min_pmi=params["min_pmi"])
 
 
-def _count_tables(counts: dict) -> list:
-    """The merged tables as :class:`~minent.lexicon.counts.CountTable` objects, index 1..order (0 unused)."""
+def _count_tables(rows: list) -> list:
+    """:class:`~minent.lexicon.counts.CountTable` objects, index 1..order (0 unused), of merged
+    (keys, counts) rows, or of the (keys, counts, distinct, dropped_right, dropped_left) rows
+    of the tables :func:`_kept` finished."""
     tables = [CountTable()]
-    for keys, values in counts["tables"]:
+    for row in rows:
         t = CountTable()
-        t.keys, t.counts = keys, values
-        tables.append(t)
-    return tables
-
-
-def _finished_tables(kept: dict) -> list:
-    """The finished tables of :func:`_kept` (seen once dropped, as a local build finishes them)."""
-    tables = [CountTable()]
-    for keys, values, distinct, right, left in kept["tables"]:
-        t = CountTable()
-        t.keys, t.counts, t.distinct, t.dropped_right, t.dropped_left = keys, values, distinct, right, left
+        t.keys, t.counts = row[:2]
+        if len(row) > 2:
+            t.distinct, t.dropped_right, t.dropped_left = row[2:]
         tables.append(t)
     return tables
 
@@ -76,7 +70,7 @@ def _finished_tables(kept: dict) -> list:
 def _kept(counts: dict, params: dict, with_tables: bool) -> dict:
     """The global step between the passes: the kept n-grams, the figures of the stats and, when
     ``with_tables`` (for the refinement), the tables finished as a local build finishes them."""
-    tables = _count_tables(counts)
+    tables = _count_tables(counts["tables"])
     finish_tables(tables, rare_below(params["min_count"]), tally=with_tables)
     char_counts = tables[1].counts
     n_chars = int(char_counts.sum())
@@ -161,7 +155,7 @@ def _autonomy(kept: dict, pairs: tuple) -> tuple:
 
     right, left = pairs
     with worker_threads():
-        return boundary.score_index(*boundary.autonomy_from_pairs(_finished_tables(kept), right, left))
+        return boundary.score_index(*boundary.autonomy_from_pairs(_count_tables(kept["tables"]), right, left))
 
 
 def _autonomy_cut_part(part: Part, scores: tuple, order: int, encoding: str) -> tuple:

@@ -193,6 +193,13 @@ def _count_in(tables_keys: tuple, tables_counts: tuple, length: int, key: np.uin
     return lookup_count(tables_keys[length - 1], tables_counts[length - 1], key)
 
 
+def positions_in(table: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``keys`` is in ``table`` (sorted, not empty): (positions, found), a
+    position meaningful only where found."""
+    at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+    return at, table[at] == keys
+
+
 def drop_rare(keys: np.ndarray, counts: np.ndarray, keep: int, n: int, lower_keys: np.ndarray,
               right: Optional[np.ndarray] = None, left: Optional[np.ndarray] = None) -> np.ndarray:
     """Which n-grams of a sorted table are seen at least ``keep`` times (a boolean mask). With
@@ -205,9 +212,9 @@ def drop_rare(keys: np.ndarray, counts: np.ndarray, keep: int, n: int, lower_key
                                 readonly(lower_keys, np.uint64), right)
     # the suffixes come in no order: counted (a radix sort), they meet the sorted table in one pass
     distinct, times = count_keys(suffixes)
-    at = np.minimum(np.searchsorted(lower_keys, distinct), max(len(lower_keys) - 1, 0))
-    found = lower_keys[at] == distinct if len(lower_keys) else np.zeros(len(distinct), dtype=bool)
-    left[at[found]] += times[found].astype(np.int32)
+    if len(lower_keys):
+        at, found = positions_in(lower_keys, distinct)
+        left[at[found]] += times[found].astype(np.int32)
     return kept
 
 
