@@ -76,3 +76,29 @@ def best_cut_score(run: str, score: dict, order: int) -> float:
 
 def cut_score(words: list[str], score: dict) -> float:
     return sum(score[w] * len(w) for w in words)
+
+
+def cohesion_peaks(texts: list[str], min_count: int = 2) -> Counter:
+    """The pairs at the peaks of cohesion (minent.lexicon.peaks): pair -> times it sticks
+    together more than the pairs on either side of it in its run, for the pairs seen at least
+    ``min_count`` times. A seam's cohesion is c(ab) / (c(a) c(b)); off the run it is -inf,
+    beside a number (#) +inf."""
+    all_runs = [run for text in texts for run in ref.runs(text)]
+    singles = Counter(ch for run in all_runs for ch in run)
+    pairs = Counter(run[i : i + 2] for run in all_runs for i in range(len(run) - 1))
+
+    def seam(run: str, j: int) -> float:
+        if j < 0 or j + 1 >= len(run):
+            return -math.inf
+        pair = run[j : j + 2]
+        if "#" in pair:
+            return math.inf
+        return pairs[pair] / (singles[pair[0]] * singles[pair[1]])
+
+    peaks: Counter = Counter()
+    for run in all_runs:
+        for j in range(len(run) - 1):
+            here = seam(run, j)
+            if seam(run, j - 1) < here < math.inf and here > seam(run, j + 1):
+                peaks[run[j : j + 2]] += 1
+    return Counter({pair: c for pair, c in peaks.items() if pairs[pair] >= min_count})

@@ -83,8 +83,8 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     ),
     # build-lexicon's refinement (on by default)
     "refine": (
-        "entropy.neighbour_pairs", "entropy._neighbour_entropy", "entropy._autonomy_cut_block",
-        "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
+        "ngrams.cohesion_peaks", "entropy.neighbour_pairs", "entropy._neighbour_entropy",
+        "entropy._autonomy_cut_block", "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
         "viterbi._mixed_word_mask",
     ),
     "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
@@ -209,7 +209,7 @@ COMPILE_SECONDS: dict[str, float] = {
     "viterbi.mark_block": 2.05, "tokens._number_marks": 0.2, "viterbi._block_bounds": 0.34, "viterbi._render": 0.47,
     "utf8._decode_utf8": 0.3, "trie._build_weighted_trie": 0.68, "lexfile._parse_entries": 0.71,
     "ngrams.ideograph_ids": 0.16, "ngrams.window_keys": 0.13, "counts.count_keys": 0.45, "counts.merge_tables": 0.27,
-    "counts.count_spans": 0.4, "ngrams._drop_rare": 0.2,
+    "counts.count_spans": 0.4, "ngrams._drop_rare": 0.2, "ngrams.cohesion_peaks": 0.2,
     "ngrams._weakest_split_block": 0.43, "ngrams._build_key_index": 0.16, "ngrams._key_slots": 0.13,
     "ngrams._mark_joins": 0.28, "ngrams._pieces": 0.48, "ngrams.marked_word_keys": 0.27,
     "entropy.neighbour_pairs": 0.23, "entropy._neighbour_entropy": 0.25, "entropy._autonomy_cut_block": 0.59,
@@ -285,6 +285,7 @@ def kernel_signatures() -> dict[str, tuple]:
         ),
         "ngrams._build_key_index": (a(u8, True),),
         "ngrams._drop_rare": (a(u8, True), a(i8, True), i8, i8, a(u8, True), a(i4)),
+        "ngrams.cohesion_peaks": (a(u2, True), i8, a(u8, True), a(i8, True), a(f8, True), a(f8, True), i8, i8),
         "ngrams._key_slots": (a(u8, True), a(u8, True), a(i8, True), t.boolean),
         "ngrams._mark_joins": (a(u2, True), a(u8, True), i8, i8, i8, a(u1)),
         "ngrams._pieces": (a(u2, True), a(u1), i8, i8),

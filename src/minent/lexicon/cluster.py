@@ -29,6 +29,7 @@ from .counts import CountTable, count_ngrams, entropy_bits, finish_tables, ideog
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE, min_count_for
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
 from .kernels import ngrams as k
+from .peaks import PeakModel, peak_counts, peak_model, peak_pairs
 from .refine import chunk_word_counts, refine as refine_loop
 
 
@@ -124,6 +125,35 @@ def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int,
     words = _builder(params)._select_pieces(short, long_pieces, kept_set)
     bits = entropy_bits(np.concatenate([counts, np.fromiter(long_pieces.values(), np.int64)]))
     return words, len(keys) + len(long_pieces), bits
+
+
+def _peak_model(kept: dict) -> Optional[PeakModel]:
+    """The model of the pairs at the peaks of cohesion (None below order 2: no pairs)."""
+    tables = kept["tables"]
+    return peak_model(tables[0][:2], tables[1][:2]) if len(tables) >= 2 else None
+
+
+def _peak_part(part: Part, model: Optional[PeakModel], encoding: str) -> tuple:
+    """The pairs at the peaks of cohesion in one partition, as a (sorted keys, counts) table."""
+    if model is None:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    ids = _ids_of_part(part, encoding)
+    return peak_counts(ids, model)
+
+
+def _peak_candidates(peaks: tuple, kept: dict) -> dict:
+    tables = kept["tables"]
+    return peak_pairs(peaks, tables[1][:2], CANDIDATE_MIN_COUNT) if len(tables) >= 2 else {}
+
+
+def _cohesion_peaks(client: Any, parts: list, kept: Any, encoding: str, total: int,
+                    progress: ProgressCallback) -> dict:
+    """:meth:`~minent.lexicon.discover.LexiconBuilder._peak_pairs` on the cluster."""
+    model = client.submit(_peak_model, kept, retries=2)
+    peaked = [client.submit(_peak_part, p, model, encoding, retries=2) for p in parts]
+    track(peaked, parts, "cutting", total, progress)
+    peaks = tree_reduce(client, peaked, merge_count_tables)
+    return client.submit(_peak_candidates, peaks, kept, retries=2).result()
 
 
 def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
@@ -232,6 +262,7 @@ def build_lexicon(
     partition_bytes: Optional[int] = None,
     refine: bool = DEFAULT_REFINE,
     iterations: Optional[int] = None,
+    peaks: bool = True,
 ) -> Lexicon:
     """:func:`minent.build_lexicon` on a Dask cluster; the same lexicon and stats (but seconds).
 
@@ -242,8 +273,9 @@ def build_lexicon(
     With ``refine``, as :meth:`LexiconBuilder.fit`: the neighbours of the longest n-grams are
     counted per partition and merged exactly; the autonomy of every n-gram is computed once, on
     one worker, from the merged tables, and those same arrays go to every partition's autonomy
-    cut; the merged word counts give the candidates, which :func:`_refine` re-estimates and prunes
-    with corpus passes on the workers.
+    cut; the merged word counts give the candidates, with the pairs at the peaks of cohesion
+    counted per partition (``peaks``; off when adapting a dictionary, as in a local build),
+    which :func:`_refine` re-estimates and prunes with corpus passes on the workers.
     """
 
     started = time.perf_counter()
@@ -280,11 +312,12 @@ def build_lexicon(
         del cut, pieces, kept_set
         history: list = []
         # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
+        peaks = _cohesion_peaks(client, parts, kept, encoding, total, progress) if refine and peaks else None
         candidates = _boundary_candidates(client, parts, kept, builder.order, encoding, total,
                                           progress) if refine else None
         del kept  # the finished tables are not needed again
         if refine:
-            candidates = boundary.with_cohesive_pairs(candidates, words)
+            candidates = boundary.with_cohesive_pairs(candidates, words, peaks)
             words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
                                     int(iterations), encoding, progress)
             history = [r.as_dict() for r in rounds]
@@ -312,9 +345,11 @@ def fit(builder: LexiconBuilder, address: str, paths: Sequence[Union[str, os.Pat
     n-gram tables on one machine and is not available here."""
     if builder.scores:
         raise MinentError("scores are not available on a cluster yet (they need the n-gram tables on one machine)")
+    known = builder._dictionary()
     lexicon = build_lexicon(address, paths, builder.order, builder.min_count, builder.min_pmi, encoding,
-                            builder.progress, refine=builder.refine, iterations=builder.iterations)
+                            builder.progress, refine=builder.refine, iterations=builder.iterations,
+                            peaks=not known)
     counts = lexicon.to_dict()
-    adapted = builder._judge(counts)
+    adapted = builder._judge(counts, known)
     builder._keep_result(counts if adapted is None else adapted.counts, adapted, lexicon.stats)
     return builder

@@ -41,6 +41,7 @@ from .defaults import (CANDIDATE_MIN_COUNT, DEFAULT_ITERATIONS, DEFAULT_MIN_COUN
                        default_thresholds, min_count_for)
 from .kernels import ngrams as k
 from .known import Adapted, adapt, known_counts, own_savings
+from .peaks import peak_counts, peak_model, peak_pairs
 from .refine import refine
 
 assert MAX_ORDER <= chars.MAX_PACKED
@@ -279,11 +280,24 @@ class LexiconBuilder:
             cut_chunk(ids, kept_set, self.order, short, long_pieces)
         return short, long_pieces
 
+    def _peak_pairs(self, corpus: Corpus, tables: list[CountTable], pool: ThreadPoolExecutor) -> dict[str, int]:
+        """The refinement's pairs at the peaks of cohesion (:mod:`minent.lexicon.peaks`), one more
+        pass over the ids (reported as stage "cutting")."""
+        if self.order < 2:
+            return {}
+        pair_table = (tables[2].keys, tables[2].counts)
+        model = peak_model((tables[1].keys, tables[1].counts), pair_table)
+        counted = CountTable()
+        for ids in self._refinement_chunks(corpus):
+            counted.add(*peak_counts(ids, model, pool))
+        return peak_pairs((counted.keys, counted.counts), pair_table, CANDIDATE_MIN_COUNT)
+
     # -- public -----------------------------------------------------------------------
     def fit(self, corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> "LexiconBuilder":
         """Learn the lexicon of ``corpus`` (see :func:`build_lexicon` for what it accepts)."""
         started = time.perf_counter()
         corpus = as_corpus(corpus, encoding)
+        known = self._dictionary()
         self._has_text, self._n_bytes = False, 0
         self._held: Optional[HeldIds] = None
         try:
@@ -309,6 +323,9 @@ class LexiconBuilder:
                 short, long_pieces = self._cut(corpus, kept_set)
                 lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
                 del kept_set
+                # the refinement's pairs at the peaks of cohesion; a dictionary holds the common words
+                # they find, and beside one they add only pieces of its longer words (体化 of 一体化)
+                peaks = self._peak_pairs(corpus, tables, pool) if self.refine and not known else None
                 cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
                 n_pieces = len(short) + len(long_pieces)
                 del short, long_pieces
@@ -329,13 +346,14 @@ class LexiconBuilder:
                                                  self.progress, n_chars),
                         CANDIDATE_MIN_COUNT,
                     )
-                    candidates = boundary.with_cohesive_pairs(candidates, lexicon_counts)
+                    candidates = boundary.with_cohesive_pairs(candidates, lexicon_counts, peaks)
+                    del peaks
                     del all_keys, all_scores
                     lexicon_counts, rounds = refine(
                         candidates, chunks, n_chars, CANDIDATE_MIN_COUNT, self.iterations, self.jobs, self.progress,
                     )
                     history = [r.as_dict() for r in rounds]
-                adapted = self._judge(lexicon_counts)
+                adapted = self._judge(lexicon_counts, known)
                 if adapted is not None:
                     lexicon_counts = adapted.counts
                 if self.scores:
@@ -359,12 +377,18 @@ class LexiconBuilder:
         ))
         return self
 
-    def _judge(self, counts: dict) -> Optional[Adapted]:
-        """The discovered words judged against the dictionary ``known`` (None without one)."""
-        if self.known is None:
+    def _dictionary(self) -> Optional[Lexicon]:
+        """The dictionary ``known`` as a Lexicon (None without one)."""
+        return None if self.known is None else known_counts(self.known)
+
+    def _judge(self, counts: dict, known: Optional[Lexicon] = None) -> Optional[Adapted]:
+        """The discovered words judged against the dictionary (``known``, else the builder's;
+        None without one)."""
+        known = known if known is not None else self._dictionary()
+        if known is None:
             return None
         self.progress("dictionary", 0, None)
-        adapted = adapt(counts, known_counts(self.known))
+        adapted = adapt(counts, known)
         self.progress("dictionary", 1, 1)
         return adapted
 

@@ -29,22 +29,10 @@ from numba import njit
 
 from ...common.kernels import readonly, run_blocks, thread_count
 from ...common.kernels.counts import count_keys, merged_tables
-from .ngrams import BITS, EMPTY, HASH_MULT, _gallop, build_key_index, key_at, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
+from .ngrams import BITS, EMPTY, _gallop, build_key_index, key_at, key_position, key_slots  # noqa: F401  (build_key_index: the index these kernels read)
 
 NEIGHBOUR_BITS = np.uint64(16)
 NEIGHBOUR_MASK = np.uint64((1 << 16) - 1)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> int:
-    """Position of ``key`` in the keys the index was built from, or -1."""
-    slot_mask = np.uint64(slots.shape[0] - 1)
-    slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
-    while slots[slot] != EMPTY:
-        if slots[slot] == key:
-            return positions[slot]
-        slot = (slot + np.uint64(1)) & slot_mask
-    return -1
 
 
 @njit(cache=True, nogil=True)

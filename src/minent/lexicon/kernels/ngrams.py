@@ -278,6 +278,18 @@ def _build_key_index(keys: np.ndarray) -> tuple:
 
 
 @njit(cache=True, nogil=True, inline="always")
+def key_position(slots: np.ndarray, positions: np.ndarray, key: np.uint64) -> int:
+    """Position of ``key`` in the keys the index (:func:`build_key_index`) was built from, or -1."""
+    slot_mask = np.uint64(slots.shape[0] - 1)
+    slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
+    while slots[slot] != EMPTY:
+        if slots[slot] == key:
+            return positions[slot]
+        slot = (slot + np.uint64(1)) & slot_mask
+    return -1
+
+
+@njit(cache=True, nogil=True, inline="always")
 def set_contains(table: np.ndarray, key: np.uint64) -> bool:
     slot_mask = np.uint64(table.shape[0] - 1)
     slot = ((key * HASH_MULT) >> np.uint64(29)) & slot_mask
@@ -556,3 +568,44 @@ def marked_word_keys(ids: np.ndarray, marks: np.ndarray, start_mark: int, cont_m
         else:
             i += 1
     return keys, long_starts, long_lengths
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _seam_cohesion(ids: np.ndarray, j: int, num_id: int, slots: np.ndarray, positions: np.ndarray,
+                   pair_ratios: np.ndarray, char_counts: np.ndarray) -> float:
+    """How ids[j] and ids[j + 1] stick together, c(ab) / (c(a) c(b)) (the PMI's ratio, the
+    text's length left out): -inf at a separator or off the text, +inf beside a number. A
+    pair not in the index was seen once (its count was dropped after counting)."""
+    if j < 0 or j + 1 >= ids.shape[0]:
+        return -np.inf
+    a = ids[j]
+    b = ids[j + 1]
+    if a == 0 or b == 0:
+        return -np.inf
+    if a == num_id or b == num_id:
+        return np.inf
+    at = key_position(slots, positions, (np.uint64(a) << BITS) | np.uint64(b))
+    if at >= 0:
+        return pair_ratios[at]
+    return 1.0 / (char_counts[a] * char_counts[b])
+
+
+@njit(cache=True, nogil=True)
+def cohesion_peaks(ids: np.ndarray, num_id: int, slots: np.ndarray, positions: np.ndarray, pair_ratios: np.ndarray,
+                   char_counts: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Keys of the pairs ids[j], ids[j + 1] (j in lo..hi-1) that stick together more than the
+    pairs on either side of them (:func:`_seam_cohesion`, strictly), in text order. The index
+    (:func:`build_key_index`) maps the 2-gram keys to ``pair_ratios``; ``char_counts`` is
+    indexed by id (float64)."""
+    out = np.empty(max(hi - lo, 0), dtype=np.uint64)
+    n = 0
+    before = _seam_cohesion(ids, lo - 1, num_id, slots, positions, pair_ratios, char_counts)
+    here = _seam_cohesion(ids, lo, num_id, slots, positions, pair_ratios, char_counts)
+    for j in range(lo, hi):
+        after = _seam_cohesion(ids, j + 1, num_id, slots, positions, pair_ratios, char_counts)
+        if before < here < np.inf and here > after:
+            out[n] = (np.uint64(ids[j]) << BITS) | np.uint64(ids[j + 1])
+            n += 1
+        before = here
+        here = after
+    return out[:n]
