@@ -256,23 +256,23 @@ def kernel_signatures() -> dict[str, tuple]:
 
     u1, u2, u4, u8, i4, i8, f8 = t.uint8, t.uint16, t.uint32, t.uint64, t.int32, t.int64, t.float64
     cps, table = a(u4, True), a(u2, True)  # code points; character classes
-    trie = (a(i4), a(u8), a(i4), i8, a(u1), a(f8), f8)  # root_edges ... unknown cost, as mark_block takes it
+    trie = (a(i4), a(u8), i8, a(u1), a(f8), f8)  # root_edges ... unknown cost, as mark_block takes it
     groups = a(i4, ndim=2)
     return {
         "utf8._decode_utf8": (a(u1, True),),
         "tokens._number_marks": (cps, table, a(u1)),
-        "viterbi._block_bounds": (cps, table, i8, a(i4), a(u8), a(i4), i8, a(u1)),  # and the mixed trie
+        "viterbi._block_bounds": (cps, table, i8, a(i4), a(u8), i8, a(u1)),  # and the mixed trie
         "viterbi.mark_block": (cps, table, i8, i8, *trie, a(u1)),
-        "viterbi.mark_block_mixed": (cps, table, i8, i8, *trie, *trie[:5], a(f8), a(u1)),
+        "viterbi.mark_block_mixed": (cps, table, i8, i8, *trie, *trie[:4], a(f8), a(u1)),
         "viterbi._mixed_word_mask": (cps, a(i8, True), table),
         "viterbi._render": (cps, a(u1, True), a(u1, True), t.boolean),
         "trie._build_weighted_trie": (cps, a(i8, True), a(f8, True)),
         "trie.build_trie": (cps, a(i8)),
-        "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(u1, True), a(i4), a(u8), a(i4), i8, a(f8)),
-        "viterbi._split_costs": (cps, a(i8, True), a(i4), a(u8), a(i4), i8, a(u1), a(f8), f8),
+        "viterbi._inner_words": (cps, a(i8, True), a(i8, True), a(u1, True), a(i4), a(u8), i8, a(f8)),
+        "viterbi._split_costs": (cps, a(i8, True), a(i4), a(u8), i8, a(u1), a(f8), f8),
         "output._render_text": (cps, a(i8, True), a(i8, True), a(u1, True), t.boolean),
         "output._render_jsonl": (cps, a(i8, True), a(i8, True)),
-        "output._keep_mask": (cps, a(i8, True), a(i8, True), i8, a(i4), a(u8), a(i4), i8, a(i4)),
+        "output._keep_mask": (cps, a(i8, True), a(i8, True), i8, a(i4), a(u8), i8, a(i4)),
         "lexfile._parse_entries": (cps, i8, i8, a(u4), a(i8), a(f8)),
         "ngrams.ideograph_ids": (cps, a(u2), a(u1), i8),
         "ngrams.window_keys": (a(u2), i8),

@@ -105,8 +105,8 @@ def _small_sources(sources: Sequence) -> bool:
 
 #: attributes of the kernels' trie, made when first asked for (a Segmenter that cuts small
 #: work in plain Python never builds it)
-_TRIE_ATTRIBUTES = frozenset({"_current", "_trie_tuple", "root_edges", "edge_keys", "edge_children", "shift",
-                              "has_child", "node_cost", "unknown_cost"})
+_TRIE_ATTRIBUTES = frozenset({"_current", "_trie_tuple", "root_edges", "edges", "shift", "has_child", "node_cost",
+                              "unknown_cost"})
 
 
 def _lattice_word() -> re.Pattern:
@@ -479,7 +479,7 @@ class Segmenter:
 
     def _build(self, cps: np.ndarray, offsets: np.ndarray, freq: np.ndarray) -> tuple:
         """``(trie, n_words, total, mixed)`` of a lexicon's arrays; ``trie`` is what the kernels take
-        (root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost);
+        (root_edges, edges, shift, has_child, node_cost, unknown_cost);
         ``mixed`` the trie of the entries that mix scripts (None when there are none: then no
         text is scanned for them)."""
         from ..common.kernels import trie
@@ -488,7 +488,7 @@ class Segmenter:
         total = float(freq.sum())
         if total <= 0:
             raise MinentError("the lexicon's counts are all zero")
-        root_edges, edge_keys, edge_children, shift, has_child, weight = trie.build_weighted_trie(cps, offsets, freq)
+        root_edges, edges, shift, has_child, weight = trie.build_weighted_trie(cps, offsets, freq)
         # a word seen 0 times counts as seen unknown_count times
         with np.errstate(divide="ignore"):
             node_cost = np.where(weight >= 0, math.log(total) - np.log(np.maximum(weight, self.unknown_count)), np.inf)
@@ -500,7 +500,7 @@ class Segmenter:
             m_offsets = np.zeros(which.shape[0] + 1, dtype=np.int64)
             np.cumsum(offsets[which + 1] - offsets[which], out=m_offsets[1:])
             mixed = trie.build_weighted_trie(m_cps, m_offsets, np.ones(which.shape[0]))
-        return ((root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost),
+        return ((root_edges, edges, shift, has_child, node_cost, unknown_cost),
                 int(np.count_nonzero(weight >= 0)), total, mixed)
 
     def _install(self, built: tuple) -> None:
@@ -508,8 +508,7 @@ class Segmenter:
         trie or the new one, never half of each); from now on the kernels cut everything."""
         self._plain = None
         trie, n_words, total, mixed = built
-        (self.root_edges, self.edge_keys, self.edge_children, self.shift, self.has_child, self.node_cost,
-         self.unknown_cost) = trie
+        self.root_edges, self.edges, self.shift, self.has_child, self.node_cost, self.unknown_cost = trie
         self._n_words, self._total = n_words, total
         self._current = (trie, mixed)  # the two tries of one lexicon, read together
         self._trie_tuple = trie
@@ -676,11 +675,11 @@ class Segmenter:
         trie, n_words, total, mixed = built
         words = list(self._must_win)
         cps, offsets = _word_arrays(words)
-        node_cost = trie[5]
-        unknown_cost = trie[6]
+        node_cost = trie[4]
+        unknown_cost = trie[5]
         values = np.fromiter((counts[w] for w in words), dtype=np.float64, count=len(words))
         for _ in range(64):
-            split, nodes = v.split_costs(cps, offsets, *trie[:5], node_cost, unknown_cost)
+            split, nodes = v.split_costs(cps, offsets, *trie[:4], node_cost, unknown_cost)
             losing = np.flatnonzero(node_cost[nodes] >= split)  # a tie goes to the whole word, but keep a margin
             if len(losing) == 0:
                 break
@@ -699,7 +698,7 @@ class Segmenter:
             raise MinentError("could not make every added word come out whole: "
                               + ", ".join(words[i] for i in losing[:5].tolist()))
         counts.update(zip(words, values.tolist()))  # the raised counts, once
-        return (*trie[:5], node_cost, unknown_cost), n_words, total, mixed
+        return (*trie[:4], node_cost, unknown_cost), n_words, total, mixed
 
     def _marks(self, cps: np.ndarray) -> np.ndarray:
         from .kernels import viterbi as v
@@ -825,7 +824,7 @@ class Segmenter:
 
         trie = self._trie()
         numbers = tokens.number_marks(cps, self._table)
-        owner, inner_starts, inner_ends = v.inner_words(cps, starts, ends, numbers, *trie[:4], trie[5])
+        owner, inner_starts, inner_ends = v.inner_words(cps, starts, ends, numbers, *trie[:3], trie[4])
         rank = np.concatenate([np.arange(len(starts)) * 2, owner * 2 + 1])  # a word, then its inner words
         order = np.argsort(rank, kind="stable")
         return np.concatenate([starts, inner_starts])[order], np.concatenate([ends, inner_ends])[order]

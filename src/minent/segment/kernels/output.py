@@ -19,15 +19,15 @@ from ...common.kernels.utf8 import put_utf8, utf8_size
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
-def keep_mask(cps, starts, ends, min_length, root_edges, edge_keys, edge_children, shift, word_of_node) -> np.ndarray:
+def keep_mask(cps, starts, ends, min_length, root_edges, edges, shift, word_of_node) -> np.ndarray:
     """True for the spans at least ``min_length`` characters long that are not in the trie
     (the stop words; ``word_of_node`` >= 0 where one ends)."""
     return _keep_mask(readonly(cps, np.uint32), readonly(starts, np.int64), readonly(ends, np.int64),
-                      np.int64(min_length), root_edges, edge_keys, edge_children, shift, word_of_node)
+                      np.int64(min_length), root_edges, edges, shift, word_of_node)
 
 
 @njit(cache=True, nogil=True)
-def _keep_mask(cps, starts, ends, min_length, root_edges, edge_keys, edge_children, shift, word_of_node):
+def _keep_mask(cps, starts, ends, min_length, root_edges, edges, shift, word_of_node):
     keep = np.empty(starts.shape[0], dtype=np.bool_)
     for w in range(starts.shape[0]):
         if ends[w] - starts[w] < min_length:
@@ -35,7 +35,7 @@ def _keep_mask(cps, starts, ends, min_length, root_edges, edge_keys, edge_childr
             continue
         node = np.int64(0)
         for j in range(starts[w], ends[w]):
-            node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+            node = child(root_edges, edges, shift, node, cps[j])
             if node < 0:
                 break
         keep[w] = node < 0 or word_of_node[node] < 0

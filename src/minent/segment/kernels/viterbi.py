@@ -54,26 +54,25 @@ def _can_split(cps, table, p) -> bool:
 
 
 #: the mixed trie's arrays that :func:`block_bounds` reads, when there is no mixed trie (empty: nothing to scan)
-_NO_MIXED = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32), 0,
-             np.empty(0, dtype=np.uint8))
+_NO_MIXED = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.uint64), 0, np.empty(0, dtype=np.uint8))
 
 
 def block_bounds(cps: np.ndarray, table: np.ndarray, n_blocks: int, mixed: Optional[tuple] = None) -> np.ndarray:
     """Cut ``cps`` into about ``n_blocks`` equal blocks at places where a token must start;
     with ``mixed`` (the trie of mixed-script entries, see :func:`find_mixed`), only where no
     entry can straddle the cut either, so the blocks find the entries one block would."""
-    m = _NO_MIXED if mixed is None else mixed[:5]
+    m = _NO_MIXED if mixed is None else mixed[:4]
     return _block_bounds(readonly(cps, np.uint32), readonly(table), int(n_blocks), *m)
 
 
 @njit(cache=True, nogil=True)
-def _trie_depth(root_edges, edge_keys, edge_children, n_nodes) -> np.int64:
+def _trie_depth(root_edges, edges, n_nodes) -> np.int64:
     """Length of a trie's longest word. A node is numbered when it is inserted, so after its
     parent: one pass in order of number gives every depth."""
     parent = np.zeros(n_nodes, dtype=np.int64)  # 0 (the root) for the root's direct edges
-    for i in range(edge_keys.shape[0]):
-        if edge_keys[i] != EMPTY_SLOT:
-            parent[edge_children[i]] = np.int64(edge_keys[i] >> CP_BITS)
+    for i in range(0, edges.shape[0], 2):
+        if edges[i] != EMPTY_SLOT:
+            parent[np.int64(edges[i + 1])] = np.int64(edges[i] >> CP_BITS)
     depth = np.zeros(n_nodes, dtype=np.int64)
     most = np.int64(0)
     for node in range(1, n_nodes):
@@ -83,13 +82,13 @@ def _trie_depth(root_edges, edge_keys, edge_children, n_nodes) -> np.int64:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _path_end(cps, s, n, m_root, m_keys, m_children, m_shift, m_has_child) -> np.int64:
+def _path_end(cps, s, n, m_root, m_edges, m_shift, m_has_child) -> np.int64:
     """End of the longest path of the mixed trie that ``cps[s:]`` follows (``s`` when none):
     no entry starting at ``s`` can end after it."""
     node = np.int64(0)
     e = s
     while e < n:
-        node = child(m_root, m_keys, m_children, m_shift, node, cps[e])
+        node = child(m_root, m_edges, m_shift, node, cps[e])
         if node < 0:
             break
         e += 1
@@ -99,14 +98,14 @@ def _path_end(cps, s, n, m_root, m_keys, m_children, m_shift, m_has_child) -> np
 
 
 @njit(cache=True, nogil=True)
-def _block_bounds(cps, table, n_blocks, m_root, m_keys, m_children, m_shift, m_has_child):
+def _block_bounds(cps, table, n_blocks, m_root, m_edges, m_shift, m_has_child):
     n = cps.shape[0]
     n_blocks = max(1, n_blocks)
     bounds = np.empty(n_blocks + 1, dtype=np.int64)
     bounds[0] = 0
     depth = np.int64(0)
     if m_has_child.shape[0] > 0:
-        depth = _trie_depth(m_root, m_keys, m_children, m_has_child.shape[0])
+        depth = _trie_depth(m_root, m_edges, m_has_child.shape[0])
     for b in range(1, n_blocks):
         p = max(n * b // n_blocks, bounds[b - 1])
         if depth == 0:
@@ -117,9 +116,9 @@ def _block_bounds(cps, table, n_blocks, m_root, m_keys, m_children, m_shift, m_h
             # places can start one that gets to p); p may be a bound once reach <= p
             reach = np.int64(0)
             for s in range(max(0, p - depth), p):
-                reach = max(reach, _path_end(cps, s, n, m_root, m_keys, m_children, m_shift, m_has_child))
+                reach = max(reach, _path_end(cps, s, n, m_root, m_edges, m_shift, m_has_child))
             while p < n and not (reach <= p and _can_split(cps, table, p)):
-                reach = max(reach, _path_end(cps, p, n, m_root, m_keys, m_children, m_shift, m_has_child))
+                reach = max(reach, _path_end(cps, p, n, m_root, m_edges, m_shift, m_has_child))
                 p += 1
         bounds[b] = min(max(p, bounds[b - 1]), n)
     bounds[n_blocks] = n
@@ -140,7 +139,7 @@ def _unit_end(cps, table, i, hi) -> np.int64:
 
 
 @njit(cache=True, nogil=True)
-def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge_keys, edge_children, shift,
+def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edges, shift,
                  has_child, node_cost, unknown_cost, best, back, marks) -> None:
     """Cut the run of units starting at ``a`` (unit u ends at ``unit_ends[u]``, and the trie reads
     it as ``unit_codes[u]``) into the words of least total cost; mark their starts."""
@@ -151,7 +150,7 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
         base = best[u]
         cp = unit_codes[u]
         node = np.int64(root_edges[cp]) if cp < ROOT_DIRECT else child(
-            root_edges, edge_keys, edge_children, shift, np.int64(0), cp)
+            root_edges, edges, shift, np.int64(0), cp)
         cost = unknown_cost
         if node >= 0 and node_cost[node] < cost:
             cost = node_cost[node]
@@ -160,7 +159,7 @@ def _viterbi_run(cps, table, unit_ends, unit_codes, n_units, a, root_edges, edge
             back[u + 1] = u
         e = u + 1
         while node >= 0 and e < n_units and has_child[node]:
-            node = child(root_edges, edge_keys, edge_children, shift, node, unit_codes[e])
+            node = child(root_edges, edges, shift, node, unit_codes[e])
             if node < 0:
                 break
             e += 1
@@ -189,7 +188,7 @@ def _grown_ints(a, size):
 
 
 @njit(cache=True, nogil=True)
-def mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def mark_block(cps, table, lo, hi, root_edges, edges, shift, has_child, node_cost,
                unknown_cost, marks) -> None:
     """Marks of the characters cps[lo:hi] (a block that starts a token, see :func:`block_bounds`)."""
     best = np.empty(256, dtype=np.float64)  # scratch of the longest run so far
@@ -230,7 +229,7 @@ def mark_block(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, 
                 n_units += 1
                 j = end
             if n_units > 0:
-                _viterbi_run(cps, table, unit_ends, unit_codes, n_units, i, root_edges, edge_keys, edge_children,
+                _viterbi_run(cps, table, unit_ends, unit_codes, n_units, i, root_edges, edges,
                              shift, has_child, node_cost, unknown_cost, best, back, marks)
                 i = j
                 continue
@@ -293,13 +292,13 @@ def _piece_must_start(cps, table, q) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _longest_entry(cps, s, limit, m_root, m_keys, m_children, m_shift, m_has_child, m_weight) -> np.int64:
+def _longest_entry(cps, s, limit, m_root, m_edges, m_shift, m_has_child, m_weight) -> np.int64:
     """End of the longest mixed-trie entry that starts at ``s`` and ends at or before ``limit``, or -1."""
     best = np.int64(-1)
     node = np.int64(0)
     e = s
     while e < limit:
-        node = child(m_root, m_keys, m_children, m_shift, node, cps[e])
+        node = child(m_root, m_edges, m_shift, node, cps[e])
         if node < 0:
             break
         e += 1
@@ -323,7 +322,7 @@ def _next_start(cps, s, hi, m_root) -> np.int64:
 
 
 @njit(cache=True, nogil=True)
-def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight) -> tuple:
+def find_mixed(cps, table, lo, hi, m_root, m_edges, m_shift, m_has_child, m_weight) -> tuple:
     """``(starts, ends)`` of the mixed-script entries taken whole in the block ``cps[lo:hi]``:
     scanning left to right, at each place the longest entry whose two ends are token
     boundaries (places where every cut of the block has one), the scan going on after it.
@@ -345,7 +344,7 @@ def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_ch
         s = _next_start(cps, s, hi, m_root)
         if s >= hi:
             break
-        e = _longest_entry(cps, s, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+        e = _longest_entry(cps, s, hi, m_root, m_edges, m_shift, m_has_child, m_weight)
         taken = False
         if e > 0:
             if pieces.shape[0] == 0:
@@ -366,7 +365,7 @@ def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_ch
                     if pieces[e - lo]:
                         taken = True
                         break
-                    e = _longest_entry(cps, s, e - 1, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+                    e = _longest_entry(cps, s, e - 1, m_root, m_edges, m_shift, m_has_child, m_weight)
         if not taken:
             s += 1
             continue
@@ -381,23 +380,23 @@ def find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_ch
 
 
 @njit(cache=True, nogil=True)
-def mark_block_mixed(cps, table, lo, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
-                     unknown_cost, m_root, m_keys, m_children, m_shift, m_has_child, m_weight, marks) -> None:
+def mark_block_mixed(cps, table, lo, hi, root_edges, edges, shift, has_child, node_cost,
+                     unknown_cost, m_root, m_edges, m_shift, m_has_child, m_weight, marks) -> None:
     """:func:`mark_block` with the mixed-script entries found in the block (:func:`find_mixed`)
     taken whole and the text between them cut as usual."""
-    starts, ends = find_mixed(cps, table, lo, hi, m_root, m_keys, m_children, m_shift, m_has_child, m_weight)
+    starts, ends = find_mixed(cps, table, lo, hi, m_root, m_edges, m_shift, m_has_child, m_weight)
     i = lo
     for k in range(starts.shape[0]):
         s, e = starts[k], ends[k]
         if s > i:
-            mark_block(cps, table, i, s, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+            mark_block(cps, table, i, s, root_edges, edges, shift, has_child, node_cost,
                        unknown_cost, marks)
         marks[s] = START
         for t in range(s + 1, e):
             marks[t] = CONT
         i = e
     if i < hi:
-        mark_block(cps, table, i, hi, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+        mark_block(cps, table, i, hi, root_edges, edges, shift, has_child, node_cost,
                    unknown_cost, marks)
 
 
@@ -440,17 +439,17 @@ def _mark_call(cps, table, lo, hi, trie, mixed, marks) -> None:
         mark_block_mixed(cps, table, lo, hi, *trie, *mixed, marks)
 
 
-def mark_words_serial(cps, table, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def mark_words_serial(cps, table, root_edges, edges, shift, has_child, node_cost,
                       unknown_cost, mixed: Optional[tuple] = None) -> np.ndarray:
     """:func:`mark_words` on one thread, for short texts (no thread to start)."""
     cps = readonly(cps, np.uint32)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    trie = (root_edges, edges, shift, has_child, node_cost, float(unknown_cost))
     _mark_call(cps, readonly(table), 0, cps.shape[0], trie, mixed, marks)
     return marks
 
 
-def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def mark_words(cps, table, bounds, root_edges, edges, shift, has_child, node_cost,
                unknown_cost, threads: int = 0, mixed: Optional[tuple] = None) -> np.ndarray:
     """One mark per character (DROP, CONT, START, NEWLINE); the blocks between ``bounds``
     (:func:`block_bounds`) run on ``threads`` threads (0: Numba's thread count). ``mixed``: the
@@ -458,7 +457,7 @@ def mark_words(cps, table, bounds, root_edges, edge_keys, edge_children, shift, 
     cps = readonly(cps, np.uint32)
     table = readonly(table)
     marks = np.zeros(cps.shape[0], dtype=np.uint8)
-    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    trie = (root_edges, edges, shift, has_child, node_cost, float(unknown_cost))
     if mixed is None:
         run_blocks(mark_block, [(cps, table, int(bounds[b]), int(bounds[b + 1]), *trie, marks)
                                 for b in range(len(bounds) - 1) if bounds[b] < bounds[b + 1]], thread_count(threads))
@@ -557,7 +556,7 @@ def _segment_block(data, table, trie, delimiter, line_open, mixed=None) -> tuple
     return out, is_open, cps.shape[0], -1
 
 
-def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def segment_utf8(data, table, n_blocks, root_edges, edges, shift, has_child, node_cost,
                  unknown_cost, delimiter, line_open, threads: int = 0, mixed: Optional[tuple] = None):
     """Segment UTF-8 bytes to UTF-8 bytes: blocks of whole lines are decoded, marked and
     rendered on ``threads`` threads (0: Numba's thread count), then joined in order.
@@ -570,7 +569,7 @@ def segment_utf8(data, table, n_blocks, root_edges, edge_keys, edge_children, sh
     data = readonly(data, np.uint8)
     table = readonly(table)
     delimiter = readonly(delimiter, np.uint8)
-    trie = (root_edges, edge_keys, edge_children, shift, has_child, node_cost, float(unknown_cost))
+    trie = (root_edges, edges, shift, has_child, node_cost, float(unknown_cost))
     bounds = line_bounds(data, n_blocks).tolist()
     jobs = [(data[bounds[b] : bounds[b + 1]], table, trie, delimiter, bool(line_open) if b == 0 else False, mixed)
             for b in range(len(bounds) - 1)]
@@ -597,14 +596,14 @@ def word_spans(marks: np.ndarray) -> tuple:
 
 
 @njit(cache=True, nogil=True)
-def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, has_child, node_cost, unknown_cost):
+def path_cost(cps, starts, ends, root_edges, edges, shift, has_child, node_cost, unknown_cost):
     """Total cost of a given cut (for tests): unknown single characters cost ``unknown_cost``,
     an unknown longer word costs infinity."""
     total = 0.0
     for w in range(starts.shape[0]):
         node = np.int64(0)
         for j in range(starts[w], ends[w]):
-            node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+            node = child(root_edges, edges, shift, node, cps[j])
             if node < 0:
                 break
         cost = np.inf if node < 0 else node_cost[node]
@@ -614,17 +613,17 @@ def path_cost(cps, starts, ends, root_edges, edge_keys, edge_children, shift, ha
     return total
 
 
-def inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+def inner_words(cps, starts, ends, number_marks, root_edges, edges, shift, node_cost) -> tuple:
     """The lexicon words of two or more units inside each word ``cps[starts[w]:ends[w]]`` and
     shorter than it (search mode), in order of start, then end: ``(owner, sub_starts, sub_ends)``.
     A unit is an ideograph or a whole number (``number_marks``: 1 on a number's first
     character, 2 on the others), which the trie reads as ``#``, as the lattice does."""
     return _inner_words(readonly(cps, np.uint32), readonly(starts, np.int64), readonly(ends, np.int64),
-                        readonly(number_marks, np.uint8), root_edges, edge_keys, edge_children, shift, node_cost)
+                        readonly(number_marks, np.uint8), root_edges, edges, shift, node_cost)
 
 
 @njit(cache=True, nogil=True)
-def _inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_children, shift, node_cost) -> tuple:
+def _inner_words(cps, starts, ends, number_marks, root_edges, edges, shift, node_cost) -> tuple:
     owner = np.empty(16, dtype=np.int64)
     sub_starts = np.empty(16, dtype=np.int64)
     sub_ends = np.empty(16, dtype=np.int64)
@@ -643,12 +642,12 @@ def _inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_ch
             j = i
             while j < e:
                 if number_marks[j] == 1:
-                    node = child(root_edges, edge_keys, edge_children, shift, node, NUMBER_CP)
+                    node = child(root_edges, edges, shift, node, NUMBER_CP)
                     j += 1
                     while j < e and number_marks[j] == 2:
                         j += 1
                 else:
-                    node = child(root_edges, edge_keys, edge_children, shift, node, cps[j])
+                    node = child(root_edges, edges, shift, node, cps[j])
                     j += 1
                 if node < 0:
                     break
@@ -665,17 +664,17 @@ def _inner_words(cps, starts, ends, number_marks, root_edges, edge_keys, edge_ch
     return owner[:n].copy(), sub_starts[:n].copy(), sub_ends[:n].copy()
 
 
-def split_costs(codepoints, offsets, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def split_costs(codepoints, offsets, root_edges, edges, shift, has_child, node_cost,
                 unknown_cost) -> tuple:
     """For each lexicon word ``codepoints[offsets[w]:offsets[w+1]]`` (a number as ``#``): the least
     cost of cutting it into two or more pieces, as the Viterbi pass scores them (inf for one
     character), and the trie node of the whole word (-1 when it is not in the trie)."""
-    return _split_costs(readonly(codepoints, np.uint32), readonly(offsets, np.int64), root_edges, edge_keys,
-                        edge_children, shift, has_child, node_cost, float(unknown_cost))
+    return _split_costs(readonly(codepoints, np.uint32), readonly(offsets, np.int64), root_edges, edges,
+                        shift, has_child, node_cost, float(unknown_cost))
 
 
 @njit(cache=True, nogil=True)
-def _split_costs(codepoints, offsets, root_edges, edge_keys, edge_children, shift, has_child, node_cost,
+def _split_costs(codepoints, offsets, root_edges, edges, shift, has_child, node_cost,
                  unknown_cost) -> tuple:
     n_words = offsets.shape[0] - 1
     split = np.empty(n_words, dtype=np.float64)
@@ -695,7 +694,7 @@ def _split_costs(codepoints, offsets, root_edges, edge_keys, edge_children, shif
             node = np.int64(0)
             e = u
             while e < n:
-                node = child(root_edges, edge_keys, edge_children, shift, node, codepoints[a + e])
+                node = child(root_edges, edges, shift, node, codepoints[a + e])
                 e += 1
                 if node < 0:
                     break
