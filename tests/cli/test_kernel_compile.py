@@ -116,6 +116,10 @@ def test_every_listed_kernel_is_a_kernel():
             module, _, attr = name.partition(".")
             assert isinstance(getattr(importlib.import_module(warmup.KERNEL_MODULES[module]), attr), Dispatcher), name
     assert warmup.command_kernels("build_lexicon_command", {"refine": False}) == warmup.COMMAND_KERNELS["build-lexicon"]
+    peaks = "ngrams.cohesion_peaks"  # the refinement's peaks of cohesion: not beside a dictionary, nor at order 1
+    assert peaks in warmup.command_kernels("build_lexicon_command", {"refine": True, "known": None, "order": 4})
+    assert peaks not in warmup.command_kernels("build_lexicon_command", {"refine": True, "known": ["d.txt"]})
+    assert peaks not in warmup.command_kernels("build_lexicon_command", {"refine": True, "order": 1})
     assert warmup.command_kernels("segment_command", {"fmt": "text", "mode": "default", "stop_words": None,
                                                       "min_length": 1}) == warmup.COMMAND_KERNELS["segment"]
     every = warmup.command_kernels("segment_command", {"fmt": "jsonl", "mode": "search", "stop_words": "s.txt",

@@ -83,8 +83,8 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     ),
     # build-lexicon's refinement (on by default)
     "refine": (
-        "ngrams.cohesion_peaks", "entropy.neighbour_pairs", "entropy._neighbour_entropy",
-        "entropy._autonomy_cut_block", "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
+        "entropy.neighbour_pairs", "entropy._neighbour_entropy", "entropy._autonomy_cut_block",
+        "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
         "viterbi._mixed_word_mask",
     ),
     "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
@@ -105,6 +105,8 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
     kernels = COMMAND_KERNELS.get(name, ())
     if name == "build-lexicon" and (options or {}).get("refine", True):
         kernels += COMMAND_KERNELS["refine"]
+        if not (options or {}).get("known") and (options or {}).get("order", 4) >= 2:
+            kernels += PEAK_KERNELS  # the peaks of cohesion: none beside a dictionary, none of one character
     if name == "segment":
         kernels += segment_output_kernels(options or {})
     if name == "apriori" and (options or {}).get("text"):
@@ -116,6 +118,8 @@ def command_kernels(command: str, options: Optional[Mapping] = None) -> tuple[st
     return kernels
 
 
+#: the kernel of the refinement's pairs at the peaks of cohesion (lexicon.peaks)
+PEAK_KERNELS = ("ngrams.cohesion_peaks",)
 #: the kernels that select closed or maximal itemsets (apriori --target closed|maximal with
 #: rules; without, dense data is searched directly: closed.subtrees, see PREPARE_EXTRA)
 TARGET_KERNELS = ("support._row_table", "support._mark_subsets")

@@ -230,11 +230,9 @@ def candidate_lexicon(counts: dict[str, int], min_count: int) -> dict[str, int]:
             if len(w) == 1 or (c >= min_count and w.count(sign) < 2 and sign not in w[1:-1])}
 
 
-def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int],
-                        peaks: Optional[dict[str, int]] = None) -> dict[str, int]:
+def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int]) -> dict[str, int]:
     """The candidates plus the two-character words of the first pass (pairs whose cohesion
-    passes theta_2, the merge rule of the minimum-entropy derivation) that they lack, then the
-    pairs at the peaks of cohesion (:mod:`minent.lexicon.peaks`) that they still lack.
+    passes theta_2, the merge rule of the minimum-entropy derivation) that they lack.
 
     Cohesion is the better judge of two characters: the boundary signal misses words whose
     second character is often followed by the same few characters. For three or more it
@@ -244,6 +242,4 @@ def with_cohesive_pairs(candidates: dict[str, int], first_pass: dict[str, int],
     for word, count in first_pass.items():
         if len(word) == 2 and word not in result:
             result[word] = count
-    for word, count in (peaks or {}).items():
-        result.setdefault(word, count)
     return result

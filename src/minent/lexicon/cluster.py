@@ -29,7 +29,7 @@ from .counts import CountTable, count_ngrams, entropy_bits, finish_tables, ideog
 from .defaults import DEFAULT_ITERATIONS, DEFAULT_REFINE, min_count_for
 from .discover import CANDIDATE_MIN_COUNT, LexiconBuilder, cut_chunk
 from .kernels import ngrams as k
-from .peaks import PeakModel, peak_counts, peak_model, peak_pairs
+from .peaks import PeakModel, peak_counts, peak_model, peak_pairs, with_peak_pairs
 from .refine import chunk_word_counts, refine as refine_loop
 
 
@@ -97,8 +97,9 @@ def _kept_set(kept: dict) -> np.ndarray:
     return kept["kept_set"]
 
 
-def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str) -> tuple:
-    """Pass 2 on one partition: the pieces of the cut, short ones as a count table, long ones as strings."""
+def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str, peaks: Optional[PeakModel]) -> tuple:
+    """Pass 2 on one partition: the pieces of the cut, short ones as a count table, long ones as
+    strings, and with a ``peaks`` model the pairs at the peaks of cohesion as a count table (else None)."""
     text, _ = decode_part(part, encoding)
     ids = ideograph_ids(text)
     del text
@@ -106,20 +107,26 @@ def _cut_part(part: Part, kept_set: np.ndarray, order: int, encoding: str) -> tu
     long_pieces: Counter = Counter()
     with worker_threads():
         cut_chunk(ids, kept_set, order, short, long_pieces)
-    return short.keys, short.counts, long_pieces
+        peak_table = peak_counts(ids, peaks) if peaks is not None else None
+    return short.keys, short.counts, long_pieces, peak_table
 
 
 def _merge_cuts(*partials: tuple) -> tuple:
-    keys, counts = merge_count_tables(*((keys, counts) for keys, counts, _ in partials))
+    """The merged (keys, counts, long pieces) of cuts, and the merged peaks table when the
+    partials carry one (:func:`_cut_part`; the refinement's word counts do not)."""
+    keys, counts = merge_count_tables(*(p[:2] for p in partials))
     long_pieces: Counter = Counter()
-    for _, _, pieces in partials:
-        long_pieces.update(pieces)  # in partition order: first occurrences stay in text order
-    return keys, counts, long_pieces
+    for p in partials:
+        long_pieces.update(p[2])  # in partition order: first occurrences stay in text order
+    if len(partials[0]) == 3:
+        return keys, counts, long_pieces
+    peak_tables = [p[3] for p in partials]
+    return keys, counts, long_pieces, merge_count_tables(*peak_tables) if peak_tables[0] is not None else None
 
 
 def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int, float]:
     """Steps 4-5 (min_count, backtrack) on the merged pieces; returns (word -> count, pieces, bits)."""
-    keys, counts, long_pieces = cuts
+    keys, counts, long_pieces, _ = cuts
     short = CountTable()
     short.keys, short.counts = keys, counts
     words = _builder(params)._select_pieces(short, long_pieces, kept_set)
@@ -127,33 +134,19 @@ def _select(cuts: tuple, kept_set: np.ndarray, params: dict) -> tuple[dict, int,
     return words, len(keys) + len(long_pieces), bits
 
 
-def _peak_model(kept: dict) -> Optional[PeakModel]:
-    """The model of the pairs at the peaks of cohesion (None below order 2: no pairs)."""
+def _peak_model(kept: dict, with_peaks: bool) -> Optional[PeakModel]:
+    """The model of the pairs at the peaks of cohesion, as :meth:`LexiconBuilder._peak_model
+    <minent.lexicon.discover.LexiconBuilder._peak_model>` makes it (None without them)."""
     tables = kept["tables"]
-    return peak_model(tables[0][:2], tables[1][:2]) if len(tables) >= 2 else None
+    if not with_peaks or tables is None or len(tables) < 2:
+        return None
+    return peak_model(tables[0][:2], tables[1][:2])
 
 
-def _peak_part(part: Part, model: Optional[PeakModel], encoding: str) -> tuple:
-    """The pairs at the peaks of cohesion in one partition, as a (sorted keys, counts) table."""
-    if model is None:
-        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    ids = _ids_of_part(part, encoding)
-    return peak_counts(ids, model)
-
-
-def _peak_candidates(peaks: tuple, kept: dict) -> dict:
-    tables = kept["tables"]
-    return peak_pairs(peaks, tables[1][:2], CANDIDATE_MIN_COUNT) if len(tables) >= 2 else {}
-
-
-def _cohesion_peaks(client: Any, parts: list, kept: Any, encoding: str, total: int,
-                    progress: ProgressCallback) -> dict:
-    """:meth:`~minent.lexicon.discover.LexiconBuilder._peak_pairs` on the cluster."""
-    model = client.submit(_peak_model, kept, retries=2)
-    peaked = [client.submit(_peak_part, p, model, encoding, retries=2) for p in parts]
-    track(peaked, parts, "cutting", total, progress)
-    peaks = tree_reduce(client, peaked, merge_count_tables)
-    return client.submit(_peak_candidates, peaks, kept, retries=2).result()
+def _peak_candidates(cuts: tuple, kept: dict) -> Optional[dict]:
+    """The pairs at the peaks of cohesion of the merged cut that join the candidates (None without them)."""
+    peaks = cuts[3]
+    return None if peaks is None else peak_pairs(peaks, kept["tables"][1][:2], CANDIDATE_MIN_COUNT)
 
 
 def _ids_of_part(part: Part, encoding: str) -> np.ndarray:
@@ -262,7 +255,8 @@ def build_lexicon(
     partition_bytes: Optional[int] = None,
     refine: bool = DEFAULT_REFINE,
     iterations: Optional[int] = None,
-    peaks: bool = True,
+    *,
+    with_peaks: bool = True,
 ) -> Lexicon:
     """:func:`minent.build_lexicon` on a Dask cluster; the same lexicon and stats (but seconds).
 
@@ -274,8 +268,8 @@ def build_lexicon(
     counted per partition and merged exactly; the autonomy of every n-gram is computed once, on
     one worker, from the merged tables, and those same arrays go to every partition's autonomy
     cut; the merged word counts give the candidates, with the pairs at the peaks of cohesion
-    counted per partition (``peaks``; off when adapting a dictionary, as in a local build),
-    which :func:`_refine` re-estimates and prunes with corpus passes on the workers.
+    counted in each partition's cut (``with_peaks``; off beside a dictionary, as in a local
+    build), which :func:`_refine` re-estimates and prunes with corpus passes on the workers.
     """
 
     started = time.perf_counter()
@@ -304,20 +298,21 @@ def build_lexicon(
         if summary["n_ideographs"] == 0:
             raise MinentError(f"the corpus {names} has no Chinese characters (CJK ideographs)")
         kept_set = client.submit(_kept_set, kept)
+        model = client.submit(_peak_model, kept, bool(refine) and with_peaks, retries=2)
         del counted, merged  # ``kept`` holds the finished tables
-        cut = [client.submit(_cut_part, p, kept_set, builder.order, encoding, retries=2) for p in parts]
+        cut = [client.submit(_cut_part, p, kept_set, builder.order, encoding, model, retries=2) for p in parts]
         track(cut, parts, "cutting", total, progress)
         pieces = tree_reduce(client, cut, _merge_cuts)
         words, n_pieces, cut_bits = client.submit(_select, pieces, kept_set, params, retries=2).result()
-        del cut, pieces, kept_set
+        peaks = client.submit(_peak_candidates, pieces, kept, retries=2).result()
+        del cut, pieces, kept_set, model
         history: list = []
         # as LexiconBuilder.fit: candidates from the boundary signal, then the refinement loop
-        peaks = _cohesion_peaks(client, parts, kept, encoding, total, progress) if refine and peaks else None
         candidates = _boundary_candidates(client, parts, kept, builder.order, encoding, total,
                                           progress) if refine else None
         del kept  # the finished tables are not needed again
         if refine:
-            candidates = boundary.with_cohesive_pairs(candidates, words, peaks)
+            candidates = with_peak_pairs(boundary.with_cohesive_pairs(candidates, words), peaks)
             words, rounds = _refine(client, parts, candidates, summary["n_chars"], CANDIDATE_MIN_COUNT,
                                     int(iterations), encoding, progress)
             history = [r.as_dict() for r in rounds]
@@ -348,7 +343,7 @@ def fit(builder: LexiconBuilder, address: str, paths: Sequence[Union[str, os.Pat
     known = builder._dictionary()
     lexicon = build_lexicon(address, paths, builder.order, builder.min_count, builder.min_pmi, encoding,
                             builder.progress, refine=builder.refine, iterations=builder.iterations,
-                            peaks=not known)
+                            with_peaks=not known)
     counts = lexicon.to_dict()
     adapted = builder._judge(counts, known)
     builder._keep_result(counts if adapted is None else adapted.counts, adapted, lexicon.stats)

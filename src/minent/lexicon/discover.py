@@ -41,7 +41,7 @@ from .defaults import (CANDIDATE_MIN_COUNT, DEFAULT_ITERATIONS, DEFAULT_MIN_COUN
                        default_thresholds, min_count_for)
 from .kernels import ngrams as k
 from .known import Adapted, adapt, known_counts, own_savings
-from .peaks import peak_counts, peak_model, peak_pairs
+from .peaks import PeakModel, peak_counts, peak_model, peak_pairs, with_peak_pairs
 from .refine import refine
 
 assert MAX_ORDER <= chars.MAX_PACKED
@@ -178,9 +178,9 @@ class LexiconBuilder:
         the n-grams seen once are dropped (what the later steps need of them is kept as a few
         sums), so memory then follows the n-grams seen at least twice.
     refine : after the first pass, learn the lexicon again by the boundary signal and refine it
-        by the minimum-entropy principle (:mod:`minent.lexicon.boundary`, :mod:`minent.lexicon.refine`). On PKU
-        this raises segmentation F1 from 0.747 to 0.812 (top-1000 real words: 91.3% -> 91.0%),
-        for about 2.7 times the time. On by default.
+        by the minimum-entropy principle (:mod:`minent.lexicon.boundary`, :mod:`minent.lexicon.peaks`,
+        :mod:`minent.lexicon.refine`). On PKU this raises segmentation F1 from 0.747 to 0.816
+        (top-1000 real words: 91.3% -> 90.7%), for about 2.4 times the time. On by default.
     iterations : most pruning rounds of the refinement.
     known : a dictionary the corpus's words are judged against (a :class:`Lexicon`, a mapping
         word -> count, or file paths, combined): the lexicon then holds the discovered words,
@@ -268,29 +268,31 @@ class LexiconBuilder:
                 t.close()
         return tables
 
-    def _cut(self, corpus: Corpus, kept_set: np.ndarray) -> tuple[CountTable, Counter]:
-        """Pass 2: cut the runs into pieces and count them (pieces over 4 characters as strings)."""
+    def _cut(self, corpus: Corpus, kept_set: np.ndarray, peaks: Optional[PeakModel] = None,
+             pool: Optional[ThreadPoolExecutor] = None) -> tuple[CountTable, Counter, Optional[CountTable]]:
+        """Pass 2: cut the runs into pieces and count them (pieces over 4 characters as strings);
+        with a ``peaks`` model, count the pairs at the peaks of cohesion too (else None)."""
         short = CountTable()
         long_pieces: Counter = Counter()
+        peak_table = CountTable() if peaks is not None else None
         if self._held.complete:
             chunks: Iterable[np.ndarray] = self._held.replay(release=not self.refine)  # refinement needs them again
         else:
             chunks = self._chunks_of_ids(corpus, "cutting", None)
         for ids in chunks:
             cut_chunk(ids, kept_set, self.order, short, long_pieces)
-        return short, long_pieces
+            if peak_table is not None:
+                peak_table.add(*peak_counts(ids, peaks, pool))
+        return short, long_pieces, peak_table
 
-    def _peak_pairs(self, corpus: Corpus, tables: list[CountTable], pool: ThreadPoolExecutor) -> dict[str, int]:
-        """The refinement's pairs at the peaks of cohesion (:mod:`minent.lexicon.peaks`), one more
-        pass over the ids (reported as stage "cutting")."""
-        if self.order < 2:
-            return {}
-        pair_table = (tables[2].keys, tables[2].counts)
-        model = peak_model((tables[1].keys, tables[1].counts), pair_table)
-        counted = CountTable()
-        for ids in self._refinement_chunks(corpus):
-            counted.add(*peak_counts(ids, model, pool))
-        return peak_pairs((counted.keys, counted.counts), pair_table, CANDIDATE_MIN_COUNT)
+    def _peak_model(self, tables: list[CountTable], known: Optional[Lexicon]) -> Optional[PeakModel]:
+        """What the cut needs to count the refinement's pairs at the peaks of cohesion
+        (:mod:`minent.lexicon.peaks`); None without refinement, below order 2, or beside a
+        dictionary that is not empty: it holds the common words the peaks find, and beside it
+        they add only pieces of its longer words (体化 of 一体化)."""
+        if not self.refine or self.order < 2 or known:
+            return None
+        return peak_model((tables[1].keys, tables[1].counts), (tables[2].keys, tables[2].counts))
 
     # -- public -----------------------------------------------------------------------
     def fit(self, corpus: Union[Corpus, PathLike, Iterable], encoding: str = "utf-8") -> "LexiconBuilder":
@@ -315,17 +317,19 @@ class LexiconBuilder:
                 n_ngrams = sum(t.distinct for t in tables)
                 kept_keys = self._kept_ngrams(tables, n_chars)
                 n_kept = len(kept_keys)
+                model = self._peak_model(tables, known)
                 if not self.refine and not self.scores:
                     del tables
                 kept_set = k.build_key_set(kept_keys)
                 del kept_keys
                 self.progress("cutting", 0, None)  # counted in bytes only when the corpus is read again
-                short, long_pieces = self._cut(corpus, kept_set)
+                short, long_pieces, peak_table = self._cut(corpus, kept_set, model, pool)
+                del model
+                peaks = None if peak_table is None else peak_pairs(
+                    (peak_table.keys, peak_table.counts), (tables[2].keys, tables[2].counts), CANDIDATE_MIN_COUNT)
+                del peak_table
                 lexicon_counts = self._select_pieces(short, long_pieces, kept_set)
                 del kept_set
-                # the refinement's pairs at the peaks of cohesion; a dictionary holds the common words
-                # they find, and beside one they add only pieces of its longer words (体化 of 一体化)
-                peaks = self._peak_pairs(corpus, tables, pool) if self.refine and not known else None
                 cut_bits = entropy_bits(np.concatenate([short.counts, np.fromiter(long_pieces.values(), np.int64)]))
                 n_pieces = len(short) + len(long_pieces)
                 del short, long_pieces
@@ -346,7 +350,7 @@ class LexiconBuilder:
                                                  self.progress, n_chars),
                         CANDIDATE_MIN_COUNT,
                     )
-                    candidates = boundary.with_cohesive_pairs(candidates, lexicon_counts, peaks)
+                    candidates = with_peak_pairs(boundary.with_cohesive_pairs(candidates, lexicon_counts), peaks)
                     del peaks
                     del all_keys, all_scores
                     lexicon_counts, rounds = refine(
@@ -381,10 +385,9 @@ class LexiconBuilder:
         """The dictionary ``known`` as a Lexicon (None without one)."""
         return None if self.known is None else known_counts(self.known)
 
-    def _judge(self, counts: dict, known: Optional[Lexicon] = None) -> Optional[Adapted]:
-        """The discovered words judged against the dictionary (``known``, else the builder's;
-        None without one)."""
-        known = known if known is not None else self._dictionary()
+    def _judge(self, counts: dict, known: Optional[Lexicon]) -> Optional[Adapted]:
+        """The discovered words judged against the dictionary ``known``, the builder's as
+        :meth:`_dictionary` gives it (None without one)."""
         if known is None:
             return None
         self.progress("dictionary", 0, None)

@@ -19,6 +19,10 @@ is never a peak (in 1月1日电, not 日电), and pairs holding a number are the
 Local peaks are the pairs that Sproat and Shih's mutual-information segmentation (1990),
 joining the strongest pair first, joins before either neighbour; joining greedily on down
 added more phrases and did worse on all three development sets (README, Accuracy).
+
+The peaks are counted in the first pass's cutting pass (:meth:`LexiconBuilder._cut
+<minent.lexicon.discover.LexiconBuilder._cut>`), chunk by chunk, from the finished count
+tables: only pairs of the 2-gram table are counted, so memory follows the pairs kept.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from ..common.kernels import readonly, thread_count
 from ..common.kernels.counts import count_keys, merged_tables
 from .kernels import ngrams as k
 
+#: a (sorted keys, counts) table
+Table = tuple[np.ndarray, np.ndarray]
+
 
 class PeakModel(NamedTuple):
     """What :func:`peak_counts` looks pairs up in: the 2-gram table's key index, the ratio
@@ -44,10 +51,9 @@ class PeakModel(NamedTuple):
     char_counts: np.ndarray
 
 
-def peak_model(char_table: tuple, pair_table: tuple) -> PeakModel:
-    """The model of the (sorted keys, counts) tables of the 1-grams and 2-grams; a key
-    missing from a table (dropped after counting, :meth:`~minent.lexicon.counts.CountTable.finish`)
-    was seen once."""
+def peak_model(char_table: Table, pair_table: Table) -> PeakModel:
+    """The model of the finished tables of the 1-grams (every character is kept) and the
+    2-grams (a pair missing from it was seen once: its ratio is 1 / (c(a) c(b)))."""
     char_keys, char_counts = char_table
     pair_keys, pair_counts = pair_table
     by_id = np.ones(chars.N_SYMBOLS + 1, dtype=np.float64)
@@ -60,28 +66,38 @@ def peak_model(char_table: tuple, pair_table: tuple) -> PeakModel:
     return PeakModel(readonly(slots), readonly(positions), readonly(ratios), readonly(by_id))
 
 
-def peak_counts(ids: np.ndarray, model: PeakModel, pool: Optional[ThreadPoolExecutor] = None) -> tuple:
-    """The pairs at the peaks of cohesion in one chunk of ids, counted: (sorted keys, counts).
+def peak_counts(ids: np.ndarray, model: PeakModel, pool: Optional[ThreadPoolExecutor] = None) -> Table:
+    """The pairs of the 2-gram table at the peaks of cohesion in one chunk of ids, counted.
     With a ``pool``, a slice of the chunk a thread."""
     ids = readonly(ids, np.uint16)
     m = len(ids)
     n_slices = max(1, min(thread_count(0), m // 65536)) if pool is not None else 1
     bounds = [s * m // n_slices for s in range(n_slices + 1)]
 
-    def count(job: tuple[int, int]) -> tuple:
+    def count(job: tuple[int, int]) -> Table:
         return count_keys(k.cohesion_peaks(ids, chars.NUM_ID, *model, *job))
 
     mapper = pool.map if pool is not None else map
     return merged_tables(list(mapper(count, zip(bounds[:-1], bounds[1:]))))
 
 
-def peak_pairs(peaks: tuple, pair_table: tuple, min_count: int) -> dict[str, int]:
-    """word -> times at a peak, for the pairs of the counted ``peaks`` seen at least
-    ``min_count`` times in the corpus (``pair_table``: the 2-grams' sorted keys and counts)."""
+def peak_pairs(peaks: Table, pair_table: Table, min_count: int) -> dict[str, int]:
+    """word -> times at a peak, for the counted ``peaks`` whose pair is seen at least
+    ``min_count`` times in the corpus (``pair_table``, the 2-grams' finished table, from
+    which the peaks came)."""
     keys, counts = peaks
     pair_keys, pair_counts = pair_table
-    if len(keys) == 0 or len(pair_keys) == 0:
+    if len(keys) == 0:
         return {}
     at, found = k.positions_in(pair_keys, keys)
-    often = np.where(found, np.asarray(pair_counts)[at], 1) >= min_count
+    often = found & (np.asarray(pair_counts)[at] >= min_count)
     return dict(zip(chars.unpack_many(keys[often]), np.asarray(counts)[often].tolist()))
+
+
+def with_peak_pairs(candidates: dict[str, int], peaks: Optional[dict[str, int]]) -> dict[str, int]:
+    """The candidates plus the pairs at the peaks of cohesion that they lack (with their
+    counts at the peaks); a word the candidates hold keeps its count."""
+    result = dict(candidates)
+    for word, count in (peaks or {}).items():
+        result.setdefault(word, count)
+    return result

@@ -594,9 +594,11 @@ def _seam_cohesion(ids: np.ndarray, j: int, num_id: int, slots: np.ndarray, posi
 def cohesion_peaks(ids: np.ndarray, num_id: int, slots: np.ndarray, positions: np.ndarray, pair_ratios: np.ndarray,
                    char_counts: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Keys of the pairs ids[j], ids[j + 1] (j in lo..hi-1) that stick together more than the
-    pairs on either side of them (:func:`_seam_cohesion`, strictly), in text order. The index
-    (:func:`build_key_index`) maps the 2-gram keys to ``pair_ratios``; ``char_counts`` is
-    indexed by id (float64)."""
+    pairs on either side of them (:func:`_seam_cohesion`, strictly) and are in the index, in
+    text order. The index (:func:`build_key_index`) maps the 2-gram keys (those a build keeps:
+    seen twice, or all) to ``pair_ratios``; ``char_counts`` is indexed by id (float64). Pairs
+    out of the index still weigh as neighbours, but are not reported: memory follows the
+    pairs kept."""
     out = np.empty(max(hi - lo, 0), dtype=np.uint64)
     n = 0
     before = _seam_cohesion(ids, lo - 1, num_id, slots, positions, pair_ratios, char_counts)
@@ -604,8 +606,10 @@ def cohesion_peaks(ids: np.ndarray, num_id: int, slots: np.ndarray, positions: n
     for j in range(lo, hi):
         after = _seam_cohesion(ids, j + 1, num_id, slots, positions, pair_ratios, char_counts)
         if before < here < np.inf and here > after:
-            out[n] = (np.uint64(ids[j]) << BITS) | np.uint64(ids[j + 1])
-            n += 1
+            key = (np.uint64(ids[j]) << BITS) | np.uint64(ids[j + 1])
+            if key_position(slots, positions, key) >= 0:
+                out[n] = key
+                n += 1
         before = here
         here = after
     return out[:n]
