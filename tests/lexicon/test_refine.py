@@ -103,6 +103,21 @@ def test_cheapest_split_is_the_cheapest_of_all_splits(seed):
         assert "".join(parts) == word and len(parts) >= 2
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_unit_savings_are_the_plain_python_savings_to_the_bit(seed):
+    """The kernel's savings equal cheapest_split's cost plus ln p(w), float for float: the
+    pruning's decisions, and so the lexicons, cannot change."""
+    rng = random.Random(seed)
+    lexicon = random_lexicon(rng, SMALL[: 3 + seed % 4] + "#", 40)
+    lexicon.update({w: 0 for w in ("的的", "国")[: seed % 3]})  # words of count 0 are no pieces
+    log_p, unknown = refine.log_probabilities(lexicon)
+    words = [w for w in lexicon if len(w) > 1] + ["的的的", "中的", "𠀀的", "的国的国的国的"]
+    got = refine.unit_savings(log_p, unknown, words).tolist()
+    expected = [refine.cheapest_split(w, log_p, unknown)[0] + log_p.get(w, unknown) for w in words]
+    assert got == expected
+    assert refine.unit_savings(log_p, unknown, []).shape == (0,)
+
+
 def test_prune_drops_words_that_do_not_pay_and_moves_their_counts():
     counts = {"中": 100, "国": 100, "中国": 500, "人": 10, "民": 10, "人民": 1, "国人": 3}
     new, dropped = refine.prune(counts, min_count=2)

@@ -85,7 +85,7 @@ COMMAND_KERNELS: dict[str, tuple[str, ...]] = {
     "refine": (
         "entropy.neighbour_pairs", "entropy._neighbour_entropy", "entropy._autonomy_cut_block",
         "trie._build_weighted_trie", "viterbi.mark_block", "ngrams.marked_word_keys", "counts.merge_tables",
-        "viterbi._mixed_word_mask",
+        "viterbi._mixed_word_mask", "viterbi._split_costs",
     ),
     "segment": ("utf8._decode_utf8", "trie._build_weighted_trie", "viterbi.mark_block", "viterbi._mixed_word_mask"),
     # segment's options that write the cut from word spans (--format jsonl, --mode search,

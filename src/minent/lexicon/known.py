@@ -41,7 +41,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 from ..common import chars
 from ..common.lexicon import Lexicon, combine
 from ..common.textio import PathLike
-from .refine import MIN_GAIN, cheapest_split, log_probabilities, move_count, unit_saving
+from .refine import MIN_GAIN, cheapest_split, log_probabilities, move_count, unit_savings
 
 #: one-sided 5 % point of the standard normal: a word is written alone significantly more
 #: often than inside longer entries when its count passes half the mass by this many deviations
@@ -171,5 +171,5 @@ def own_savings(counts: Mapping[str, float], words: Optional[Iterable[str]] = No
     if not sum(counts.values()) > 0:
         return {}
     log_p, unknown = log_probabilities(counts)
-    return {word: unit_saving(word, log_p, unknown)[0]
-            for word in (counts if words is None else words) if len(word) > 1 and word in log_p}
+    chosen = [w for w in (counts if words is None else words) if len(w) > 1 and w in log_p]
+    return dict(zip(chosen, unit_savings(log_p, unknown, chosen).tolist()))

@@ -158,11 +158,30 @@ def log_probabilities(counts: Mapping[str, float]) -> tuple[dict[str, float], fl
     return {w: math.log(c / total) for w, c in counts.items() if c > 0}, math.log(0.5 / total)
 
 
-def unit_saving(word: str, log_p: Mapping[str, float], unknown: float) -> tuple[float, list[str]]:
-    """Nats an occurrence that coding ``word`` as one unit saves against its cheapest cut into
-    two or more words of ``log_p``, and that cut."""
-    split_cost, parts = cheapest_split(word, log_p, unknown)
-    return split_cost + log_p.get(word, unknown), parts
+def unit_savings(log_p: Mapping[str, float], unknown: float, words: list[str]) -> np.ndarray:
+    """Nats an occurrence that coding each of ``words`` (two or more symbols each) as one unit
+    saves against its cheapest cut into two or more words of ``log_p`` (:func:`cheapest_split`):
+    one Viterbi kernel pass (``viterbi.split_costs``) over a trie of ``log_p``'s words, with
+    the very floats of :func:`cheapest_split` (each piece costs -ln p, an unknown character
+    -``unknown``, and each cost is the least of the same sums, ties and all)."""
+    from ..common.kernels import trie
+
+    if not words:
+        return np.empty(0, dtype=np.float64)
+    known = list(log_p)
+    root_edges, edges, shift, has_child, weight = trie.build_weighted_trie(
+        *_word_arrays(known), np.fromiter((-log_p[w] for w in known), dtype=np.float64, count=len(known)))
+    node_cost = np.where(weight >= 0, weight, np.inf)  # a node where no word ends is no piece
+    split, _ = viterbi.split_costs(*_word_arrays(words), root_edges, edges, shift, has_child, node_cost, -unknown)
+    return split + np.fromiter((log_p.get(w, unknown) for w in words), dtype=np.float64, count=len(words))
+
+
+def _word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(code points of ``words`` one after another, offsets of each word)."""
+    codepoints = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    offsets = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
+    return codepoints, offsets
 
 
 def move_count(counts: dict, word: str, parts: Iterable[str]) -> None:
@@ -176,17 +195,14 @@ def prune(counts: dict[str, int], min_count: int, min_gain: float = MIN_GAIN) ->
     """Drop words that save at most ``min_gain`` nats an occurrence, or are rarer than ``min_count``;
     their counts move to the words of their cheapest split. Returns (new counts, words dropped)."""
     log_p, unknown = log_probabilities(counts)
+    words = [w for w in counts if len(w) >= 2]
+    gains = unit_savings(log_p, unknown, words)
+    seen = np.fromiter((counts[w] for w in words), dtype=np.float64, count=len(words))
     result = dict(counts)
-    dropped = 0
-    for word, count in counts.items():
-        if len(word) < 2:
-            continue
-        gain, parts = unit_saving(word, log_p, unknown)
-        if count >= min_count and gain > min_gain:
-            continue
-        move_count(result, word, parts)
-        dropped += 1
-    return result, dropped
+    dropped = np.flatnonzero(~((seen >= min_count) & (gains > min_gain)))
+    for i in dropped.tolist():  # in the counts' order, as they are few: their cuts
+        move_count(result, words[i], cheapest_split(words[i], log_p, unknown)[1])
+    return result, len(dropped)
 
 
 def refine(
