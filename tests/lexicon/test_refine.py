@@ -14,6 +14,7 @@ import minent
 import reference_segment as ref_seg
 from conftest import random_text
 from minent.common import chars
+from minent.common.kernels import numba_threads
 from minent.lexicon import refine
 from minent.lexicon.counts import ideograph_ids
 from minent.lexicon.discover import LexiconBuilder
@@ -61,6 +62,36 @@ def test_segment_counts_match_plain_python(seed):
     assert got == dict(reference_counts(lexicon, text))
     n_chars = int((ideograph_ids(text) > 0).sum())
     assert sum(len(w) * c for w, c in got.items()) == n_chars  # every ideograph in one word
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_long_chunk_counted_in_slices_matches_plain_python(threads):
+    """A chunk of over 2^16 ids is counted a slice a thread, the slices cut at separators:
+    the same counts, long words in the same order (their first sight), as plain Python."""
+    import numba
+
+    rng = random.Random(threads)
+    lexicon = random_lexicon(rng, SMALL + "中#", 80)
+    long_words = ["的一是在不了有", "和人这中大为上", "上为大中这人和"]  # counted as strings
+    lexicon.update({w: 50_000 for w in long_words})
+    pieces = [rng.choice(SMALL) * rng.randint(1, 7) + rng.choice(["，", "", "1", "中中"])
+              + (rng.choice(long_words) + "，" if rng.random() < 0.01 else "") for _ in range(30_000)]
+    text = "".join(pieces)
+    with numba_threads(threads):
+        got = refine.segment_counts(lexicon, as_chunks(text))
+    assert len(ideograph_ids(text)) > 1 << 16 and numba.get_num_threads() >= 1
+    expected = reference_counts(lexicon, text)
+    assert got == dict(expected)
+    assert [w for w in got if len(w) > 4] == [w for w in expected if len(w) > 4]
+
+
+def test_separator_bounds_fall_on_separators():
+    ids = ideograph_ids("中国" * 5000 + "，" + "人民" * 40000 + "。" + "中" * 10)
+    for n in range(1, 6):
+        bounds = refine.separator_bounds(ids, n)
+        assert bounds[0] == 0 and bounds[-1] == len(ids) and bounds == sorted(bounds)
+        assert all(b == len(ids) or ids[b] == 0 for b in bounds[1:-1])
+    assert refine.separator_bounds(ideograph_ids("中" * 100), 3) == [0, 100, 100, 100]
 
 
 def test_segment_counts_of_nothing():

@@ -46,7 +46,8 @@ from typing import Callable, Iterable, Mapping, Optional
 import numpy as np
 
 from ..common import chars
-from ..common.kernels.counts import count_keys, merge_tables
+from ..common.kernels import run_blocks, thread_count
+from ..common.kernels.counts import count_keys, merge_tables, merged_tables
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
 from ..segment.kernels import viterbi
 from ..segment.segmenter import Segmenter
@@ -83,12 +84,40 @@ def total_bits(counts: Iterable[int]) -> float:
 
 def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, Counter]:
     """Words of one chunk of ids cut by ``segmenter``: (sorted keys and counts of the words of
-    up to four symbols, a Counter of the longer ones)."""
+    up to four symbols, a Counter of the longer ones). The marks are read and the words
+    counted a slice of the chunk a thread, the slices cut at separators."""
     codepoints = chars.PLAIN_CODEPOINT_OF_ID[ids]  # separators: U+0000, which no word crosses
-    keys, long_starts, long_lengths = k.marked_word_keys(ids, segmenter._marks(codepoints), viterbi.START,
-                                                         viterbi.CONT)
-    keys, counts = count_keys(keys)
+    marks = segmenter._marks(codepoints)
+
+    def slice_words(lo: int, hi: int) -> tuple:
+        keys, starts, lengths = k.marked_word_keys(ids[lo:hi], marks[lo:hi], viterbi.START, viterbi.CONT)
+        return (*count_keys(keys), starts + lo, lengths)
+
+    threads = thread_count(0)
+    bounds = separator_bounds(ids, threads if len(ids) >= 1 << 16 else 1)
+    parts = run_blocks(slice_words, list(zip(bounds[:-1], bounds[1:])), threads)
+    keys, counts = merged_tables([p[:2] for p in parts])
+    long_starts = np.concatenate([p[2] for p in parts])
+    long_lengths = np.concatenate([p[3] for p in parts])
     return keys, counts, Counter(chars.span_counts(ids, long_starts, long_lengths))
+
+
+def separator_bounds(ids: np.ndarray, n_slices: int) -> list[int]:
+    """Bounds of about ``n_slices`` equal slices of ``ids``, each inner bound at a separator
+    (id 0, which no word crosses) or at the end."""
+    m = len(ids)
+    bounds = [0]
+    for s in range(1, max(1, n_slices)):
+        p, window = max(m * s // n_slices, bounds[-1]), 1 << 12
+        while p < m:  # the first separator at or after p, looked for in growing windows
+            at = np.flatnonzero(ids[p : p + window] == 0)
+            if len(at):
+                p += int(at[0])
+                break
+            p, window = p + window, 2 * window
+        bounds.append(min(p, m))
+    bounds.append(m)
+    return bounds
 
 
 def with_length_prior(counts: dict[str, int]) -> dict[str, float]:
