@@ -19,9 +19,12 @@ this path, so about 0.45 s; the break-even is where the plain path's own work re
 
 * lexicon files: reading (:meth:`Lexicon.parse <minent.common.lexicon.Lexicon.parse>`, whose
   plain-TSV fast path reads ~20 MB/s) and :class:`PlainModel` together take 70-90 ms a MB
-  (15 ms for the 167 KB lexicon of xiyouji.txt): :data:`LEXICON_BYTES` = 1 MiB costs at most
-  ~0.09 s, a fifth of the kernels' start (jieba's 5 MB dictionary, which also holds mixed
-  entries, takes the kernels);
+  (15 ms for the 167 KB lexicon of xiyouji.txt): :data:`LEXICON_BYTES` = 2 MiB costs at most
+  ~0.18 s, under half the kernels' start (jieba's 5 MB dictionary, which also holds mixed
+  entries, takes the kernels). Measured whole process, plain path against the kernels: the
+  default lexicon of a 57.6 MB corpus (1.28 MB, 122k words) with one line, 0.30-0.34 against
+  0.61-0.62 s; a 2.09 MB lexicon (173k words) with 128 KiB of text, the worst case,
+  0.45-0.47 against 0.60-0.61 s, the same bytes out;
 * text: the plain cut runs at ~1 M characters a second (~2.8 MB/s of UTF-8 Chinese; a 64 KB
   file, 22,000 characters, in 23 ms), so it would match the kernels' start at ~400 K
   characters: :data:`TEXT_CHARS` = 128 Ki characters (bytes, for a file) stays below a third
@@ -45,9 +48,9 @@ from ..common.lexicon import FORMATS, Lexicon, combine
 from ..common.textio import PathLike, _describe, is_regular_file, read_input
 
 #: lexicon files (bytes, all together) read in plain Python; larger ones by the Numba reader
-LEXICON_BYTES = 1 << 20
+LEXICON_BYTES = 2 << 20
 #: entries of an in-memory lexicon (a mapping) taken by the plain path (~ LEXICON_BYTES of lines)
-LEXICON_WORDS = 100_000
+LEXICON_WORDS = 200_000
 #: characters (bytes, for files) that a Segmenter cuts in plain Python before it loads the kernels
 TEXT_CHARS = 128 << 10
 
