@@ -68,8 +68,6 @@ def test_segment_counts_match_plain_python(seed):
 def test_a_long_chunk_counted_in_slices_matches_plain_python(threads):
     """A chunk of over 2^16 ids is counted a slice a thread, the slices cut at separators:
     the same counts, long words in the same order (their first sight), as plain Python."""
-    import numba
-
     rng = random.Random(threads)
     lexicon = random_lexicon(rng, SMALL + "中#", 80)
     long_words = ["的一是在不了有", "和人这中大为上", "上为大中这人和"]  # counted as strings
@@ -79,10 +77,24 @@ def test_a_long_chunk_counted_in_slices_matches_plain_python(threads):
     text = "".join(pieces)
     with numba_threads(threads):
         got = refine.segment_counts(lexicon, as_chunks(text))
-    assert len(ideograph_ids(text)) > 1 << 16 and numba.get_num_threads() >= 1
+    assert len(ideograph_ids(text)) > refine.MIN_SLICED_IDS
     expected = reference_counts(lexicon, text)
     assert got == dict(expected)
     assert [w for w in got if len(w) > 4] == [w for w in expected if len(w) > 4]
+
+
+def test_slices_never_cut_a_word(monkeypatch):
+    """More slices than threads, their raw midpoints inside four-character words: each slice
+    ends at a separator, so no word is counted in pieces."""
+    monkeypatch.setattr(refine, "thread_count", lambda jobs=0: 5)
+    monkeypatch.setattr(refine, "MIN_SLICED_IDS", 1)
+    text = ("中" + "中国人民" * 300 + "，") * 41  # a fifth of it ends inside a word
+    ids = ideograph_ids(text)
+    assert all(ids[len(ids) * s // 5] != 0 for s in range(1, 5))
+    bounds = refine.separator_bounds(ids, 5)
+    assert len(set(bounds)) == 6
+    lexicon = {"中国人民": 5, "中": 1, "国": 1, "人": 1, "民": 1}
+    assert refine.segment_counts(lexicon, as_chunks(text)) == {"中": 41, "中国人民": 12300}
 
 
 def test_separator_bounds_fall_on_separators():
@@ -147,6 +159,36 @@ def test_unit_savings_are_the_plain_python_savings_to_the_bit(seed):
     expected = [refine.cheapest_split(w, log_p, unknown)[0] + log_p.get(w, unknown) for w in words]
     assert got == expected
     assert refine.unit_savings(log_p, unknown, []).shape == (0,)
+    rare = dict(lexicon, 的=0.3)  # a count under 0.5: rarer than an unknown character
+    log_p, unknown = refine.log_probabilities(rare)
+    assert refine.unit_savings(log_p, unknown, words).tolist() == [
+        refine.cheapest_split(w, log_p, unknown)[0] + log_p.get(w, unknown) for w in words]
+
+
+def reference_prune(counts: dict, min_count: int) -> tuple[dict, int]:
+    """The pruning word by word, as it was written before the kernel pass."""
+    log_p, unknown = refine.log_probabilities(counts)
+    result, dropped = dict(counts), 0
+    for word, count in counts.items():
+        if len(word) < 2:
+            continue
+        cost, parts = refine.cheapest_split(word, log_p, unknown)
+        if count >= min_count and cost + log_p.get(word, unknown) > refine.MIN_GAIN:
+            continue
+        refine.move_count(result, word, parts)
+        dropped += 1
+    return result, dropped
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_prune_matches_the_word_by_word_pruning(seed):
+    rng = random.Random(seed)
+    lexicon = {w: rng.choice([1, 2, 3, 5, 40, 900]) for w in random_lexicon(rng, SMALL[:6], 60)}
+    for min_count in (1, 2, 3, 5):
+        got = refine.prune(lexicon, min_count)
+        expected = reference_prune(lexicon, min_count)
+        assert got == expected and list(got[0]) == list(expected[0])  # the same counts, in the same order
+    assert any(c == 2 for c in lexicon.values())  # a count equal to min_count 2 is kept when it pays
 
 
 def test_prune_drops_words_that_do_not_pay_and_moves_their_counts():

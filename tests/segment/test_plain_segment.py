@@ -241,3 +241,26 @@ def test_the_plain_tsv_reader_is_the_line_loop():
         assert Lexicon.parse(text.rstrip("\n")).to_dict() == slow.to_dict()
     for odd in ("中\x85国\t3\n", "中国\t3\n\n", "word\tcount\n中\t1\n", "# total 9\n中\t1\n", "中\t+3\n", "中\t3\tx\n"):
         assert _plain_tsv(odd) is None, odd
+
+
+def test_which_lexicon_files_are_read_in_plain_python(tmp_path, monkeypatch):
+    """Up to LEXICON_BYTES_ANY any file; past it, up to LEXICON_BYTES, only files with no entry
+    holding a Latin letter or a digit (a count, a tag or a '# total' line does not count)."""
+    monkeypatch.setattr(plain, "LEXICON_BYTES_ANY", 100)
+    monkeypatch.setattr(plain, "LEXICON_BYTES", 1000)
+    small = tmp_path / "small.tsv"
+    small.write_text("T恤\t5\n中国\t3\n", encoding="utf-8")
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text("# total 99\n" + "".join(f"中国{i % 10 * '人'}\t{i}\n" for i in range(20)), encoding="utf-8")
+    jieba = tmp_path / "big.txt"
+    jieba.write_text("".join(f"中国{i % 10 * '人'} {i} nz\n" for i in range(20)), encoding="utf-8")
+    mixed = tmp_path / "mixed.tsv"
+    mixed.write_text(tsv.read_text(encoding="utf-8") + "卡拉OK\t2\n", encoding="utf-8")
+    too_big = tmp_path / "too_big.tsv"
+    too_big.write_text("中国\t1\n" * 120, encoding="utf-8")
+    assert all(100 < p.stat().st_size <= 1000 for p in (tsv, jieba, mixed)), [p.stat().st_size for p in (tsv, jieba, mixed)]
+    assert plain.plain_lexicon_files([small])
+    assert plain.plain_lexicon_files([tsv]) and plain.plain_lexicon_files([jieba])
+    assert not plain.plain_lexicon_files([mixed])
+    assert not plain.plain_lexicon_files([too_big])
+    assert not plain.plain_lexicon_files([small, tsv, jieba])  # together past LEXICON_BYTES

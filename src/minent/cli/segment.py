@@ -42,7 +42,7 @@ def cuts_without_kernels(sources: Optional[list], lexicons: Optional[list], lexi
         return False
     if not all(os.path.exists(p) for p in sources + lexicons):
         return True  # the command stops at the missing file
-    if not plain.small_files(sources, plain.TEXT_CHARS) or not plain.small_files(lexicons, plain.LEXICON_BYTES):
+    if not plain.small_files(sources, plain.TEXT_CHARS) or not plain.plain_lexicon_files(lexicons):
         return False
     try:  # kept: the Segmenter made next reads them from memory
         counts = plain.read_counts(lexicons, None if lexicon_format in (None, "auto") else lexicon_format, "utf-8")

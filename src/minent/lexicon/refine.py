@@ -57,6 +57,8 @@ from .kernels import ngrams as k
 TOLERANCE = 1e-3
 #: coding a word as a unit must save more than this (nats an occurrence) for it to stay
 MIN_GAIN = 1.0
+#: a chunk of fewer ids has its words read and counted in one piece (threads cost more than they save)
+MIN_SLICED_IDS = 1 << 16
 
 
 @dataclass
@@ -93,8 +95,8 @@ def chunk_word_counts(segmenter, ids: np.ndarray) -> tuple[np.ndarray, np.ndarra
         keys, starts, lengths = k.marked_word_keys(ids[lo:hi], marks[lo:hi], viterbi.START, viterbi.CONT)
         return (*count_keys(keys), starts + lo, lengths)
 
-    threads = thread_count(0)
-    bounds = separator_bounds(ids, threads if len(ids) >= 1 << 16 else 1)
+    threads = thread_count(segmenter.jobs)
+    bounds = separator_bounds(ids, threads if len(ids) >= MIN_SLICED_IDS else 1)
     parts = run_blocks(slice_words, list(zip(bounds[:-1], bounds[1:])), threads)
     keys, counts = merged_tables([p[:2] for p in parts])
     long_starts = np.concatenate([p[2] for p in parts])
@@ -197,6 +199,10 @@ def unit_savings(log_p: Mapping[str, float], unknown: float, words: list[str]) -
 
     if not words:
         return np.empty(0, dtype=np.float64)
+    if any(len(w) == 1 and p < unknown for w, p in log_p.items()):
+        # a character rarer than an unknown one (a count under 0.5): the kernel would cost it as
+        # unknown, cheapest_split as itself; integer counts never get here
+        return np.array([cheapest_split(w, log_p, unknown)[0] + log_p.get(w, unknown) for w in words])
     known = list(log_p)
     root_edges, edges, shift, has_child, weight = trie.build_weighted_trie(
         *_word_arrays(known), np.fromiter((-log_p[w] for w in known), dtype=np.float64, count=len(known)))

@@ -24,7 +24,9 @@ this path, so about 0.45 s; the break-even is where the plain path's own work re
   entries, takes the kernels). Measured whole process, plain path against the kernels: the
   default lexicon of a 57.6 MB corpus (1.28 MB, 122k words) with one line, 0.30-0.34 against
   0.61-0.62 s; a 2.09 MB lexicon (173k words) with 128 KiB of text, the worst case,
-  0.45-0.47 against 0.60-0.61 s, the same bytes out;
+  0.45-0.47 against 0.60-0.61 s, the same bytes out. Past 1 MiB, a file with an entry that
+  holds a Latin letter or a digit goes straight to the kernels (:func:`plain_lexicon_files`):
+  it likely mixes scripts, and then the kernels would be loaded anyway;
 * text: the plain cut runs at ~1 M characters a second (~2.8 MB/s of UTF-8 Chinese; a 64 KB
   file, 22,000 characters, in 23 ms), so it would match the kernels' start at ~400 K
   characters: :data:`TEXT_CHARS` = 128 Ki characters (bytes, for a file) stays below a third
@@ -49,6 +51,10 @@ from ..common.textio import PathLike, _describe, is_regular_file, read_input
 
 #: lexicon files (bytes, all together) read in plain Python; larger ones by the Numba reader
 LEXICON_BYTES = 2 << 20
+#: past this many bytes (up to LEXICON_BYTES), only files with no entry holding a Latin letter
+#: or a digit: a dictionary that mixes scripts takes the kernels anyway, and reading 2 MiB of it
+#: in Python first cost 0.2-0.3 s (a scan of the bytes for such an entry takes milliseconds)
+LEXICON_BYTES_ANY = 1 << 20
 #: entries of an in-memory lexicon (a mapping) taken by the plain path (~ LEXICON_BYTES of lines)
 LEXICON_WORDS = 200_000
 #: characters (bytes, for files) that a Segmenter cuts in plain Python before it loads the kernels
@@ -379,6 +385,26 @@ def small_files(paths: Iterable[PathLike], limit: int) -> bool:
             return False
         size += os.path.getsize(path)
     return size <= limit
+
+
+#: a line whose first field (the word, in TSV and jieba format) holds an ASCII letter or digit
+_LATIN_ENTRY = re.compile(rb"(?m)^[^\t \r\n]*[A-Za-z0-9][^\t \r\n]*[\t ]")
+
+
+def plain_lexicon_files(paths: Sequence[PathLike]) -> bool:
+    """Whether lexicon files are read in plain Python: regular files of at most
+    :data:`LEXICON_BYTES` together, and past :data:`LEXICON_BYTES_ANY` with no entry that
+    holds a Latin letter or a digit (the likely mixed-script entries; others are still
+    found after reading, as before)."""
+    if not small_files(paths, LEXICON_BYTES):
+        return False
+    if small_files(paths, LEXICON_BYTES_ANY):
+        return True
+    for path in paths:
+        with open(path, "rb") as stream:
+            if _LATIN_ENTRY.search(stream.read()):
+                return False
+    return True
 
 
 def read_counts(sources: Sequence, lexicon_format: Optional[str], encoding: str) -> Union[dict, Mapping]:

@@ -98,7 +98,7 @@ def _small_sources(sources: Sequence) -> bool:
     """Whether a list of lexicons is small enough to read in plain Python (see :mod:`.plain`)."""
     paths = [s for s in sources if isinstance(s, (str, os.PathLike))]
     others = [s for s in sources if not isinstance(s, (str, os.PathLike))]
-    return (plain.small_files(paths, plain.LEXICON_BYTES)
+    return (plain.plain_lexicon_files(paths)
             and all(isinstance(m, (Lexicon, Mapping)) for m in others)
             and sum(len(m) for m in others) <= plain.LEXICON_WORDS)
 
@@ -443,7 +443,7 @@ class Segmenter:
             else:
                 cps, offsets, freq = _combined_arrays(list(lexicon), lexicon_format, encoding, self._table)
         elif isinstance(lexicon, (str, os.PathLike)):
-            if wanted and plain.small_files([lexicon], plain.LEXICON_BYTES):
+            if wanted and plain.plain_lexicon_files([lexicon]):
                 own_counts, read_plain = plain.read_counts([lexicon], lexicon_format, encoding), True
             else:
                 cps, offsets, freq = _read_lexicon(lexicon, lexicon_format, encoding, self._table)
