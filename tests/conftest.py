@@ -35,6 +35,21 @@ def random_text(rng: random.Random, length: int, separator_rate: float = 0.1) ->
     return "".join(out)
 
 
+#: frequent characters: words made of them share their n-grams
+SMALL = "的一是在不了有和人这中大为上"
+
+
+def word_texts(seed: int, n_texts: int) -> list[str]:
+    """``n_texts`` texts of 1 to 40 words drawn from 25 random words of 1 to 4 characters of
+    :data:`SMALL` (so that n-grams repeat), then a line of 2000 of them ending in characters
+    outside the BMP, Latin and digits."""
+    rng = random.Random(seed)
+    words = ["".join(rng.choice(SMALL) for _ in range(rng.randint(1, 4))) for _ in range(25)]
+    texts = ["".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(n_texts)]
+    texts.append("".join(rng.choice(words) for _ in range(2000)) + "𠀀中a1１中。")  # a long line, mixed
+    return texts
+
+
 @pytest.fixture
 def rng() -> random.Random:
     return random.Random(12345)

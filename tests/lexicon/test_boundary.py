@@ -12,7 +12,7 @@ import pytest
 
 import reference_boundary as ref
 import reference_lexicon as ref_lex
-from conftest import random_text
+from conftest import random_text, word_texts
 from minent.common import chars
 from minent.lexicon import boundary
 from minent.lexicon.boundary import autonomy, boundary_counts, candidate_lexicon
@@ -20,7 +20,6 @@ from minent.lexicon.counts import CountTable, finish_tables, ideograph_ids, word
 from minent.lexicon.kernels import entropy as ke
 from minent.lexicon.kernels import ngrams as k
 
-SMALL = "的一是在不了有和人这中大为上"
 
 
 def tables_of(texts: list[str], order: int, finished: bool = False) -> list:
@@ -46,11 +45,7 @@ def corpora():
     yield ["中", "中中中中", "中国"]  # one character; a run of one repeated character
     yield [random_text(rng, 400, 0.05) for _ in range(10)]
     for seed in range(5):
-        rng = random.Random(seed)
-        words = ["".join(rng.choice(SMALL) for _ in range(rng.randint(1, 4))) for _ in range(25)]
-        texts = ["".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(80)]
-        texts.append("".join(rng.choice(words) for _ in range(2000)) + "𠀀中a1１中。")  # a long line, mixed
-        yield texts
+        yield word_texts(seed, 80)
 
 
 @pytest.mark.parametrize("case", range(8))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import reference_boundary as ref
-from conftest import random_text
+from conftest import SMALL, random_text, word_texts
 from minent.common import chars
 from minent.common.kernels import readonly
 from minent.common.kernels.counts import merge_tables
@@ -19,7 +19,6 @@ from minent.lexicon.discover import LexiconBuilder
 from minent.lexicon.kernels import ngrams as k
 from minent.lexicon.peaks import peak_counts, peak_model, peak_pairs, with_peak_pairs
 
-SMALL = "的一是在不了有和人这中大为上"
 
 
 def finished_tables(ids: list[np.ndarray], keep: int) -> list[CountTable]:
@@ -59,11 +58,7 @@ def corpora():
     yield ["中国人民，中国。人民中国𠀀中国abc中国１２中国"]  # outside the BMP, Latin, full-width digits
     yield [random_text(rng, 400, 0.05) for _ in range(10)]
     for seed in range(4):
-        rng = random.Random(seed)
-        words = ["".join(rng.choice(SMALL) for _ in range(rng.randint(1, 4))) for _ in range(25)]
-        texts = ["".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(60)]
-        texts.append("".join(rng.choice(words) for _ in range(2000)) + "𠀀中a1１中。")  # a long line, mixed
-        yield texts
+        yield word_texts(seed, 60)
 
 
 CASES = list(corpora())

@@ -12,7 +12,7 @@ import pytest
 
 import minent
 import reference_segment as ref_seg
-from conftest import random_text
+from conftest import SMALL, random_text
 from minent.common import chars
 from minent.common.kernels import numba_threads
 from minent.lexicon import refine
@@ -20,7 +20,6 @@ from minent.lexicon.counts import ideograph_ids
 from minent.lexicon.discover import LexiconBuilder
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-SMALL = "的一是在不了有和人这中大为上"
 
 
 def as_chunks(text: str, pieces: int = 1):

@@ -51,11 +51,11 @@ def test_mixed_entries_come_out_whole(seg, text, words):
 
 def test_only_entries_the_rules_would_cut_get_a_trie():
     from minent.common.charclass import class_table
-    from minent.segment.segmenter import _word_arrays
+    from minent.segment.segmenter import word_arrays
 
     words = list(COUNTS)
     assert Segmenter(COUNTS)._current[1] is not None
-    mask = v.mixed_word_mask(*_word_arrays(words), class_table())
+    mask = v.mixed_word_mask(*word_arrays(words), class_table())
     assert {w for w, m in zip(words, mask.tolist()) if m} == MIXED  # not iPhone, 110 (one token) or the ideograph words
 
 
@@ -63,10 +63,10 @@ def test_a_word_is_mixed_or_not_wherever_it_stands_in_the_lexicon():
     """-3D needs the trie (1-3D is 1, -, 3D by the rules) whatever word comes before it in the
     lexicon's arrays (it used to depend on that word's last character, so on the order)."""
     from minent.common.charclass import class_table
-    from minent.segment.segmenter import _word_arrays
+    from minent.segment.segmenter import word_arrays
 
     for before in ([], ["a"], ["1"], ["中"], ["+"]):
-        assert v.mixed_word_mask(*_word_arrays([*before, "-3D", "+5", "-3", "3D"]), class_table()).tolist()[-4:] == [
+        assert v.mixed_word_mask(*word_arrays([*before, "-3D", "+5", "-3", "3D"]), class_table()).tolist()[-4:] == [
             True, True, True, False]
     for counts in ({"3D": 1, "-3D": 2, "中": 1}, {"-3D": 2, "3D": 1, "中": 1}, {"a": 1, "-3D": 2, "中": 1}):
         assert Segmenter(counts).cut("1-3D中-3D") == ["1", "-3D", "中", "-3D"], counts

@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 import numpy as np
 
 from ..common import chars
-from ..common.kernels import thread_count
+from ..common.kernels import thread_slices
 from ..common.kernels.counts import count_keys, merged_tables
 from .kernels import entropy as ke
 from .kernels import ngrams as k
@@ -57,16 +57,12 @@ def neighbour_pair_counts(ids: np.ndarray, order: int, index: tuple,
     Summing the tables of all chunks (:func:`minent.common.kernels.counts.merge_tables`) gives exact counts.
     With a ``pool``, the chunk is cut into a slice a thread, each slice's windows looked up
     once for both sides and counted on its thread."""
-    m = len(ids)
-    n_slices = max(1, min(thread_count(0), m // 65536)) if pool is not None else 1
-    bounds = [s * m // n_slices for s in range(n_slices + 1)]
-
     def count(job: tuple[int, int]) -> tuple:
         right, left = ke.neighbour_pairs(ids, order, *index, *job)
         return count_keys(right), count_keys(left)
 
     mapper = pool.map if pool is not None else map
-    tables = list(mapper(count, zip(bounds[:-1], bounds[1:])))
+    tables = list(mapper(count, thread_slices(len(ids), pool is not None)))
     return merged_tables([t[0] for t in tables]), merged_tables([t[1] for t in tables])
 
 

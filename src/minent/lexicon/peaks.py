@@ -33,7 +33,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from ..common import chars
-from ..common.kernels import readonly, thread_count
+from ..common.kernels import readonly, thread_slices
 from ..common.kernels.counts import count_keys, merged_tables
 from .kernels import ngrams as k
 
@@ -70,15 +70,12 @@ def peak_counts(ids: np.ndarray, model: PeakModel, pool: Optional[ThreadPoolExec
     """The pairs of the 2-gram table at the peaks of cohesion in one chunk of ids, counted.
     With a ``pool``, a slice of the chunk a thread."""
     ids = readonly(ids, np.uint16)
-    m = len(ids)
-    n_slices = max(1, min(thread_count(0), m // 65536)) if pool is not None else 1
-    bounds = [s * m // n_slices for s in range(n_slices + 1)]
 
     def count(job: tuple[int, int]) -> Table:
         return count_keys(k.cohesion_peaks(ids, chars.NUM_ID, *model, *job))
 
     mapper = pool.map if pool is not None else map
-    return merged_tables(list(mapper(count, zip(bounds[:-1], bounds[1:]))))
+    return merged_tables(list(mapper(count, thread_slices(len(ids), pool is not None))))
 
 
 def peak_pairs(peaks: Table, pair_table: Table, min_count: int) -> dict[str, int]:

@@ -46,11 +46,11 @@ from typing import Callable, Iterable, Mapping, Optional
 import numpy as np
 
 from ..common import chars
-from ..common.kernels import run_blocks, thread_count
+from ..common.kernels import first_index, run_blocks, thread_count, trie
 from ..common.kernels.counts import count_keys, merge_tables, merged_tables
 from ..common.progress import ProgressCallback, no_progress, reporting_chunks
 from ..segment.kernels import viterbi
-from ..segment.segmenter import Segmenter
+from ..segment.segmenter import Segmenter, word_arrays
 from .kernels import ngrams as k
 
 #: refinement stops when a round lowers L by less than this (bits per character)
@@ -110,14 +110,7 @@ def separator_bounds(ids: np.ndarray, n_slices: int) -> list[int]:
     m = len(ids)
     bounds = [0]
     for s in range(1, max(1, n_slices)):
-        p, window = max(m * s // n_slices, bounds[-1]), 1 << 12
-        while p < m:  # the first separator at or after p, looked for in growing windows
-            at = np.flatnonzero(ids[p : p + window] == 0)
-            if len(at):
-                p += int(at[0])
-                break
-            p, window = p + window, 2 * window
-        bounds.append(min(p, m))
+        bounds.append(first_index(ids, 0, max(m * s // n_slices, bounds[-1])))
     bounds.append(m)
     return bounds
 
@@ -195,8 +188,6 @@ def unit_savings(log_p: Mapping[str, float], unknown: float, words: list[str]) -
     one Viterbi kernel pass (``viterbi.split_costs``) over a trie of ``log_p``'s words, with
     the very floats of :func:`cheapest_split` (each piece costs -ln p, an unknown character
     -``unknown``, and each cost is the least of the same sums, ties and all)."""
-    from ..common.kernels import trie
-
     if not words:
         return np.empty(0, dtype=np.float64)
     if any(len(w) == 1 and p < unknown for w, p in log_p.items()):
@@ -205,18 +196,10 @@ def unit_savings(log_p: Mapping[str, float], unknown: float, words: list[str]) -
         return np.array([cheapest_split(w, log_p, unknown)[0] + log_p.get(w, unknown) for w in words])
     known = list(log_p)
     root_edges, edges, shift, has_child, weight = trie.build_weighted_trie(
-        *_word_arrays(known), np.fromiter((-log_p[w] for w in known), dtype=np.float64, count=len(known)))
+        *word_arrays(known), np.fromiter((-log_p[w] for w in known), dtype=np.float64, count=len(known)))
     node_cost = np.where(weight >= 0, weight, np.inf)  # a node where no word ends is no piece
-    split, _ = viterbi.split_costs(*_word_arrays(words), root_edges, edges, shift, has_child, node_cost, -unknown)
+    split, _ = viterbi.split_costs(*word_arrays(words), root_edges, edges, shift, has_child, node_cost, -unknown)
     return split + np.fromiter((log_p.get(w, unknown) for w in words), dtype=np.float64, count=len(words))
-
-
-def _word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(code points of ``words`` one after another, offsets of each word)."""
-    codepoints = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
-    offsets = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
-    return codepoints, offsets
 
 
 def move_count(counts: dict, word: str, parts: Iterable[str]) -> None:

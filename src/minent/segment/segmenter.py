@@ -126,7 +126,7 @@ def _lattice_word() -> re.Pattern:
     return _LATTICE_WORD
 
 
-def _word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def word_arrays(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The words' code points one after another, and where each starts (``offsets[w]:offsets[w+1]``)."""
     offsets = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=offsets[1:])
@@ -157,7 +157,7 @@ def _lexicon_arrays(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: b
     (``words_checked``: the words are known to be non-empty strings, as after add_word;
     ``owned``: the mapping is a dict of the Segmenter's own, read without a copy)."""
     words, freq = _lexicon_counts(lexicon, words_checked, owned)
-    return (*_word_arrays(words), freq)
+    return (*word_arrays(words), freq)
 
 
 def _lexicon_counts(lexicon: Union[Lexicon, Mapping[str, int]], words_checked: bool = False,
@@ -467,7 +467,7 @@ class Segmenter:
         self._stale = model is not None  # words changed since the trie was built (or no trie yet)
         if model is None:
             if cps is None:
-                cps, offsets = _word_arrays(words)
+                cps, offsets = word_arrays(words)
             self._install(self._build(cps, offsets, freq))
         else:
             self._n_words, self._total = model.n_words, model.total
@@ -523,7 +523,7 @@ class Segmenter:
         if self._stop_trie_built is None and self._filtering:
             from ..common.kernels import trie
 
-            self._stop_trie_built = trie.build_trie(*_word_arrays(sorted(self._stop_words)))
+            self._stop_trie_built = trie.build_trie(*word_arrays(sorted(self._stop_words)))
         return self._stop_trie_built
 
     def __getattr__(self, name: str):
@@ -674,7 +674,7 @@ class Segmenter:
 
         trie, n_words, total, mixed = built
         words = list(self._must_win)
-        cps, offsets = _word_arrays(words)
+        cps, offsets = word_arrays(words)
         node_cost = trie[4]
         unknown_cost = trie[5]
         values = np.fromiter((counts[w] for w in words), dtype=np.float64, count=len(words))

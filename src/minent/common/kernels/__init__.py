@@ -86,6 +86,29 @@ def readonly(a: np.ndarray, dtype=None) -> np.ndarray:
     return a
 
 
+def first_index(values: np.ndarray, value: int, start: int) -> int:
+    """The first position at or after ``start`` where ``values`` holds ``value``, or
+    ``len(values)``: looked for in growing windows, so a hit near ``start`` costs a few
+    thousand comparisons, not a scan of the rest."""
+    n = values.shape[0]
+    at, window = max(start, 0), 1 << 12
+    while at < n:
+        hits = np.flatnonzero(values[at : at + window] == value)
+        if hits.shape[0]:
+            return at + int(hits[0])
+        at += window
+        window *= 2
+    return n
+
+
+def thread_slices(n: int, parallel: bool) -> list[tuple[int, int]]:
+    """``(lo, hi)`` bounds of equal slices of ``range(n)``: one a thread (Numba's thread count)
+    when ``parallel``, none under 65,536 items each; one slice otherwise."""
+    n_slices = max(1, min(thread_count(0), n // 65536)) if parallel else 1
+    bounds = [s * n // n_slices for s in range(n_slices + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def thread_count(threads: int = 0) -> int:
     """``threads``, or Numba's thread count when it is 0 (what ``--jobs``/``jobs`` set)."""
     if threads > 0:

@@ -25,7 +25,7 @@ from typing import Optional
 import numpy as np
 from numba import njit
 
-from ...common.kernels import readonly, run_blocks, thread_count
+from ...common.kernels import first_index, readonly, run_blocks, thread_count
 from ...common.kernels.tokens import (DIGIT, HAN, KIND_MASK, MARK, NEWLINE_KIND, OTHER, SIGN, SPACE, char_class,
                                       end_of_alnum, is_number, kind_at, rule_token_end)
 from ...common.kernels.trie import CP_BITS, EMPTY_SLOT, ROOT_DIRECT, child
@@ -533,15 +533,8 @@ def line_bounds(data: np.ndarray, n_blocks: int) -> np.ndarray:
 
 def _next_line_start(data: np.ndarray, p: int) -> int:
     """The first position at or after ``p`` > 0 that follows a line feed; the end when none."""
-    n = data.shape[0]
-    at, window = p - 1, 1 << 12  # p starts a line when the byte before it is a line feed
-    while at < n:
-        hits = np.flatnonzero(data[at:at + window] == 0x0A)
-        if hits.shape[0]:
-            return at + int(hits[0]) + 1
-        at += window
-        window *= 2
-    return n
+    # p starts a line when the byte before it is a line feed
+    return min(first_index(data, 0x0A, p - 1) + 1, data.shape[0])
 
 
 def _segment_block(data, table, trie, delimiter, line_open, mixed=None) -> tuple:
