@@ -264,3 +264,8 @@ def test_which_lexicon_files_are_read_in_plain_python(tmp_path, monkeypatch):
     assert not plain.plain_lexicon_files([mixed])
     assert not plain.plain_lexicon_files([too_big])
     assert not plain.plain_lexicon_files([small, tsv, jieba])  # together past LEXICON_BYTES
+    # the answer is kept for the same files (the CLI asks, then the Segmenter), not for a changed one
+    assert plain.plain_lexicon_files([tsv]) and plain.plain_lexicon_files([tsv])
+    with open(tsv, "a", encoding="utf-8") as out:
+        out.write("T恤\t1\n")
+    assert not plain.plain_lexicon_files([tsv])

@@ -387,6 +387,7 @@ def small_files(paths: Iterable[PathLike], limit: int) -> bool:
     return size <= limit
 
 
+_LAST_SCAN: Optional[tuple] = None  # (files' keys, answer): the CLI's look ahead and the Segmenter scan once
 #: a line whose first field (the word, in TSV and jieba format) holds an ASCII letter or digit
 _LATIN_ENTRY = re.compile(rb"(?m)^[^\t \r\n]*[A-Za-z0-9][^\t \r\n]*[\t ]")
 
@@ -396,15 +397,22 @@ def plain_lexicon_files(paths: Sequence[PathLike]) -> bool:
     :data:`LEXICON_BYTES` together, and past :data:`LEXICON_BYTES_ANY` with no entry that
     holds a Latin letter or a digit (the likely mixed-script entries; others are still
     found after reading, as before)."""
+    global _LAST_SCAN
     if not small_files(paths, LEXICON_BYTES):
         return False
     if small_files(paths, LEXICON_BYTES_ANY):
         return True
+    key = tuple(_file_key(p) for p in paths)
+    if _LAST_SCAN is not None and _LAST_SCAN[0] == key:  # the CLI's look ahead scanned them already
+        return _LAST_SCAN[1]
+    latin = False
     for path in paths:
         with open(path, "rb") as stream:
             if _LATIN_ENTRY.search(stream.read()):
-                return False
-    return True
+                latin = True
+                break
+    _LAST_SCAN = (key, not latin)
+    return not latin
 
 
 def read_counts(sources: Sequence, lexicon_format: Optional[str], encoding: str) -> Union[dict, Mapping]:
